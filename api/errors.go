@@ -1,0 +1,89 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
+
+	"github.com/snoutos/snout/internal/obs"
+	"github.com/snoutos/snout/internal/store"
+)
+
+// ErrorBody is the one JSON error shape of the whole API.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail says what went wrong in words a person can act on.
+type ErrorDetail struct {
+	Code          string            `json:"code"`
+	Message       string            `json:"message"`
+	Fields        map[string]string `json:"fields,omitempty"`
+	CorrelationID string            `json:"correlationId"`
+}
+
+// Error is an error that knows its HTTP meaning.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	Fields  map[string]string
+	// RetryAfter, in seconds, for 429 and 503.
+	RetryAfter int
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Constructors for the error kinds handlers raise.
+func badRequest(msg string, fields map[string]string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Message: msg, Fields: fields}
+}
+func invalidField(field, msg string) *Error {
+	return badRequest("Some fields are not valid.", map[string]string{field: msg})
+}
+func unauthorized(msg string) *Error {
+	return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: msg}
+}
+func forbidden(msg string) *Error {
+	return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: msg}
+}
+func notFound(what string) *Error {
+	return &Error{Status: http.StatusNotFound, Code: "not_found", Message: what + " was not found."}
+}
+func conflict(msg string) *Error {
+	return &Error{Status: http.StatusConflict, Code: "conflict", Message: msg}
+}
+func unprocessable(code, msg string) *Error {
+	return &Error{Status: http.StatusUnprocessableEntity, Code: code, Message: msg}
+}
+
+// respondError turns any error into HTTP. It is the only place that does:
+// not found and other-org → 404, conflict/already started → 409, validation
+// → 400, forbidden → 403, anything else → 500 with the correlation ID and
+// no internals.
+func respondError(c *gin.Context, log *slog.Logger, err error) {
+	ctx := c.Request.Context()
+	cid := obs.CorrelationID(ctx)
+	var apiErr *Error
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	switch {
+	case errors.As(err, &apiErr):
+	case errors.Is(err, store.ErrNotFound):
+		apiErr = notFound("The requested item")
+	case errors.Is(err, store.ErrConflict), errors.As(err, &started):
+		apiErr = conflict("That conflicts with the current state; reload and try again.")
+	default:
+		log.ErrorContext(ctx, "request failed", "err", err, "path", c.FullPath())
+		apiErr = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side. Quote the correlation ID if you contact support."}
+	}
+	if apiErr.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(apiErr.RetryAfter))
+	}
+	c.AbortWithStatusJSON(apiErr.Status, ErrorBody{Error: ErrorDetail{
+		Code: apiErr.Code, Message: apiErr.Message, Fields: apiErr.Fields, CorrelationID: cid,
+	}})
+}

@@ -1,0 +1,175 @@
+// Package api is Snout's HTTP interface: the owner's dashboard API, the
+// sitters' scoped API and Twilio's webhooks, on Gin. Handlers never call
+// Twilio: work that is long or must be retried goes through a workflow.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.temporal.io/sdk/client"
+
+	"github.com/snoutos/snout/internal/config"
+	"github.com/snoutos/snout/internal/notify"
+	"github.com/snoutos/snout/internal/orgprovider"
+	"github.com/snoutos/snout/internal/secrets"
+	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/policies"
+)
+
+// Deps are the API's collaborators, built once by the caller.
+type Deps struct {
+	Config    config.Config
+	Store     *store.Store
+	Temporal  client.Client // may be nil in tests that do not reach workflows
+	Secrets   *secrets.Box
+	Providers *orgprovider.Directory
+	Notifier  *notify.Notifier
+	Logger    *slog.Logger
+	Registry  *prometheus.Registry
+	Now       func() time.Time
+}
+
+// Server holds the handlers' dependencies. No globals.
+type Server struct {
+	cfg       config.Config
+	store     *store.Store
+	temporal  client.Client
+	secrets   *secrets.Box
+	providers *orgprovider.Directory
+	notifier  *notify.Notifier
+	log       *slog.Logger
+	enforcer  *casbin.SyncedEnforcer
+	registry  *prometheus.Registry
+	metrics   *httpMetrics
+	now       func() time.Time
+	engine    *gin.Engine
+	// routes lists every registered route with its access class, for the
+	// authorization coverage test.
+	routes []Route
+}
+
+// Access classes of a route.
+const (
+	AccessPublic  = "public"  // no session (login, webhooks, health)
+	AccessSession = "session" // signed in, decided by the Casbin policy
+)
+
+// Route is one registered endpoint.
+type Route struct {
+	Method, Path, Access string
+}
+
+// New builds the server and its router.
+func New(d Deps) (*Server, error) {
+	if d.Store == nil || d.Logger == nil {
+		return nil, errors.New("api: Store and Logger are required")
+	}
+	enf, err := policies.NewEnforcer()
+	if err != nil {
+		return nil, err
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{
+		cfg: d.Config, store: d.Store, temporal: d.Temporal, secrets: d.Secrets, providers: d.Providers, notifier: d.Notifier,
+		log: d.Logger, enforcer: enf, registry: d.Registry, now: d.Now,
+	}
+	s.metrics = newHTTPMetrics(d.Registry)
+	s.engine = s.buildRouter()
+	return s, nil
+}
+
+// Handler is the HTTP handler to serve.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Routes lists every registered route and its access class.
+func (s *Server) Routes() []Route { return s.routes }
+
+func (s *Server) buildRouter() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		s.log.Warn("ignoring SNOUT_TRUSTED_PROXIES", "err", err)
+	}
+	r.Use(s.requestID, s.accessLog, s.recoverer)
+	r.NoRoute(func(c *gin.Context) { respondError(c, s.log, notFound("This endpoint")) })
+	r.NoMethod(func(c *gin.Context) {
+		respondError(c, s.log, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "This endpoint does not accept " + c.Request.Method + "."})
+	})
+
+	public := func(method, path string, h ...gin.HandlerFunc) {
+		s.routes = append(s.routes, Route{method, path, AccessPublic})
+		r.Handle(method, path, h...)
+	}
+	public(http.MethodGet, "/healthz", s.healthz)
+	public(http.MethodGet, "/readyz", s.readyz)
+	public(http.MethodGet, "/metrics", gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
+	public(http.MethodPost, "/api/v1/auth/login", s.login)
+	public(http.MethodPost, "/api/v1/auth/password-reset", s.requestPasswordReset)
+	public(http.MethodPost, "/api/v1/auth/password-reset/confirm", s.confirmPasswordReset)
+	for _, wh := range s.webhookRoutes() {
+		public(wh.method, wh.path, wh.handler)
+	}
+
+	authed := r.Group("/", s.authenticate, s.csrf, s.authorize)
+	private := func(method, path string, h ...gin.HandlerFunc) {
+		s.routes = append(s.routes, Route{method, path, AccessSession})
+		authed.Handle(method, path, h...)
+	}
+	private(http.MethodGet, "/api/v1/auth/me", s.me)
+	private(http.MethodPost, "/api/v1/auth/logout", s.logout)
+	private(http.MethodGet, "/api/v1/audit", s.listAudit)
+	private(http.MethodGet, "/api/v1/ops/outbox", s.listOutbox)
+	for _, rt := range s.featureRoutes() {
+		private(rt.method, rt.path, rt.handler)
+	}
+	return r
+}
+
+// featureRoute is a route contributed by a feature file.
+type featureRoute struct {
+	method, path string
+	handler      gin.HandlerFunc
+}
+
+func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	checks := gin.H{}
+	ready := true
+	if err := s.store.DB().NewRaw("SELECT 1").Scan(ctx, new(int)); err != nil {
+		checks["postgres"] = "unreachable"
+		ready = false
+	} else {
+		checks["postgres"] = "ok"
+	}
+	if s.temporal == nil {
+		checks["temporal"] = "not configured"
+		ready = false
+	} else if _, err := s.temporal.WorkflowService().DescribeNamespace(ctx, describeNamespace(s.cfg.TemporalNamespace)); err != nil {
+		checks["temporal"] = "unreachable"
+		ready = false
+	} else {
+		checks["temporal"] = "ok"
+	}
+	status := http.StatusOK
+	if !ready {
+		status = http.StatusServiceUnavailable
+	}
+	c.JSON(status, gin.H{"ready": ready, "checks": checks})
+}

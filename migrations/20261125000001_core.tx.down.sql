@@ -1,0 +1,9 @@
+DROP TABLE IF EXISTS audit_events;
+DROP FUNCTION IF EXISTS audit_events_append_only();
+DROP TABLE IF EXISTS notification_outbox;
+DROP TABLE IF EXISTS password_reset_tokens;
+DROP TABLE IF EXISTS auth_throttle;
+DROP TABLE IF EXISTS sessions;
+DROP TABLE IF EXISTS memberships;
+DROP TABLE IF EXISTS users;
+DROP TABLE IF EXISTS orgs;

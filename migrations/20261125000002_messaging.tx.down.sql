@@ -1,0 +1,13 @@
+DROP TABLE IF EXISTS alerts;
+DROP TABLE IF EXISTS policy_violations;
+DROP TABLE IF EXISTS webhook_receipts;
+DROP TABLE IF EXISTS message_attempts;
+DROP TABLE IF EXISTS messages;
+DROP TABLE IF EXISTS routing_overrides;
+DROP TABLE IF EXISTS threads;
+DROP TABLE IF EXISTS assignment_windows;
+DROP TABLE IF EXISTS number_events;
+DROP TABLE IF EXISTS phone_numbers;
+DROP TABLE IF EXISTS clients;
+DROP TABLE IF EXISTS sitters;
+DROP TABLE IF EXISTS provider_accounts;

