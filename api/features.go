@@ -1,14 +1,25 @@
 package api
 
-// webhookRoutes are Twilio's public endpoints (signature-checked).
+// webhookRoutes are Twilio's public endpoints (signature-checked), from
+// webhooks.go.
 func (s *Server) webhookRoutes() []featureRoute {
-	return nil
+	return s.twilioWebhookRoutes()
 }
 
 // featureRoutes are the signed-in product routes beyond auth and audit,
 // contributed by each feature's file. Every one is decided by the Casbin
-// policy in policies/policy.csv.
+// policy in policies/*.csv.
 func (s *Server) featureRoutes() []featureRoute {
 	var out []featureRoute
+	for _, group := range [][]featureRoute{
+		s.inboxRoutes(),   // inbox.go: threads, messages, read state
+		s.composeRoutes(), // compose.go: sending, policy review, dead letters, alerts
+		s.sitterRoutes(),  // sitter.go: the sitters' scoped API
+		s.windowRoutes(),  // windows.go: assignment windows
+		s.setupRoutes(),   // setup.go: the setup wizard
+		s.numberRoutes(),  // numbers.go: inventory and quarantine
+	} {
+		out = append(out, group...)
+	}
 	return out
 }

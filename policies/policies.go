@@ -3,8 +3,11 @@
 package policies
 
 import (
-	_ "embed"
+	"embed"
 	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -15,8 +18,35 @@ import (
 //go:embed model.conf
 var modelText string
 
-//go:embed policy.csv
-var policyText string
+// policy.csv holds the core lines; each feature may add its own *.csv
+// beside it. All are loaded together.
+//
+//go:embed *.csv
+var policyFiles embed.FS
+
+func policyText() (string, error) {
+	entries, err := fs.Glob(policyFiles, "*.csv")
+	if err != nil {
+		return "", err
+	}
+	sort.Strings(entries)
+	var b strings.Builder
+	for _, name := range entries {
+		data, err := policyFiles.ReadFile(name)
+		if err != nil {
+			return "", err
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String(), nil
+}
 
 // NewEnforcer loads the embedded model and policy.
 func NewEnforcer() (*casbin.SyncedEnforcer, error) {
@@ -24,7 +54,11 @@ func NewEnforcer() (*casbin.SyncedEnforcer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policies: model: %w", err)
 	}
-	e, err := casbin.NewSyncedEnforcer(m, stringadapter.NewAdapter(policyText))
+	text, err := policyText()
+	if err != nil {
+		return nil, fmt.Errorf("policies: %w", err)
+	}
+	e, err := casbin.NewSyncedEnforcer(m, stringadapter.NewAdapter(text))
 	if err != nil {
 		return nil, fmt.Errorf("policies: policy: %w", err)
 	}

@@ -15,11 +15,21 @@ import (
 // Register adds every workflow and activity to w.
 func Register(w sdkworker.Registry, acts *activities.Activities) {
 	w.RegisterActivity(acts)
+	registerMessaging(w)
+	registerSetup(w)
+	registerNumbers(w)
 }
 
 // EnsureSchedules creates the periodic schedules (webhook receipt sweep…)
 // when missing. Schedules rather than tickers: with many workers, each job
 // still runs once.
 func EnsureSchedules(ctx context.Context, c client.Client, cfg config.Config) error {
+	for _, ensure := range []func(context.Context, client.Client, config.Config) error{
+		ensureMessagingSchedules,
+	} {
+		if err := ensure(ctx, c, cfg); err != nil {
+			return err
+		}
+	}
 	return nil
 }

@@ -1,0 +1,4 @@
+package api
+
+// composeRoutes: not built yet.
+func (s *Server) composeRoutes() []featureRoute { return nil }

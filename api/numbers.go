@@ -1,0 +1,4 @@
+package api
+
+// numberRoutes: not built yet.
+func (s *Server) numberRoutes() []featureRoute { return nil }

@@ -1,0 +1,4 @@
+package api
+
+// sitterRoutes: not built yet.
+func (s *Server) sitterRoutes() []featureRoute { return nil }

