@@ -16,6 +16,7 @@ import (
 func Register(w sdkworker.Registry, acts *activities.Activities) {
 	w.RegisterActivity(acts)
 	registerMessaging(w)
+	registerDelivery(w)
 	registerSetup(w)
 	registerNumbers(w)
 }

@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS delivery_status_rank(text);
