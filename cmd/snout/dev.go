@@ -79,7 +79,7 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	if os.Getenv("SNOUT_TWILIO_BASE_URL") == "" {
 		simAddr := envOr("SNOUT_TWILIO_SIM_ADDR", "127.0.0.1:8090")
 		sim = twiliosim.New(twiliosim.Options{
-			Accounts:  []twiliosim.Account{{SID: cfg.DemoTwilioAccountSID, AuthToken: cfg.DemoTwilioAuthToken, FriendlyName: "Demo pet sitting account", Status: "active", Balance: "20.00"}},
+			Accounts:  []twiliosim.Account{{Sid: cfg.DemoTwilioAccountSID, AuthToken: cfg.DemoTwilioAuthToken, FriendlyName: "Demo pet sitting account", Status: "active", Balance: "20.00"}},
 			StatePath: filepath.Join(cfg.DataDir, "twilio-sim.json"),
 			Logger:    log.With("component", "twilio-sim"),
 		})

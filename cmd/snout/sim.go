@@ -21,7 +21,7 @@ func runSimulator(ctx context.Context, cfg config.Config, log *slog.Logger, _ []
 		return err
 	}
 	sim := twiliosim.New(twiliosim.Options{
-		Accounts:  []twiliosim.Account{{SID: cfg.DemoTwilioAccountSID, AuthToken: cfg.DemoTwilioAuthToken, FriendlyName: "Demo pet sitting account", Status: "active", Balance: "20.00"}},
+		Accounts:  []twiliosim.Account{{Sid: cfg.DemoTwilioAccountSID, AuthToken: cfg.DemoTwilioAuthToken, FriendlyName: "Demo pet sitting account", Status: "active", Balance: "20.00"}},
 		StatePath: filepath.Join(cfg.DataDir, "twilio-sim.json"),
 		Logger:    log,
 	})

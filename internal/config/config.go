@@ -122,7 +122,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		QuarantineCooldown:         r.duration("SNOUT_QUARANTINE_COOLDOWN", 30*24*time.Hour),
 		DemoPassword:               r.str("SNOUT_DEMO_PASSWORD", ""),
 		DemoTwilioAccountSID:       r.str("SNOUT_DEMO_TWILIO_ACCOUNT_SID", "ACde300000000000000000000000000001"),
-		DemoTwilioAuthToken:        r.str("SNOUT_DEMO_TWILIO_AUTH_TOKEN", "demo-auth-token-not-secret"),
+		DemoTwilioAuthToken:        r.str("SNOUT_DEMO_TWILIO_AUTH_TOKEN", "d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0"),
 		DataDir:                    r.str("SNOUT_DATA_DIR", ".data"),
 	}
 	c.PublicURL = strings.TrimRight(r.str("SNOUT_PUBLIC_URL", "http://"+c.HTTPAddr), "/")

@@ -60,7 +60,9 @@ func Start(ctx context.Context, o Options, log *slog.Logger) (*Server, error) {
 		args = append(args, "--search-attribute", name+"="+cliType(typ))
 	}
 	cmd := exec.Command(o.Binary, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group (Ctrl-C reaches it only through Stop), and killed
+	// if this process dies without stopping it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if o.LogFile != "" {
 		f, err := os.OpenFile(o.LogFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
