@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/snoutos/snout/internal/app"
+	"github.com/snoutos/snout/internal/bench"
 	"github.com/snoutos/snout/internal/config"
 	"github.com/snoutos/snout/internal/db"
 	"github.com/snoutos/snout/internal/obs"
@@ -38,6 +39,7 @@ commands:
   seed         create or refresh the demo org
   twilio-sim   run the Twilio simulator
   keygen       print a new SNOUT_ENCRYPTION_KEY value
+  bench        measure inbox latency and the inbound pipeline (make bench)
   db-check     exit 0 if PostgreSQL is reachable, 3 (with advice) if not
 `
 
@@ -116,6 +118,12 @@ func run(ctx context.Context, cmd string, args []string) error {
 		return a.RunWorker(ctx)
 	case "twilio-sim":
 		return runSimulator(ctx, cfg, log, args)
+	case "bench":
+		o := bench.DefaultOptions()
+		if v := os.Getenv("SNOUT_TEMPORAL_CLI"); v != "" {
+			o.TemporalCLI = v
+		}
+		return bench.Run(ctx, cfg, o)
 	case "dev":
 		return runDev(ctx, cfg, log, args)
 	default:
