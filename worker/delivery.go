@@ -1,6 +1,15 @@
 package worker
 
-import sdkworker "go.temporal.io/sdk/worker"
+import (
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
-// registerDelivery registers the message delivery workflow.
-func registerDelivery(w sdkworker.Registry) {}
+	"github.com/snoutos/snout/workflows"
+)
+
+// registerDelivery registers the message delivery workflow. Its activities
+// (DeliverySend, DeliveryApplyStatus, …) are methods of activities.Activities,
+// registered with the rest in Register.
+func registerDelivery(w sdkworker.Registry) {
+	w.RegisterWorkflowWithOptions(workflows.DeliveryWorkflow, workflow.RegisterOptions{Name: workflows.DeliveryWorkflowName})
+}

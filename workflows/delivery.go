@@ -1,0 +1,494 @@
+package workflows
+
+import (
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snoutos/snout/activities"
+)
+
+// DeliveryWorkflowName is the registered type name of DeliveryWorkflow.
+const DeliveryWorkflowName = "DeliveryWorkflow"
+
+const (
+	// deliveryAttemptBudget is how many sends one round of delivery makes
+	// at most, counting sends the provider refused with a temporary error
+	// and sends that came back undelivered with a temporary code.
+	deliveryAttemptBudget = 3
+	// deliveryRetryBackoff is the first pause before an automatic resend;
+	// it doubles for each further attempt of the round.
+	deliveryRetryBackoff = 2 * time.Second
+	// deliveryStatusChecks is how many times the workflow asks the provider
+	// for the status when callbacks do not bring a final one. The wait
+	// doubles after each check.
+	deliveryStatusChecks = 3
+	// defaultDeliveryStatusWait applies until the first send reports the
+	// worker's configured wait.
+	defaultDeliveryStatusWait = 2 * time.Minute
+)
+
+// DeliveryWorkflow delivers one outbound message (ID delivery-<messageID>).
+//
+// It sends through the provider (activity retries for network and
+// temporary provider errors; permanent errors end the round at once),
+// then waits for status callbacks delivered as signals, applying each one
+// forward-only, and asks the provider itself when no final status arrives
+// in time. An undelivered status with a temporary code is sent again as a
+// new attempt, within the same budget of three. When the round fails the
+// message is dead-lettered with an alert, and the workflow waits — with no
+// timer — for the owner to retry (a new round, first attempt "manual") or
+// discard it.
+func DeliveryWorkflow(ctx workflow.Context, in DeliveryInput) (DeliveryState, error) {
+	w := &delivery{in: in}
+	if err := w.setup(ctx); err != nil {
+		return DeliveryState{}, err
+	}
+	return w.run(ctx)
+}
+
+// delivery is one running delivery workflow.
+type delivery struct {
+	in        DeliveryInput
+	log       log.Logger
+	state     deliveryProgress
+	statusCh  workflow.ReceiveChannel
+	retryCh   workflow.ReceiveChannel
+	discardCh workflow.ReceiveChannel
+}
+
+// deliveryProgress is the workflow's whole state (serializable).
+type deliveryProgress struct {
+	// Status of the current attempt, or "discarded".
+	Status string `json:"status"`
+	// Attempt is the number of the latest attempt (0 before the first).
+	Attempt     int    `json:"attempt"`
+	ProviderSID string `json:"providerSid,omitempty"`
+	ErrorCode   int    `json:"errorCode,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+	// Retryable: the current failure may clear up on its own.
+	Retryable bool `json:"retryable"`
+	// NeedsFix: the current failure is the account's or its setup's.
+	NeedsFix     bool          `json:"needsFix"`
+	DeadLettered bool          `json:"deadLettered"`
+	StatusWait   time.Duration `json:"statusWait"`
+	// Sends are the attempts the provider accepted, to apply late
+	// callbacks about earlier attempts to the right one.
+	Sends []deliverySend `json:"sends"`
+}
+
+type deliverySend struct {
+	Attempt int    `json:"attempt"`
+	SID     string `json:"sid"`
+	Status  string `json:"status"`
+}
+
+// ownerChoice is what ended a dead-letter wait.
+type ownerChoice struct {
+	retry     *RetrySignal
+	discard   *DiscardSignal
+	delivered bool // a late callback said the last attempt got through
+}
+
+func (w *delivery) setup(ctx workflow.Context) error {
+	if w.in.OrgID == uuid.Nil || w.in.MessageID == uuid.Nil {
+		return temporal.NewNonRetryableApplicationError("delivery needs an org ID and a message ID", "InvalidDeliveryInput", nil)
+	}
+	w.log = log.With(workflow.GetLogger(ctx), "orgId", w.in.OrgID.String(), "messageId", w.in.MessageID.String(), "correlationId", w.in.CorrelationID)
+	w.state = deliveryProgress{Status: "pending", StatusWait: defaultDeliveryStatusWait}
+	w.statusCh = workflow.GetSignalChannel(ctx, SignalDeliveryStatus)
+	w.retryCh = workflow.GetSignalChannel(ctx, SignalDeliveryRetry)
+	w.discardCh = workflow.GetSignalChannel(ctx, SignalDeliveryDiscard)
+	return workflow.SetQueryHandler(ctx, QueryDeliveryState, func() (DeliveryState, error) { return w.snapshot(), nil })
+}
+
+func (w *delivery) run(ctx workflow.Context) (DeliveryState, error) {
+	trigger := activities.TriggerAutomatic
+	recovering := false
+	for {
+		delivered, err := w.deliverRound(ctx, trigger)
+		if err != nil {
+			return w.snapshot(), err
+		}
+		if delivered {
+			if recovering {
+				if err := w.recovered(ctx); err != nil {
+					return w.snapshot(), err
+				}
+			}
+			w.drainStatus(ctx)
+			w.log.Info("delivery finished", "status", w.state.Status, "attempts", w.state.Attempt)
+			return w.snapshot(), nil
+		}
+		if err := w.deadLetter(ctx); err != nil {
+			return w.snapshot(), err
+		}
+		choice := w.awaitOwner(ctx)
+		switch {
+		case choice.delivered:
+			if err := w.recovered(ctx); err != nil {
+				return w.snapshot(), err
+			}
+			w.drainStatus(ctx)
+			return w.snapshot(), nil
+		case choice.discard != nil:
+			return w.discard(ctx, *choice.discard)
+		default:
+			if err := w.resend(ctx, *choice.retry); err != nil {
+				return w.snapshot(), err
+			}
+			trigger, recovering = activities.TriggerManual, true
+		}
+	}
+}
+
+// deliverRound sends until the message is delivered (true), or fails for
+// good or exhausts the attempt budget (false).
+func (w *delivery) deliverRound(ctx workflow.Context, trigger string) (bool, error) {
+	budget := deliveryAttemptBudget
+	for {
+		first := w.state.Attempt + 1
+		res, failure, err := w.send(ctx, first, trigger, budget)
+		if err != nil {
+			return false, err
+		}
+		if failure != nil {
+			w.state.Attempt = max(w.state.Attempt, failure.Attempt)
+			w.state.Status, w.state.ProviderSID = "failed", ""
+			w.state.ErrorCode, w.state.Reason = failure.Code, failure.Reason
+			w.state.Retryable, w.state.NeedsFix = false, failure.Type == activities.DeliveryNeedsFix
+			w.log.Warn("send failed", "attempt", w.state.Attempt, "errorCode", failure.Code, "failureType", failure.Type)
+			return false, nil
+		}
+		budget -= res.Attempt - first + 1
+		w.state.Attempt, w.state.ProviderSID, w.state.Status = res.Attempt, res.ProviderSID, res.Status
+		w.state.ErrorCode, w.state.Reason, w.state.Retryable, w.state.NeedsFix = 0, "", false, false
+		if res.StatusWait > 0 {
+			w.state.StatusWait = res.StatusWait
+		}
+		w.state.Sends = append(w.state.Sends, deliverySend{Attempt: res.Attempt, SID: res.ProviderSID, Status: res.Status})
+		w.log.Info("provider accepted the text", "attempt", res.Attempt, "providerSid", res.ProviderSID)
+
+		w.awaitFinalStatus(ctx)
+		switch status := w.state.Status; {
+		case isDelivered(status):
+			return true, nil
+		case status == "sent":
+			// Accepted by the carrier and no delivery report after every
+			// check: as far as anyone will ever know, it went out.
+			return true, nil
+		case !IsFinalStatus(status):
+			w.state.Reason = "Twilio never confirmed that the text went out (it is still " + status + ")."
+			return false, nil
+		case w.state.Retryable && budget > 0:
+			used := deliveryAttemptBudget - budget
+			pause := deliveryRetryBackoff << (used - 1)
+			w.log.Info("temporary delivery failure; sending again", "attempt", w.state.Attempt, "errorCode", w.state.ErrorCode, "pause", pause)
+			if err := workflow.Sleep(ctx, pause); err != nil {
+				return false, err
+			}
+			trigger = activities.TriggerAutomatic
+		default:
+			return false, nil
+		}
+	}
+}
+
+// send runs the send activity for attempts first… (up to budget runs). A
+// failed send comes back as failure, not err; err is only cancellation.
+func (w *delivery) send(ctx workflow.Context, first int, trigger string, budget int) (activities.DeliverySendResult, *activities.DeliveryFailure, error) {
+	var a *activities.Activities
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 45 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        deliveryRetryBackoff,
+			BackoffCoefficient:     2,
+			MaximumInterval:        time.Minute,
+			MaximumAttempts:        int32(budget),
+			NonRetryableErrorTypes: activities.DeliveryNonRetryable,
+		},
+	})
+	var res activities.DeliverySendResult
+	err := workflow.ExecuteActivity(actx, a.DeliverySend, activities.DeliverySendInput{
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, FirstAttempt: first, Trigger: trigger, CorrelationID: w.in.CorrelationID,
+	}).Get(ctx, &res)
+	if err == nil {
+		return res, nil, nil
+	}
+	if temporal.IsCanceledError(err) {
+		return res, nil, err
+	}
+	// The last run's failure, or (timeouts) every run used without one.
+	failure := &activities.DeliveryFailure{
+		Attempt: first + budget - 1, Type: activities.DeliveryTransient,
+		Reason: "Twilio didn't answer in time, so the text may not have been sent.",
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) && appErr.HasDetails() {
+		var f activities.DeliveryFailure
+		if appErr.Details(&f) == nil {
+			failure = &f
+		}
+	}
+	return res, failure, nil
+}
+
+// awaitFinalStatus applies status signals until the current attempt has a
+// final status, asking the provider when none comes within the wait.
+func (w *delivery) awaitFinalStatus(ctx workflow.Context) {
+	wait := w.state.StatusWait
+	for check := 1; ; check++ {
+		if IsFinalStatus(w.state.Status) {
+			return
+		}
+		timerCtx, cancelTimer := workflow.WithCancel(ctx)
+		timer := workflow.NewTimer(timerCtx, wait)
+		expired := false
+		for !expired && !IsFinalStatus(w.state.Status) {
+			var sig *StatusSignal
+			sel := workflow.NewSelector(ctx)
+			sel.AddFuture(timer, func(workflow.Future) { expired = true })
+			sel.AddReceive(w.statusCh, func(c workflow.ReceiveChannel, _ bool) {
+				var s StatusSignal
+				c.Receive(ctx, &s)
+				sig = &s
+			})
+			w.ignoreOwnerSignals(ctx, sel)
+			sel.Select(ctx)
+			if sig != nil {
+				w.applyStatus(ctx, *sig)
+			}
+		}
+		cancelTimer()
+		if IsFinalStatus(w.state.Status) {
+			return
+		}
+		w.fetchStatus(ctx)
+		if IsFinalStatus(w.state.Status) || check >= deliveryStatusChecks {
+			return
+		}
+		wait *= 2
+	}
+}
+
+// ignoreOwnerSignals drops retry and discard requests that arrive while
+// the message is not dead-lettered (the API refuses them then; this is the
+// race where two clicks crossed).
+func (w *delivery) ignoreOwnerSignals(ctx workflow.Context, sel workflow.Selector) {
+	sel.AddReceive(w.retryCh, func(c workflow.ReceiveChannel, _ bool) {
+		var s RetrySignal
+		c.Receive(ctx, &s)
+		w.log.Warn("retry ignored: the message is not dead-lettered", "userId", s.UserID.String())
+	})
+	sel.AddReceive(w.discardCh, func(c workflow.ReceiveChannel, _ bool) {
+		var s DiscardSignal
+		c.Receive(ctx, &s)
+		w.log.Warn("discard ignored: the message is not dead-lettered", "userId", s.UserID.String())
+	})
+}
+
+// applyStatus applies one callback forward-only: a status no further than
+// the attempt's current one (a repeat, or "sent" after "delivered") is
+// ignored; a callback about an earlier attempt updates only that attempt.
+func (w *delivery) applyStatus(ctx workflow.Context, sig StatusSignal) {
+	i := w.findSend(sig.MessageSID)
+	if i < 0 {
+		w.log.Warn("status for an unknown provider SID ignored", "providerSid", sig.MessageSID, "status", sig.Status)
+		return
+	}
+	if StatusRank(sig.Status) <= StatusRank(w.state.Sends[i].Status) {
+		w.log.Debug("status ignored: not a step forward", "providerSid", sig.MessageSID, "status", sig.Status, "current", w.state.Sends[i].Status)
+		return
+	}
+	at := sig.ReceivedAt
+	if at.IsZero() {
+		at = workflow.Now(ctx)
+	}
+	var a *activities.Activities
+	var res activities.DeliveryStatusResult
+	err := workflow.ExecuteActivity(w.storeCtx(ctx), a.DeliveryApplyStatus, activities.DeliveryStatusInput{
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, ProviderSID: sig.MessageSID, Status: sig.Status,
+		ErrorCode: sig.ErrorCode, At: at, CorrelationID: w.in.CorrelationID,
+	}).Get(ctx, &res)
+	if err != nil {
+		w.log.Error("applying a status failed", "providerSid", sig.MessageSID, "status", sig.Status, "error", err)
+		return
+	}
+	w.recordStatus(i, sig.Status, res)
+}
+
+// fetchStatus asks the provider for the current attempt's status.
+func (w *delivery) fetchStatus(ctx workflow.Context) {
+	i := w.findSend(w.state.ProviderSID)
+	if i < 0 {
+		return
+	}
+	var a *activities.Activities
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second, MaximumAttempts: 5},
+	})
+	var res activities.DeliveryStatusResult
+	err := workflow.ExecuteActivity(actx, a.DeliveryFetchStatus, activities.DeliveryFetchInput{
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, ProviderSID: w.state.ProviderSID, CorrelationID: w.in.CorrelationID,
+	}).Get(ctx, &res)
+	if err != nil {
+		w.log.Warn("fetching the status failed", "providerSid", w.state.ProviderSID, "error", err)
+		return
+	}
+	w.log.Info("no final callback in time; fetched the status", "providerSid", w.state.ProviderSID, "status", res.Status)
+	if StatusRank(res.Status) > StatusRank(w.state.Sends[i].Status) {
+		w.recordStatus(i, res.Status, res)
+	}
+}
+
+func (w *delivery) recordStatus(i int, status string, res activities.DeliveryStatusResult) {
+	w.state.Sends[i].Status = status
+	if w.state.Sends[i].SID != w.state.ProviderSID {
+		return
+	}
+	w.state.Status, w.state.ErrorCode, w.state.Reason, w.state.Retryable = status, res.ErrorCode, res.Reason, res.Retryable
+	w.state.NeedsFix = false
+	w.log.Info("status moved forward", "providerSid", w.state.ProviderSID, "status", status, "errorCode", res.ErrorCode)
+}
+
+func (w *delivery) findSend(sid string) int {
+	for i := range w.state.Sends {
+		if sid != "" && w.state.Sends[i].SID == sid {
+			return i
+		}
+	}
+	return -1
+}
+
+func (w *delivery) deadLetter(ctx workflow.Context) error {
+	var a *activities.Activities
+	var res activities.DeliveryDeadLetterResult
+	err := workflow.ExecuteActivity(w.storeCtx(ctx), a.DeliveryDeadLetter, activities.DeliveryDeadLetterInput{
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, Attempt: w.state.Attempt, ErrorCode: w.state.ErrorCode,
+		Reason: w.state.Reason, NeedsFix: w.state.NeedsFix, CorrelationID: w.in.CorrelationID,
+	}).Get(ctx, &res)
+	if err != nil {
+		return err
+	}
+	w.state.DeadLettered = true
+	w.log.Warn("message dead-lettered; waiting for the owner", "attempt", w.state.Attempt, "errorCode", w.state.ErrorCode, "alertId", res.AlertID.String())
+	return nil
+}
+
+// awaitOwner waits, without a timer, for a retry or a discard. Late
+// callbacks keep being applied; one saying the last attempt was delivered
+// after all ends the wait.
+func (w *delivery) awaitOwner(ctx workflow.Context) ownerChoice {
+	for {
+		var choice ownerChoice
+		var sig *StatusSignal
+		sel := workflow.NewSelector(ctx)
+		sel.AddReceive(w.retryCh, func(c workflow.ReceiveChannel, _ bool) {
+			var s RetrySignal
+			c.Receive(ctx, &s)
+			choice.retry = &s
+		})
+		sel.AddReceive(w.discardCh, func(c workflow.ReceiveChannel, _ bool) {
+			var s DiscardSignal
+			c.Receive(ctx, &s)
+			choice.discard = &s
+		})
+		sel.AddReceive(w.statusCh, func(c workflow.ReceiveChannel, _ bool) {
+			var s StatusSignal
+			c.Receive(ctx, &s)
+			sig = &s
+		})
+		sel.Select(ctx)
+		switch {
+		case choice.retry != nil || choice.discard != nil:
+			return choice
+		case sig != nil:
+			w.applyStatus(ctx, *sig)
+			if isDelivered(w.state.Status) {
+				w.log.Info("a late callback says the text was delivered after all")
+				return ownerChoice{delivered: true}
+			}
+		}
+	}
+}
+
+func (w *delivery) resend(ctx workflow.Context, sig RetrySignal) error {
+	var a *activities.Activities
+	cid := w.in.CorrelationID
+	if sig.CorrelationID != "" {
+		cid = sig.CorrelationID
+	}
+	err := workflow.ExecuteActivity(w.storeCtx(ctx), a.DeliveryResend, activities.DeliveryResendInput{
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, UserID: sig.UserID, NextAttempt: w.state.Attempt + 1, CorrelationID: cid,
+	}).Get(ctx, nil)
+	if err != nil {
+		return err
+	}
+	w.state.DeadLettered = false
+	w.log.Info("owner asked to retry; sending again", "userId", sig.UserID.String(), "retryCorrelationId", sig.CorrelationID)
+	return nil
+}
+
+func (w *delivery) recovered(ctx workflow.Context) error {
+	var a *activities.Activities
+	err := workflow.ExecuteActivity(w.storeCtx(ctx), a.DeliveryRecovered, activities.DeliveryOutcomeInput{
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, Attempt: w.state.Attempt, Status: w.state.Status, CorrelationID: w.in.CorrelationID,
+	}).Get(ctx, nil)
+	if err != nil {
+		return err
+	}
+	w.state.DeadLettered = false
+	return nil
+}
+
+func (w *delivery) discard(ctx workflow.Context, sig DiscardSignal) (DeliveryState, error) {
+	var a *activities.Activities
+	cid := w.in.CorrelationID
+	if sig.CorrelationID != "" {
+		cid = sig.CorrelationID
+	}
+	err := workflow.ExecuteActivity(w.storeCtx(ctx), a.DeliveryDiscard, activities.DeliveryDiscardInput{
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, UserID: sig.UserID, Reason: sig.Reason, CorrelationID: cid,
+	}).Get(ctx, nil)
+	if err != nil {
+		return w.snapshot(), err
+	}
+	w.state.Status, w.state.DeadLettered = "discarded", false
+	w.log.Info("owner discarded the message", "userId", sig.UserID.String())
+	return w.snapshot(), nil
+}
+
+// drainStatus applies callbacks still queued when the workflow ends, so
+// that none is lost with it.
+func (w *delivery) drainStatus(ctx workflow.Context) {
+	for {
+		var s StatusSignal
+		if !w.statusCh.ReceiveAsync(&s) {
+			return
+		}
+		w.applyStatus(ctx, s)
+	}
+}
+
+// storeCtx is for activities that only write to the database: retried
+// until the database answers.
+func (w *delivery) storeCtx(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
+	})
+}
+
+func (w *delivery) snapshot() DeliveryState {
+	return DeliveryState{
+		Status: w.state.Status, Attempts: w.state.Attempt, ProviderSID: w.state.ProviderSID,
+		ErrorCode: w.state.ErrorCode, ErrorMessage: w.state.Reason, DeadLettered: w.state.DeadLettered,
+	}
+}
+
+func isDelivered(status string) bool { return status == "delivered" || status == "read" }

@@ -1,0 +1,369 @@
+package workflows_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snoutos/snout/activities"
+	"github.com/snoutos/snout/workflows"
+)
+
+// fakeDelivery stands in for the delivery activities: it answers sends
+// from a script and records every call, as the owner-visible effects
+// (attempt rows, statuses, dead letters, alerts) would be recorded.
+type fakeDelivery struct {
+	mu sync.Mutex
+	// sends answers each DeliverySend run in turn: a provider SID, or an
+	// error made with transient/permanent.
+	sends      []any
+	sendInputs []activities.DeliverySendInput
+	sendRuns   int
+	applied    []activities.DeliveryStatusInput
+	fetched    []activities.DeliveryFetchInput
+	fetchReply string
+	deadLetter []activities.DeliveryDeadLetterInput
+	resends    []activities.DeliveryResendInput
+	recovered  []activities.DeliveryOutcomeInput
+	discards   []activities.DeliveryDiscardInput
+}
+
+type sendFailure struct {
+	kind string
+	code int
+}
+
+func transient(code int) sendFailure { return sendFailure{activities.DeliveryTransient, code} }
+func permanent(code int) sendFailure { return sendFailure{activities.DeliveryPermanent, code} }
+
+const statusWait = 2 * time.Minute
+
+func (f *fakeDelivery) send(ctx context.Context, in activities.DeliverySendInput) (activities.DeliverySendResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	attempt := in.FirstAttempt + int(activity.GetInfo(ctx).Attempt) - 1
+	f.sendInputs = append(f.sendInputs, in)
+	if f.sendRuns >= len(f.sends) {
+		return activities.DeliverySendResult{}, fmt.Errorf("unexpected send #%d", f.sendRuns+1)
+	}
+	next := f.sends[f.sendRuns]
+	f.sendRuns++
+	switch v := next.(type) {
+	case string:
+		return activities.DeliverySendResult{Attempt: attempt, ProviderSID: v, Status: "queued", StatusWait: statusWait}, nil
+	case sendFailure:
+		d := activities.DeliveryFailure{Attempt: attempt, Code: v.code, Reason: fmt.Sprintf("explained %d", v.code), Type: v.kind}
+		return activities.DeliverySendResult{}, temporal.NewApplicationErrorWithOptions(d.Reason, v.kind,
+			temporal.ApplicationErrorOptions{NonRetryable: v.kind != activities.DeliveryTransient, Details: []any{d}})
+	}
+	panic("bad script")
+}
+
+func (f *fakeDelivery) apply(_ context.Context, in activities.DeliveryStatusInput) (activities.DeliveryStatusResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.applied = append(f.applied, in)
+	return statusOf(in.Status, in.ErrorCode), nil
+}
+
+func statusOf(status string, code int) activities.DeliveryStatusResult {
+	res := activities.DeliveryStatusResult{Status: status, ErrorCode: code, Changed: true}
+	if code != 0 {
+		res.Reason = fmt.Sprintf("explained %d", code)
+		res.Retryable = code == 30003
+	}
+	return res
+}
+
+func (f *fakeDelivery) appliedStatuses() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, a := range f.applied {
+		out = append(out, a.ProviderSID+":"+a.Status)
+	}
+	return out
+}
+
+type deliveryTest struct {
+	t    *testing.T
+	env  *testsuite.TestWorkflowEnvironment
+	fake *fakeDelivery
+	in   workflows.DeliveryInput
+}
+
+func newDeliveryTest(t *testing.T, sends ...any) *deliveryTest {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflowWithOptions(workflows.DeliveryWorkflow, workflow.RegisterOptions{Name: workflows.DeliveryWorkflowName})
+	a := &activities.Activities{}
+	for _, fn := range []any{a.DeliverySend, a.DeliveryApplyStatus, a.DeliveryFetchStatus, a.DeliveryDeadLetter,
+		a.DeliveryResend, a.DeliveryRecovered, a.DeliveryDiscard} {
+		env.RegisterActivity(fn)
+	}
+	f := &fakeDelivery{sends: sends}
+	env.OnActivity(a.DeliverySend, mock.Anything, mock.Anything).Return(f.send)
+	env.OnActivity(a.DeliveryApplyStatus, mock.Anything, mock.Anything).Return(f.apply)
+	env.OnActivity(a.DeliveryFetchStatus, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.DeliveryFetchInput) (activities.DeliveryStatusResult, error) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.fetched = append(f.fetched, in)
+			return statusOf(f.fetchReply, 0), nil
+		})
+	env.OnActivity(a.DeliveryDeadLetter, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.DeliveryDeadLetterInput) (activities.DeliveryDeadLetterResult, error) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.deadLetter = append(f.deadLetter, in)
+			return activities.DeliveryDeadLetterResult{AlertID: uuid.New()}, nil
+		})
+	env.OnActivity(a.DeliveryResend, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.DeliveryResendInput) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.resends = append(f.resends, in)
+			return nil
+		})
+	env.OnActivity(a.DeliveryRecovered, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.DeliveryOutcomeInput) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.recovered = append(f.recovered, in)
+			return nil
+		})
+	env.OnActivity(a.DeliveryDiscard, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.DeliveryDiscardInput) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.discards = append(f.discards, in)
+			return nil
+		})
+	return &deliveryTest{t: t, env: env, fake: f, in: workflows.DeliveryInput{OrgID: uuid.New(), MessageID: uuid.New(), CorrelationID: "req-123"}}
+}
+
+// status schedules a provider callback signal after d.
+func (d *deliveryTest) status(after time.Duration, sid, status string, code int) {
+	d.env.RegisterDelayedCallback(func() {
+		d.env.SignalWorkflow(workflows.SignalDeliveryStatus, workflows.StatusSignal{MessageSID: sid, Status: status, ErrorCode: code})
+	}, after)
+}
+
+func (d *deliveryTest) run() workflows.DeliveryState {
+	d.t.Helper()
+	d.env.ExecuteWorkflow(workflows.DeliveryWorkflowName, d.in)
+	if !d.env.IsWorkflowCompleted() {
+		d.t.Fatal("workflow did not complete")
+	}
+	if err := d.env.GetWorkflowError(); err != nil {
+		d.t.Fatalf("workflow failed: %v", err)
+	}
+	var res workflows.DeliveryState
+	if err := d.env.GetWorkflowResult(&res); err != nil {
+		d.t.Fatal(err)
+	}
+	return res
+}
+
+func (d *deliveryTest) query() workflows.DeliveryState {
+	d.t.Helper()
+	v, err := d.env.QueryWorkflow(workflows.QueryDeliveryState)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	var st workflows.DeliveryState
+	if err := v.Get(&st); err != nil {
+		d.t.Fatal(err)
+	}
+	return st
+}
+
+func equal(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s = %v, want %v", what, got, want)
+	}
+}
+
+func TestDeliveryDeliveredViaSignal(t *testing.T) {
+	d := newDeliveryTest(t, "SM1")
+	d.status(time.Second, "SM1", "sent", 0)
+	d.status(2*time.Second, "SM1", "delivered", 0)
+	res := d.run()
+	equal(t, "status", res.Status, "delivered")
+	equal(t, "attempts", res.Attempts, 1)
+	equal(t, "providerSid", res.ProviderSID, "SM1")
+	equal(t, "applied", d.fake.appliedStatuses(), []string{"SM1:sent", "SM1:delivered"})
+	equal(t, "fetches", len(d.fake.fetched), 0)
+	equal(t, "dead letters", len(d.fake.deadLetter), 0)
+	equal(t, "send trigger", d.fake.sendInputs[0].Trigger, activities.TriggerAutomatic)
+	equal(t, "correlation", d.fake.sendInputs[0].CorrelationID, "req-123")
+}
+
+func TestDeliveryDuplicateAndOutOfOrderSignals(t *testing.T) {
+	d := newDeliveryTest(t, "SM1")
+	// Delivered arrives first, then itself again, then a late "sent".
+	d.env.RegisterDelayedCallback(func() {
+		for _, s := range []string{"delivered", "delivered", "sent"} {
+			d.env.SignalWorkflow(workflows.SignalDeliveryStatus, workflows.StatusSignal{MessageSID: "SM1", Status: s})
+		}
+	}, time.Second)
+	res := d.run()
+	equal(t, "status", res.Status, "delivered")
+	equal(t, "applied", d.fake.appliedStatuses(), []string{"SM1:delivered"})
+	equal(t, "query status", d.query().Status, "delivered")
+}
+
+func TestDeliveryTransientSendErrorRetriedThenDelivered(t *testing.T) {
+	d := newDeliveryTest(t, transient(20429), "SM2")
+	d.status(time.Minute, "SM2", "delivered", 0)
+	res := d.run()
+	equal(t, "status", res.Status, "delivered")
+	equal(t, "attempts", res.Attempts, 2)
+	equal(t, "send runs", d.fake.sendRuns, 2)
+	equal(t, "dead letters", len(d.fake.deadLetter), 0)
+}
+
+func TestDeliveryThreeTransientFailuresDeadLetter(t *testing.T) {
+	d := newDeliveryTest(t, transient(30001), transient(30001), transient(30001))
+	var during workflows.DeliveryState
+	d.env.RegisterDelayedCallback(func() {
+		during = d.query()
+		d.env.SignalWorkflow(workflows.SignalDeliveryDiscard, workflows.DiscardSignal{UserID: uuid.New(), Reason: "client called instead"})
+	}, time.Hour)
+	res := d.run()
+	equal(t, "send runs", d.fake.sendRuns, 3)
+	if len(d.fake.deadLetter) != 1 {
+		t.Fatalf("dead letters = %d, want 1", len(d.fake.deadLetter))
+	}
+	dl := d.fake.deadLetter[0]
+	equal(t, "dead letter attempt", dl.Attempt, 3)
+	equal(t, "dead letter code", dl.ErrorCode, 30001)
+	equal(t, "dead letter reason", dl.Reason, "explained 30001")
+	equal(t, "while waiting: dead-lettered", during.DeadLettered, true)
+	equal(t, "while waiting: status", during.Status, "failed")
+	equal(t, "while waiting: attempts", during.Attempts, 3)
+	equal(t, "final status", res.Status, "discarded")
+}
+
+func TestDeliveryPermanentErrorDeadLettersAtOnce(t *testing.T) {
+	d := newDeliveryTest(t, permanent(21211))
+	var during workflows.DeliveryState
+	d.env.RegisterDelayedCallback(func() {
+		during = d.query()
+		d.env.SignalWorkflow(workflows.SignalDeliveryDiscard, workflows.DiscardSignal{UserID: uuid.New()})
+	}, 24*time.Hour)
+	d.run()
+	equal(t, "send runs", d.fake.sendRuns, 1)
+	equal(t, "dead letters", len(d.fake.deadLetter), 1)
+	equal(t, "dead letter code", d.fake.deadLetter[0].ErrorCode, 21211)
+	equal(t, "dead letter attempt", d.fake.deadLetter[0].Attempt, 1)
+	equal(t, "needs fix", d.fake.deadLetter[0].NeedsFix, false)
+	equal(t, "while waiting: error", during.ErrorMessage, "explained 21211")
+	equal(t, "while waiting: attempts", during.Attempts, 1)
+}
+
+func TestDeliveryNoCallbackFetchesStatusAfterWait(t *testing.T) {
+	d := newDeliveryTest(t, "SM1")
+	d.fake.fetchReply = "delivered"
+	start := d.env.Now()
+	res := d.run()
+	equal(t, "status", res.Status, "delivered")
+	equal(t, "fetches", len(d.fake.fetched), 1)
+	equal(t, "fetched sid", d.fake.fetched[0].ProviderSID, "SM1")
+	if waited := d.env.Now().Sub(start); waited < statusWait {
+		t.Errorf("fetched after %v, want at least the status wait %v", waited, statusWait)
+	}
+}
+
+func TestDeliveryUndelivered30003RetriedAsNewAttempt(t *testing.T) {
+	d := newDeliveryTest(t, "SM1", "SM2")
+	d.status(time.Second, "SM1", "undelivered", 30003)
+	d.status(time.Minute, "SM2", "delivered", 0)
+	res := d.run()
+	equal(t, "status", res.Status, "delivered")
+	equal(t, "attempts", res.Attempts, 2)
+	equal(t, "second send starts at attempt", d.fake.sendInputs[1].FirstAttempt, 2)
+	equal(t, "second send trigger", d.fake.sendInputs[1].Trigger, activities.TriggerAutomatic)
+	equal(t, "dead letters", len(d.fake.deadLetter), 0)
+}
+
+func TestDeliveryUndeliveredThreeTimesDeadLetters(t *testing.T) {
+	d := newDeliveryTest(t, "SM1", "SM2", "SM3")
+	d.status(time.Second, "SM1", "undelivered", 30003)
+	d.status(time.Minute, "SM2", "undelivered", 30003)
+	d.status(2*time.Minute, "SM3", "undelivered", 30003)
+	d.env.RegisterDelayedCallback(func() {
+		d.env.SignalWorkflow(workflows.SignalDeliveryDiscard, workflows.DiscardSignal{UserID: uuid.New()})
+	}, time.Hour)
+	d.run()
+	equal(t, "send runs", d.fake.sendRuns, 3)
+	equal(t, "dead letters", len(d.fake.deadLetter), 1)
+	equal(t, "dead letter attempt", d.fake.deadLetter[0].Attempt, 3)
+}
+
+func TestDeliveryRetryFromDeadLetterDelivers(t *testing.T) {
+	d := newDeliveryTest(t, "SM1", "SM2")
+	d.status(time.Second, "SM1", "undelivered", 30006)
+	owner := uuid.New()
+	d.env.RegisterDelayedCallback(func() {
+		if !d.query().DeadLettered {
+			t.Error("not dead-lettered before the retry")
+		}
+		d.env.SignalWorkflow(workflows.SignalDeliveryRetry, workflows.RetrySignal{UserID: owner, CorrelationID: "req-retry"})
+	}, time.Hour)
+	d.status(time.Hour+time.Minute, "SM2", "delivered", 0)
+	res := d.run()
+	equal(t, "status", res.Status, "delivered")
+	equal(t, "attempts", res.Attempts, 2)
+	equal(t, "dead-lettered", res.DeadLettered, false)
+	equal(t, "dead letters", len(d.fake.deadLetter), 1)
+	equal(t, "dead letter code", d.fake.deadLetter[0].ErrorCode, 30006)
+	if len(d.fake.resends) != 1 {
+		t.Fatalf("resends = %d, want 1", len(d.fake.resends))
+	}
+	equal(t, "resend by", d.fake.resends[0].UserID, owner)
+	equal(t, "resend attempt", d.fake.resends[0].NextAttempt, 2)
+	equal(t, "resend correlation", d.fake.resends[0].CorrelationID, "req-retry")
+	equal(t, "manual send attempt", d.fake.sendInputs[1].FirstAttempt, 2)
+	equal(t, "manual send trigger", d.fake.sendInputs[1].Trigger, activities.TriggerManual)
+	equal(t, "recovered", len(d.fake.recovered), 1)
+}
+
+func TestDeliveryDiscard(t *testing.T) {
+	d := newDeliveryTest(t, permanent(21610))
+	owner := uuid.New()
+	d.env.RegisterDelayedCallback(func() {
+		d.env.SignalWorkflow(workflows.SignalDeliveryDiscard, workflows.DiscardSignal{UserID: owner, Reason: "they asked us to stop"})
+	}, time.Hour)
+	res := d.run()
+	equal(t, "status", res.Status, "discarded")
+	equal(t, "dead-lettered", res.DeadLettered, false)
+	if len(d.fake.discards) != 1 {
+		t.Fatalf("discards = %d, want 1", len(d.fake.discards))
+	}
+	equal(t, "discarded by", d.fake.discards[0].UserID, owner)
+	equal(t, "reason", d.fake.discards[0].Reason, "they asked us to stop")
+	equal(t, "resends", len(d.fake.resends), 0)
+}
+
+func TestDeliveryRetryIgnoredWhileInFlight(t *testing.T) {
+	d := newDeliveryTest(t, "SM1")
+	d.env.RegisterDelayedCallback(func() {
+		d.env.SignalWorkflow(workflows.SignalDeliveryRetry, workflows.RetrySignal{UserID: uuid.New()})
+	}, time.Second)
+	d.status(2*time.Second, "SM1", "delivered", 0)
+	res := d.run()
+	equal(t, "status", res.Status, "delivered")
+	equal(t, "send runs", d.fake.sendRuns, 1)
+	equal(t, "resends", len(d.fake.resends), 0)
+}
