@@ -1,0 +1,244 @@
+package workflows
+
+import (
+	"errors"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snoutos/snout/activities"
+	"github.com/snoutos/snout/internal/optout"
+	"github.com/snoutos/snout/internal/routing"
+	"github.com/snoutos/snout/internal/store"
+)
+
+// InboundWorkflowName is the registered type name of InboundWorkflow.
+const InboundWorkflowName = "InboundWorkflow"
+
+// Inbound activity options: database steps retry with backoff for about a
+// quarter of an hour (a PostgreSQL restart, a failover) before the
+// workflow gives up and shows as failed; the HELP reply talks to the
+// provider and gets a longer timeout and fewer attempts.
+var (
+	inboundDBActivity = workflow.ActivityOptions{
+		StartToCloseTimeout: 15 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+			MaximumAttempts:    20,
+		},
+	}
+	inboundProviderActivity = workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    2 * time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+			MaximumAttempts:    5,
+		},
+	}
+)
+
+// InboundWorkflow puts one inbound text (ID inbound-<MessageSid>) in its
+// thread: it resolves the client (creating one for an unknown sender) and
+// the thread, applies STOP/START/HELP, decides the route with the pure
+// routing rules at workflow time, stores the message with its trace and
+// the thread's unread count in one idempotent transaction, audits it
+// under the webhook's correlation ID and marks the receipt processed.
+// The starter sets the OrgId search attribute.
+func InboundWorkflow(ctx workflow.Context, in InboundInput) (InboundResult, error) {
+	w := &inbound{in: in}
+	if err := w.setup(ctx); err != nil {
+		return InboundResult{}, err
+	}
+	return w.run(ctx)
+}
+
+// inbound is one running inbound workflow.
+type inbound struct {
+	in  InboundInput
+	log log.Logger
+	db  workflow.Context
+}
+
+func (w *inbound) setup(ctx workflow.Context) error {
+	if w.in.OrgID == uuid.Nil || w.in.ReceiptID == uuid.Nil || w.in.MessageSID == "" {
+		return temporal.NewNonRetryableApplicationError("an inbound text needs an org ID, a receipt ID and a MessageSid", "InvalidInboundInput", nil)
+	}
+	w.log = log.With(workflow.GetLogger(ctx), "orgId", w.in.OrgID.String(), "messageSid", w.in.MessageSID, "correlationId", w.in.CorrelationID)
+	w.db = workflow.WithActivityOptions(ctx, inboundDBActivity)
+	return nil
+}
+
+func (w *inbound) run(ctx workflow.Context) (InboundResult, error) {
+	var a *activities.Activities
+	in := w.in
+
+	var text activities.InboundText
+	ref := activities.InboundReceiptRef{OrgID: in.OrgID, ReceiptID: in.ReceiptID, MessageSID: in.MessageSID, CorrelationID: in.CorrelationID}
+	if err := workflow.ExecuteActivity(w.db, a.LoadInboundReceipt, ref).Get(ctx, &text); err != nil {
+		return w.fail(ctx, "the stored webhook could not be read", err)
+	}
+
+	var client activities.InboundClient
+	if err := workflow.ExecuteActivity(w.db, a.ResolveInboundClient, activities.ResolveInboundClientInput{
+		OrgID: in.OrgID, From: text.From, MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
+	}).Get(ctx, &client); err != nil {
+		return w.fail(ctx, "the sender could not be resolved", err)
+	}
+
+	var number activities.ReceivingNumber
+	if err := workflow.ExecuteActivity(w.db, a.FindReceivingNumber, activities.FindReceivingNumberInput{
+		OrgID: in.OrgID, To: text.To, MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
+	}).Get(ctx, &number); err != nil {
+		return w.fail(ctx, "the receiving number is not this business's", err)
+	}
+
+	var thread activities.InboundThread
+	if err := workflow.ExecuteActivity(w.db, a.EnsureInboundThread, activities.EnsureInboundThreadInput{
+		OrgID: in.OrgID, ClientID: client.ClientID, Number: number, ReceivedAt: text.ReceivedAt,
+		MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
+	}).Get(ctx, &thread); err != nil {
+		return w.fail(ctx, "the thread could not be found or created", err)
+	}
+
+	keyword := optout.Classify(text.Body)
+	if keyword == optout.OptOut || keyword == optout.OptIn {
+		if err := workflow.ExecuteActivity(w.db, a.ApplyOptOutKeyword, activities.OptOutKeywordInput{
+			OrgID: in.OrgID, ClientID: client.ClientID, OptOut: keyword == optout.OptOut,
+			Keyword: keywordWord(text.Body), NumberE164: number.E164, At: text.ReceivedAt,
+			MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
+		}).Get(ctx, nil); err != nil {
+			return w.fail(ctx, "the opt-out keyword could not be applied", err)
+		}
+	}
+
+	now := workflow.Now(ctx)
+	var rc activities.RoutingContext
+	if err := workflow.ExecuteActivity(w.db, a.LoadRoutingContext, activities.RoutingContextInput{
+		OrgID: in.OrgID, ThreadID: thread.ThreadID, ClientID: client.ClientID, Around: now,
+		NumberSitterID: thread.Number.SitterID, CorrelationID: in.CorrelationID,
+	}).Get(ctx, &rc); err != nil {
+		return w.fail(ctx, "the routing rules could not be loaded", err)
+	}
+	decision := routing.Decide(routing.Input{
+		Now: now, ThreadID: thread.ThreadID.String(), ClientID: client.ClientID.String(),
+		Number:    routing.Number{ID: thread.Number.NumberID.String(), Class: routing.NumberClass(thread.Number.Class), SitterID: idString(thread.Number.SitterID)},
+		Overrides: rc.Overrides, Windows: rc.Windows,
+	})
+	trace, sitterID := routingTrace(decision, rc.Sitters, now, thread.Number)
+	w.log.Info("inbound text routed", "threadId", thread.ThreadID.String(), "target", trace.Target.Kind, "rule", trace.Rule)
+
+	var stored activities.StoredInboundMessage
+	if err := workflow.ExecuteActivity(w.db, a.StoreInboundMessage, activities.StoreInboundMessageInput{
+		OrgID: in.OrgID, ThreadID: thread.ThreadID, NumberID: number.NumberID, Text: text, Routing: trace,
+		SitterID: sitterID, ReceivedAt: text.ReceivedAt,
+	}).Get(ctx, &stored); err != nil {
+		return w.fail(ctx, "the message could not be stored", err)
+	}
+
+	if err := workflow.ExecuteActivity(w.db, a.RecordInboundAudit, activities.InboundAuditInput{
+		OrgID: in.OrgID, MessageID: stored.MessageID, ThreadID: thread.ThreadID, ClientID: client.ClientID, NumberID: number.NumberID,
+		MessageSID: in.MessageSID, CorrelationID: in.CorrelationID, Media: len(text.Media), Keyword: keyword.String(),
+		NewThread: thread.Created, Target: trace.Target.Kind, SitterID: sitterID, Rule: trace.Rule,
+	}).Get(ctx, nil); err != nil {
+		return w.fail(ctx, "the audit trail could not be written", err)
+	}
+
+	if keyword == optout.Help {
+		// The reply is a courtesy: a provider that keeps failing does not
+		// undo the stored message.
+		var reply activities.HelpReplyResult
+		pctx := workflow.WithActivityOptions(ctx, inboundProviderActivity)
+		if err := workflow.ExecuteActivity(pctx, a.SendHelpReply, activities.HelpReplyInput{
+			OrgID: in.OrgID, ThreadID: thread.ThreadID, ClientE164: client.E164, NumberE164: number.E164,
+			MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
+		}).Get(ctx, &reply); err != nil {
+			w.log.Error("help reply not sent", "error", err)
+		} else if reply.Failed != "" || reply.Skipped != "" {
+			w.log.Warn("help reply not sent", "failed", reply.Failed, "skipped", reply.Skipped)
+		}
+	}
+
+	if err := workflow.ExecuteActivity(w.db, a.MarkInboundReceiptProcessed, activities.MarkReceiptInput{
+		OrgID: in.OrgID, ReceiptID: in.ReceiptID,
+	}).Get(ctx, nil); err != nil {
+		return w.fail(ctx, "the receipt could not be marked processed", err)
+	}
+
+	return InboundResult{MessageID: stored.MessageID, ThreadID: thread.ThreadID, Keyword: keyword.String(),
+		Target: trace.Target.Kind, SitterID: sitterID}, nil
+}
+
+// fail ends the workflow with err. When err is permanent (a retry cannot
+// help: an unreadable payload, a sender that is not a phone number, a
+// number the org does not have) the receipt is marked processed with the
+// reason, so operators see why the text is not in any thread.
+func (w *inbound) fail(ctx workflow.Context, what string, err error) (InboundResult, error) {
+	w.log.Error("inbound text not processed: "+what, "error", err)
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) && appErr.NonRetryable() {
+		var a *activities.Activities
+		note := what + " (" + appErr.Type() + ")"
+		if merr := workflow.ExecuteActivity(w.db, a.MarkInboundReceiptProcessed, activities.MarkReceiptInput{
+			OrgID: w.in.OrgID, ReceiptID: w.in.ReceiptID, Note: note,
+		}).Get(ctx, nil); merr != nil {
+			w.log.Error("receipt not marked", "error", merr)
+		}
+	}
+	return InboundResult{}, err
+}
+
+// routingTrace turns a routing decision into the stored trace, with sitter
+// IDs in the sentences replaced by names, and returns the target sitter.
+func routingTrace(d routing.Decision, sitters []activities.SitterName, now time.Time, number activities.ReceivingNumber) (store.RoutingTrace, *uuid.UUID) {
+	readable := func(s string) string {
+		for _, sn := range sitters { // a slice: deterministic order
+			if sn.Name != "" {
+				s = strings.ReplaceAll(s, sn.ID, sn.Name)
+			}
+		}
+		return s
+	}
+	t := store.RoutingTrace{Rule: d.Rule, Reason: readable(d.Reason), Target: store.RoutingTarget{Kind: string(d.Target.Kind)},
+		Steps: make([]store.RoutingStep, 0, len(d.Trace)), DecidedAt: now, NumberID: number.NumberID, NumberClass: number.Class}
+	for _, st := range d.Trace {
+		t.Steps = append(t.Steps, store.RoutingStep{Rule: st.Rule, Outcome: st.Outcome, Detail: readable(st.Detail)})
+	}
+	var sitterID *uuid.UUID
+	if d.Target.Kind == routing.TargetSitter {
+		if id, err := uuid.Parse(d.Target.SitterID); err == nil {
+			sitterID = &id
+			t.Target.SitterID = &id
+			for _, sn := range sitters {
+				if sn.ID == d.Target.SitterID {
+					t.Target.SitterName = sn.Name
+				}
+			}
+		} else {
+			// Unreachable with IDs loaded from the database; fall back on
+			// the owner rather than lose the message.
+			t.Target = store.RoutingTarget{Kind: string(routing.TargetOwnerInbox)}
+		}
+	}
+	return t, sitterID
+}
+
+// keywordWord is the keyword as the client typed it, upper case, without
+// surrounding spaces or trailing punctuation ("Stop!" → "STOP").
+func keywordWord(body string) string {
+	return strings.ToUpper(strings.TrimRightFunc(strings.TrimSpace(body), unicode.IsPunct))
+}
+
+func idString(id *uuid.UUID) string {
+	if id == nil {
+		return ""
+	}
+	return id.String()
+}
