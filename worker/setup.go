@@ -1,6 +1,15 @@
 package worker
 
-import sdkworker "go.temporal.io/sdk/worker"
+import (
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
-// registerSetup registers the setup wizard workflow.
-func registerSetup(w sdkworker.Registry) {}
+	"github.com/snoutos/snout/workflows"
+)
+
+// registerSetup registers the setup wizard workflow and the number
+// provisioning workflow (also started by the number inventory, by name).
+func registerSetup(w sdkworker.Registry) {
+	w.RegisterWorkflowWithOptions(workflows.SetupWorkflow, workflow.RegisterOptions{Name: workflows.SetupWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.ProvisionNumbersWorkflow, workflow.RegisterOptions{Name: workflows.ProvisionNumbersWorkflowName})
+}

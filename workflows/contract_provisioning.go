@@ -20,6 +20,10 @@ func ProvisionWorkflowID(orgID uuid.UUID, requestID string) string {
 	return "provision-" + orgID.String() + "-" + requestID
 }
 
+// QueryProvisionProgress returns the ProvisionResult so far (items not yet
+// reached have an empty result with only E164 set).
+const QueryProvisionProgress = "provision-progress"
+
 // Provision actions.
 const (
 	ProvisionBuy    = "buy"
@@ -56,7 +60,25 @@ type ProvisionItemResult struct {
 	// Compensated is true when a bought number was released again because
 	// it could not be configured.
 	Compensated bool `json:"compensated,omitempty"`
+
+	// The fields below were added by the setup wizard (additive).
+
+	Class    string     `json:"class,omitempty"`
+	SitterID *uuid.UUID `json:"sitterId,omitempty"`
+	// Bought is true when this run bought the number (false: imported, or
+	// the account already owned it).
+	Bought      bool   `json:"bought,omitempty"`
+	ProviderSID string `json:"providerSid,omitempty"`
+	MonthlyCost string `json:"monthlyCost,omitempty"`
+	// WebhookStatus is pending, installed, verified or failed; an imported
+	// number whose webhook failed stays (OK) with WebhookStatus failed and
+	// the reason in Error, so it can be retried.
+	WebhookStatus string `json:"webhookStatus,omitempty"`
+	WebhookURL    string `json:"webhookUrl,omitempty"`
 }
+
+// ProvisionClasses are the number classes an item may ask for.
+var ProvisionClasses = []string{"front_desk", "sitter", "pool"}
 
 // ProvisionResult lists per-item outcomes in input order.
 type ProvisionResult struct {
