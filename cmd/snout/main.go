@@ -115,6 +115,8 @@ func run(ctx context.Context, cmd string, args []string) error {
 			return err
 		}
 		defer a.Close()
+		stopMetrics := a.ServeWorkerMetrics()
+		defer stopMetrics()
 		return a.RunWorker(ctx)
 	case "twilio-sim":
 		return runSimulator(ctx, cfg, log, args)

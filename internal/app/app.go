@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/uptrace/bun"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -101,6 +102,23 @@ func (a *App) RunAPI(ctx context.Context) error {
 	}
 	a.Log.Info("api stopped")
 	return nil
+}
+
+// ServeWorkerMetrics serves /metrics (the worker's and the Temporal SDK's)
+// and /healthz on SNOUT_WORKER_METRICS_ADDR for a standalone worker. The
+// returned function stops it.
+func (a *App) ServeWorkerMetrics() func() {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"status":"ok"}`)) })
+	hs := &http.Server{Addr: a.Config.WorkerMetricsAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := hs.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.Log.Warn("worker metrics server stopped", "addr", a.Config.WorkerMetricsAddr, "err", err)
+		}
+	}()
+	a.Log.Info("worker metrics listening", "addr", a.Config.WorkerMetricsAddr)
+	return func() { _ = hs.Close() }
 }
 
 // RunWorker polls the task queue until ctx ends, then stops gracefully

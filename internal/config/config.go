@@ -21,6 +21,8 @@ type Config struct {
 	DatabaseURL string // DATABASE_URL
 
 	HTTPAddr  string // SNOUT_HTTP_ADDR
+	// WorkerMetricsAddr serves /metrics and /healthz of a standalone worker.
+	WorkerMetricsAddr string // SNOUT_WORKER_METRICS_ADDR
 	PublicURL string // SNOUT_PUBLIC_URL: how Twilio and browsers reach the API
 
 	LogLevel  string // SNOUT_LOG_LEVEL
@@ -96,6 +98,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	c := Config{
 		DatabaseURL:                r.str("DATABASE_URL", "postgres://snout:snout@127.0.0.1:5432/snout?sslmode=disable"),
 		HTTPAddr:                   r.str("SNOUT_HTTP_ADDR", "127.0.0.1:8080"),
+		WorkerMetricsAddr:          r.str("SNOUT_WORKER_METRICS_ADDR", "127.0.0.1:9464"),
 		LogLevel:                   r.str("SNOUT_LOG_LEVEL", "info"),
 		LogFormat:                  r.str("SNOUT_LOG_FORMAT", "json"),
 		SessionTTL:                 r.duration("SNOUT_SESSION_TTL", 12*time.Hour),
@@ -142,6 +145,9 @@ func (c *Config) validate(keys string) error {
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		return &Error{"SNOUT_HTTP_ADDR", "must be host:port, e.g. 127.0.0.1:8080"}
+	}
+	if _, _, err := net.SplitHostPort(c.WorkerMetricsAddr); err != nil {
+		return &Error{"SNOUT_WORKER_METRICS_ADDR", "must be host:port, e.g. 127.0.0.1:9464"}
 	}
 	pu, err := url.Parse(c.PublicURL)
 	if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
