@@ -20,10 +20,10 @@ import (
 type Config struct {
 	DatabaseURL string // DATABASE_URL
 
-	HTTPAddr  string // SNOUT_HTTP_ADDR
+	HTTPAddr string // SNOUT_HTTP_ADDR
 	// WorkerMetricsAddr serves /metrics and /healthz of a standalone worker.
 	WorkerMetricsAddr string // SNOUT_WORKER_METRICS_ADDR
-	PublicURL string // SNOUT_PUBLIC_URL: how Twilio and browsers reach the API
+	PublicURL         string // SNOUT_PUBLIC_URL: how Twilio and browsers reach the API
 
 	LogLevel  string // SNOUT_LOG_LEVEL
 	LogFormat string // SNOUT_LOG_FORMAT: json or text

@@ -77,4 +77,3 @@ func TestUnreachableDatabaseSaysWhatToDo(t *testing.T) {
 		}
 	}
 }
-
