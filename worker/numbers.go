@@ -1,6 +1,17 @@
 package worker
 
-import sdkworker "go.temporal.io/sdk/worker"
+import (
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
-// registerNumbers registers the quarantine workflow.
-func registerNumbers(w sdkworker.Registry) {}
+	"github.com/snoutos/snout/workflows"
+)
+
+// registerNumbers registers the number inventory's workflows: the
+// quarantine of a number and the release of one. Their activities
+// (QuarantineBegin, NumberReleaseAtProvider, …) are methods of
+// activities.Activities, registered with the rest in Register.
+func registerNumbers(w sdkworker.Registry) {
+	w.RegisterWorkflowWithOptions(workflows.QuarantineWorkflow, workflow.RegisterOptions{Name: workflows.QuarantineWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.ReleaseNumberWorkflow, workflow.RegisterOptions{Name: workflows.ReleaseNumberWorkflowName})
+}

@@ -1,0 +1,310 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/snoutos/snout/internal/obs"
+	"github.com/snoutos/snout/internal/phone"
+	"github.com/snoutos/snout/internal/segments"
+	"github.com/snoutos/snout/internal/store"
+)
+
+// Application error types the quarantine workflow treats as final.
+const (
+	ErrTypeNumberNotQuarantinable = "NumberNotQuarantinable"
+	ErrTypeNoReplacement          = "NoReplacementNumber"
+	ErrTypeInvalidReplacement     = "InvalidReplacementNumber"
+)
+
+// QuarantineBeginInput marks a number quarantined.
+type QuarantineBeginInput struct {
+	OrgID               uuid.UUID  `json:"orgId"`
+	QuarantineID        uuid.UUID  `json:"quarantineId"`
+	NumberID            uuid.UUID  `json:"numberId"`
+	ReplacementNumberID *uuid.UUID `json:"replacementNumberId,omitempty"`
+	// Avoid: numbers no thread may move to (others quarantined with it).
+	Avoid          []uuid.UUID `json:"avoid,omitempty"`
+	EndAction      string      `json:"endAction"`
+	NotifyClients  bool        `json:"notifyClients"`
+	Reason         string      `json:"reason,omitempty"`
+	StartedAt      time.Time   `json:"startedAt"`
+	CooldownEndsAt time.Time   `json:"cooldownEndsAt"`
+	ActorUserID    uuid.UUID   `json:"actorUserId"`
+	CorrelationID  string      `json:"correlationId"`
+}
+
+// QuarantineBeginResult names where the threads go.
+type QuarantineBeginResult struct {
+	ReplacementNumberID uuid.UUID `json:"replacementNumberId"`
+	ReplacementE164     string    `json:"replacementE164"`
+	// Targets are the numbers threads may move to, best first (the
+	// replacement, then other candidates for clients who already have a
+	// thread on the replacement).
+	Targets []uuid.UUID `json:"targets"`
+}
+
+// BeginQuarantine stores the quarantine, marks the number quarantined and
+// settles the replacement. Idempotent on the quarantine ID.
+func (a *Activities) QuarantineBegin(ctx context.Context, in QuarantineBeginInput) (QuarantineBeginResult, error) {
+	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	log := a.Log.With("orgId", in.OrgID, "numberId", in.NumberID, "quarantineId", in.QuarantineID)
+	org := a.Store.Org(in.OrgID)
+
+	// A quarantine already stored (a retry) keeps the replacement it chose.
+	if existing, err := org.QuarantineByID(ctx, in.QuarantineID); err == nil && existing.ReplacementNumberID != nil {
+		in.ReplacementNumberID = existing.ReplacementNumberID
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return QuarantineBeginResult{}, err
+	}
+
+	candidates, err := org.ReplacementCandidates(ctx, append([]uuid.UUID{in.NumberID}, in.Avoid...), in.StartedAt)
+	if err != nil {
+		return QuarantineBeginResult{}, err
+	}
+	var res QuarantineBeginResult
+	if in.ReplacementNumberID != nil {
+		rep, err := org.Number(ctx, *in.ReplacementNumberID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return res, temporal.NewNonRetryableApplicationError("The replacement number was not found.", ErrTypeInvalidReplacement, err)
+		case err != nil:
+			return res, err
+		}
+		if rep.ID == in.NumberID || rep.Status != store.NumberActive || rep.Class == store.ClassSitter {
+			return res, temporal.NewNonRetryableApplicationError("The replacement must be another active pool or front desk number.", ErrTypeInvalidReplacement, nil)
+		}
+		res.ReplacementNumberID, res.ReplacementE164 = rep.ID, rep.E164
+	} else {
+		if len(candidates) == 0 {
+			return res, temporal.NewNonRetryableApplicationError("There is no active pool or front desk number to take this number's conversations.", ErrTypeNoReplacement, nil)
+		}
+		res.ReplacementNumberID, res.ReplacementE164 = candidates[0].ID, candidates[0].E164
+	}
+	res.Targets = []uuid.UUID{res.ReplacementNumberID}
+	for _, c := range candidates {
+		if c.ID != res.ReplacementNumberID {
+			res.Targets = append(res.Targets, c.ID)
+		}
+	}
+
+	impact, err := org.ImpactOf(ctx, []uuid.UUID{in.NumberID}, in.StartedAt)
+	if err != nil {
+		return res, err
+	}
+	impactJSON, _ := json.Marshal(impact)
+	actor := in.ActorUserID
+	rep := res.ReplacementNumberID
+	q := &store.Quarantine{
+		ID: in.QuarantineID, NumberID: in.NumberID, ReplacementNumberID: &rep, Status: store.QuarantineCoolingDown,
+		EndAction: in.EndAction, NotifyClients: in.NotifyClients, Reason: in.Reason, Impact: impactJSON,
+		CooldownEndsAt: in.CooldownEndsAt, CreatedBy: &actor, CreatedAt: in.StartedAt,
+	}
+	changed, err := org.BeginQuarantine(ctx, q, in.ActorUserID.String())
+	switch {
+	case errors.Is(err, store.ErrNumberNotActive):
+		return res, temporal.NewNonRetryableApplicationError("Only an active pool or sitter number can be quarantined.", ErrTypeNumberNotQuarantinable, err)
+	case errors.Is(err, store.ErrConflict):
+		return res, temporal.NewNonRetryableApplicationError("This number is already in quarantine.", ErrTypeNumberNotQuarantinable, err)
+	case err != nil:
+		return res, err
+	}
+	if err := org.Audit(ctx, store.Audit{
+		ActorType: "user", ActorID: in.ActorUserID.String(), Action: "number.quarantine.started",
+		EntityType: "phone_number", EntityID: in.NumberID.String(), CorrelationID: in.CorrelationID,
+		Detail: map[string]any{"quarantineId": in.QuarantineID, "replacementNumberId": rep, "endAction": in.EndAction,
+			"notifyClients": in.NotifyClients, "cooldownEndsAt": in.CooldownEndsAt, "reason": in.Reason, "impact": impact},
+		DedupeKey: "quarantine/" + in.QuarantineID.String() + "/begin",
+	}); err != nil {
+		return res, err
+	}
+	log.InfoContext(ctx, "number quarantined", "replacementNumberId", rep, "changed", changed, "cooldownEndsAt", in.CooldownEndsAt)
+	return res, nil
+}
+
+// QuarantineMoveThreadsInput moves the threads off a quarantined number.
+type QuarantineMoveThreadsInput struct {
+	OrgID         uuid.UUID   `json:"orgId"`
+	QuarantineID  uuid.UUID   `json:"quarantineId"`
+	NumberID      uuid.UUID   `json:"numberId"`
+	Targets       []uuid.UUID `json:"targets"`
+	CorrelationID string      `json:"correlationId"`
+}
+
+// QuarantineMoveThreadsResult lists every move of the quarantine.
+type QuarantineMoveThreadsResult struct {
+	Moves []store.ThreadMove `json:"moves"`
+	Stuck []uuid.UUID        `json:"stuck,omitempty"`
+}
+
+// MoveQuarantinedThreads moves each thread to the first target where its
+// client has no thread yet, recording the move for inbound routing.
+// Idempotent: a retry moves nothing twice and returns all moves.
+func (a *Activities) QuarantineMoveThreads(ctx context.Context, in QuarantineMoveThreadsInput) (QuarantineMoveThreadsResult, error) {
+	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	org := a.Store.Org(in.OrgID)
+	moves, stuck, err := org.MoveThreadsForQuarantine(ctx, in.QuarantineID, in.NumberID, in.Targets, a.now())
+	if err != nil {
+		return QuarantineMoveThreadsResult{}, err
+	}
+	if err := org.Audit(ctx, store.Audit{
+		ActorType: "system", Action: "number.quarantine.threads_moved", EntityType: "phone_number", EntityID: in.NumberID.String(),
+		CorrelationID: in.CorrelationID, Detail: map[string]any{"quarantineId": in.QuarantineID, "moved": len(moves), "stuck": len(stuck)},
+		DedupeKey: "quarantine/" + in.QuarantineID.String() + "/moved",
+	}); err != nil {
+		return QuarantineMoveThreadsResult{}, err
+	}
+	a.Log.InfoContext(ctx, "quarantined number's threads moved", "orgId", in.OrgID, "numberId", in.NumberID,
+		"quarantineId", in.QuarantineID, "moved", len(moves), "stuck", len(stuck))
+	return QuarantineMoveThreadsResult{Moves: moves, Stuck: stuck}, nil
+}
+
+// QuarantineNoticeInput asks for the text telling one client
+// their conversation moved to a new number.
+type QuarantineNoticeInput struct {
+	OrgID          uuid.UUID `json:"orgId"`
+	QuarantineID   uuid.UUID `json:"quarantineId"`
+	ThreadID       uuid.UUID `json:"threadId"`
+	OldE164        string    `json:"oldE164"`
+	CooldownEndsAt time.Time `json:"cooldownEndsAt"`
+	CorrelationID  string    `json:"correlationId"`
+}
+
+// QuarantineNoticeResult names the stored message, or why none.
+type QuarantineNoticeResult struct {
+	MessageID uuid.UUID `json:"messageId"`
+	Skipped   bool      `json:"skipped"`
+	Reason    string    `json:"reason,omitempty"`
+}
+
+// NoticeMessageID is the ID of a quarantine's notice to one thread: the
+// same on every retry.
+func NoticeMessageID(quarantineID, threadID uuid.UUID) uuid.UUID {
+	return uuid.NewSHA1(quarantineID, threadID[:])
+}
+
+// PrepareNumberChangeNotice stores the notice as a pending outbound system
+// message from the thread's new number, for the delivery workflow to send.
+// Clients who opted out are not texted.
+func (a *Activities) QuarantinePrepareNotice(ctx context.Context, in QuarantineNoticeInput) (QuarantineNoticeResult, error) {
+	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	org := a.Store.Org(in.OrgID)
+	id := NoticeMessageID(in.QuarantineID, in.ThreadID)
+	t, client, num, err := org.NoticeRecipient(ctx, in.ThreadID)
+	if err != nil {
+		return QuarantineNoticeResult{}, err
+	}
+	if client.OptedOutAt != nil {
+		return QuarantineNoticeResult{MessageID: id, Skipped: true, Reason: "The client has opted out of texts."}, nil
+	}
+	orgRow, err := a.Store.OrgByID(ctx, in.OrgID)
+	if err != nil {
+		return QuarantineNoticeResult{}, err
+	}
+	body := NumberChangeNotice(orgRow.Name, in.OldE164, in.CooldownEndsAt)
+	info := segments.Analyze(body)
+	now := a.now()
+	m := &store.Message{
+		ID: id, ThreadID: t.ID, Direction: store.DirectionOutbound, SenderType: store.SenderSystem, Body: body,
+		Media: []store.MediaItem{}, FromE164: num.E164, ToE164: client.PhoneE164, Status: store.StatusPending,
+		Encoding: string(info.Encoding), Segments: info.Segments, CorrelationID: in.CorrelationID, CreatedAt: now, UpdatedAt: now,
+	}
+	if _, err := org.AddNumberChangeNotice(ctx, m); err != nil {
+		return QuarantineNoticeResult{}, err
+	}
+	return QuarantineNoticeResult{MessageID: id}, nil
+}
+
+// NumberChangeNotice is the text a client receives from the new number.
+func NumberChangeNotice(orgName, oldE164 string, until time.Time) string {
+	name := strings.TrimSpace(orgName)
+	if name == "" {
+		name = "Your pet sitter"
+	}
+	return fmt.Sprintf("%s: we're texting you from this new number now. Please save it. Texts to our old number %s reach us until %s.",
+		name, phone.Display(oldE164), until.UTC().Format("Jan 2"))
+}
+
+// QuarantineFinishInput ends a quarantine.
+type QuarantineFinishInput struct {
+	OrgID         uuid.UUID `json:"orgId"`
+	QuarantineID  uuid.UUID `json:"quarantineId"`
+	NumberID      uuid.UUID `json:"numberId"`
+	Outcome       string    `json:"outcome"` // restored, returned_to_pool, released
+	ActorUserID   uuid.UUID `json:"actorUserId,omitempty"`
+	Reason        string    `json:"reason,omitempty"`
+	CorrelationID string    `json:"correlationId"`
+}
+
+// FinishQuarantine puts the number in its final state and closes the
+// quarantine. Idempotent.
+func (a *Activities) QuarantineFinish(ctx context.Context, in QuarantineFinishInput) error {
+	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	org := a.Store.Org(in.OrgID)
+	actorType, actorID := "system", "system"
+	if in.ActorUserID != uuid.Nil {
+		actorType, actorID = "user", in.ActorUserID.String()
+	}
+	detail := map[string]string{
+		store.QuarantineRestored:       "Restored to service before the cooldown ended",
+		store.QuarantineReturnedToPool: "Cooldown ended: returned to the pool",
+		store.QuarantineReleased:       "Released to the provider",
+	}[in.Outcome]
+	if detail == "" {
+		return temporal.NewNonRetryableApplicationError("unknown quarantine outcome "+in.Outcome, "InvalidOutcome", nil)
+	}
+	if in.Reason != "" {
+		detail += ": " + in.Reason
+	}
+	changed, err := org.FinishQuarantine(ctx, in.QuarantineID, in.Outcome, a.now(), actorID, detail)
+	if err != nil {
+		return err
+	}
+	if err := org.Audit(ctx, store.Audit{
+		ActorType: actorType, ActorID: actorID, Action: "number.quarantine." + in.Outcome,
+		EntityType: "phone_number", EntityID: in.NumberID.String(), CorrelationID: in.CorrelationID,
+		Detail:    map[string]any{"quarantineId": in.QuarantineID, "reason": in.Reason},
+		DedupeKey: "quarantine/" + in.QuarantineID.String() + "/finish",
+	}); err != nil {
+		return err
+	}
+	a.Log.InfoContext(ctx, "quarantine finished", "orgId", in.OrgID, "numberId", in.NumberID, "quarantineId", in.QuarantineID,
+		"outcome", in.Outcome, "changed", changed)
+	return nil
+}
+
+// QuarantineReleaseFailedInput reports a release the provider refused.
+type QuarantineReleaseFailedInput struct {
+	OrgID         uuid.UUID `json:"orgId"`
+	QuarantineID  uuid.UUID `json:"quarantineId"`
+	NumberID      uuid.UUID `json:"numberId"`
+	PhoneNumber   string    `json:"phoneNumber"`
+	Reason        string    `json:"reason"`
+	CorrelationID string    `json:"correlationId"`
+}
+
+// QuarantineReleaseFailed raises an alert (once while it is open) saying
+// the quarantined number could not be released, and what to do.
+func (a *Activities) QuarantineReleaseFailed(ctx context.Context, in QuarantineReleaseFailedInput) error {
+	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	org := a.Store.Org(in.OrgID)
+	_, err := org.RaiseAlert(ctx, &store.Alert{
+		Severity: store.SeverityCritical, Kind: "number_release_failed",
+		Title:      "Number " + phone.Display(in.PhoneNumber) + " could not be released",
+		Detail:     in.Reason + " It stays in quarantine: restore it, or choose \"release now\" to try again.",
+		EntityType: "phone_number", EntityID: in.NumberID.String(),
+		DedupeKey: "quarantine-release/" + in.QuarantineID.String(),
+	})
+	if err != nil {
+		return err
+	}
+	a.Log.WarnContext(ctx, "quarantined number could not be released", "orgId", in.OrgID, "numberId", in.NumberID, "reason", in.Reason)
+	return nil
+}
