@@ -3,15 +3,22 @@ package workflows_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/mock"
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/activities"
@@ -366,4 +373,134 @@ func TestDeliveryRetryIgnoredWhileInFlight(t *testing.T) {
 	equal(t, "status", res.Status, "delivered")
 	equal(t, "send runs", d.fake.sendRuns, 1)
 	equal(t, "resends", len(d.fake.resends), 0)
+}
+
+// deliveryHistories are runs recorded on a real Temporal server (see
+// TestRecordDeliveryHistories) replayed against today's code: a change
+// that makes DeliveryWorkflow non-deterministic fails here.
+var deliveryHistories = []string{
+	"testdata/delivery_delivered.json",
+	"testdata/delivery_undelivered_retried.json",
+	"testdata/delivery_dead_letter_retry.json",
+	"testdata/delivery_dead_letter_discard.json",
+}
+
+func TestDeliveryReplay(t *testing.T) {
+	for _, file := range deliveryHistories {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			r := worker.NewWorkflowReplayer()
+			r.RegisterWorkflowWithOptions(workflows.DeliveryWorkflow, workflow.RegisterOptions{Name: workflows.DeliveryWorkflowName})
+			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, file); err != nil {
+				t.Fatalf("replaying %s: %v", file, err)
+			}
+		})
+	}
+}
+
+// TestRecordDeliveryHistories rewrites testdata/delivery_*.json from runs
+// on the Temporal dev server scripts/test.sh starts (fake activities):
+//
+//	SNOUT_RECORD_DELIVERY_HISTORY=1 bash scripts/test.sh -run TestRecordDeliveryHistories ./workflows/
+func TestRecordDeliveryHistories(t *testing.T) {
+	addr := os.Getenv("SNOUT_TEST_TEMPORAL_ADDRESS")
+	if os.Getenv("SNOUT_RECORD_DELIVERY_HISTORY") == "" || addr == "" {
+		t.Skip("set SNOUT_RECORD_DELIVERY_HISTORY=1 and run through scripts/test.sh to record histories")
+	}
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	// step is one thing to do once the workflow's state satisfies when.
+	type step struct {
+		when   func(workflows.DeliveryState) bool
+		signal string
+		arg    any
+	}
+	accepted := func(sid string) func(workflows.DeliveryState) bool {
+		return func(st workflows.DeliveryState) bool { return st.ProviderSID == sid }
+	}
+	deadLettered := func(st workflows.DeliveryState) bool { return st.DeadLettered }
+	status := func(sid, s string, code int) workflows.StatusSignal {
+		return workflows.StatusSignal{MessageSID: sid, Status: s, ErrorCode: code}
+	}
+	record := func(file string, sends []any, steps ...step) {
+		tq := "record-delivery-" + uuid.NewString()
+		f := &fakeDelivery{sends: sends, fetchReply: "delivered"}
+		w := worker.New(c, tq, worker.Options{})
+		w.RegisterWorkflowWithOptions(workflows.DeliveryWorkflow, workflow.RegisterOptions{Name: workflows.DeliveryWorkflowName})
+		for name, fn := range map[string]any{
+			"DeliverySend": f.send, "DeliveryApplyStatus": f.apply,
+			"DeliveryFetchStatus": func(context.Context, activities.DeliveryFetchInput) (activities.DeliveryStatusResult, error) {
+				return statusOf("delivered", 0), nil
+			},
+			"DeliveryDeadLetter": func(context.Context, activities.DeliveryDeadLetterInput) (activities.DeliveryDeadLetterResult, error) {
+				return activities.DeliveryDeadLetterResult{AlertID: uuid.New()}, nil
+			},
+			"DeliveryResend":    func(context.Context, activities.DeliveryResendInput) error { return nil },
+			"DeliveryRecovered": func(context.Context, activities.DeliveryOutcomeInput) error { return nil },
+			"DeliveryDiscard":   func(context.Context, activities.DeliveryDiscardInput) error { return nil },
+		} {
+			w.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
+		}
+		if err := w.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer w.Stop()
+		in := workflows.DeliveryInput{OrgID: uuid.New(), MessageID: uuid.New(), CorrelationID: "req-record"}
+		id := workflows.DeliveryWorkflowID(in.MessageID)
+		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: tq}, workflows.DeliveryWorkflowName, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range steps {
+			for {
+				v, err := c.QueryWorkflow(ctx, id, run.GetRunID(), workflows.QueryDeliveryState)
+				var st workflows.DeliveryState
+				if err == nil && v.Get(&st) == nil && s.when(st) {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			if err := c.SignalWorkflow(ctx, id, run.GetRunID(), s.signal, s.arg); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := run.Get(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		hist := &historypb.History{}
+		it := c.GetWorkflowHistory(ctx, id, run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			hist.Events = append(hist.Events, ev)
+		}
+		b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(hist)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("recorded %d events to %s", len(hist.Events), file)
+	}
+	owner := uuid.New()
+	record(deliveryHistories[0], []any{"SM1"},
+		step{accepted("SM1"), workflows.SignalDeliveryStatus, status("SM1", "sent", 0)},
+		step{accepted("SM1"), workflows.SignalDeliveryStatus, status("SM1", "delivered", 0)})
+	record(deliveryHistories[1], []any{"SM1", "SM2"},
+		step{accepted("SM1"), workflows.SignalDeliveryStatus, status("SM1", "undelivered", 30003)},
+		step{accepted("SM2"), workflows.SignalDeliveryStatus, status("SM2", "delivered", 0)})
+	record(deliveryHistories[2], []any{permanent(21211), "SM2"},
+		step{deadLettered, workflows.SignalDeliveryRetry, workflows.RetrySignal{UserID: owner, CorrelationID: "req-retry"}},
+		step{accepted("SM2"), workflows.SignalDeliveryStatus, status("SM2", "delivered", 0)})
+	record(deliveryHistories[3], []any{"SM1"},
+		step{accepted("SM1"), workflows.SignalDeliveryStatus, status("SM1", "undelivered", 30006)},
+		step{deadLettered, workflows.SignalDeliveryDiscard, workflows.DiscardSignal{UserID: owner, Reason: "landline"}})
 }
