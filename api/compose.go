@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -205,6 +207,7 @@ func (s *Server) composeSitterMessage(c *gin.Context) {
 		respondError(c, s.log, err)
 		return
 	}
+	conv.Client.Name = sitterSafeName(conv.Client.Name)
 	if err := conversationCanSend(conv); err != nil {
 		respondError(c, s.log, err)
 		return
@@ -275,7 +278,7 @@ func (s *Server) outsideWindowError(ctx context.Context, org *store.OrgStore, si
 	}
 	name := "this client"
 	if conv, err := org.Conversation(ctx, t.ID); err == nil {
-		name = conv.Client.Name
+		name = sitterSafeName(conv.Client.Name)
 	}
 	loc := s.orgLocation(ctx, org.OrgID())
 	const rule = " — messages can only be sent during an assignment window."
@@ -285,6 +288,16 @@ func (s *Server) outsideWindowError(ctx context.Context, org *store.OrgStore, si
 	default:
 		return forbidden(fmt.Sprintf("Your assignment with %s ended at %s%s", name, last.EndsAt.In(loc).Format("Mon Jan 2, 3:04 PM MST"), rule))
 	}
+}
+
+// sitterSafeName is a client's name as words shown to a sitter may carry
+// it: a client who is still named after their phone number (an unknown
+// sender) is "this client".
+func sitterSafeName(name string) string {
+	if strings.TrimSpace(name) == "" || strings.ContainsAny(name, "0123456789") {
+		return "this client"
+	}
+	return name
 }
 
 func (s *Server) orgLocation(ctx context.Context, orgID uuid.UUID) *time.Location {
@@ -336,9 +349,13 @@ func conversationCanSend(conv *store.Conversation) error {
 		if kw == "" {
 			kw = "STOP"
 		}
+		name := cl.Name
+		if r, size := utf8.DecodeRuneInString(name); r != utf8.RuneError {
+			name = string(unicode.ToUpper(r)) + name[size:]
+		}
 		return unprocessable("client_opted_out", fmt.Sprintf(
 			"%s replied %s on %s, so texts to them are blocked until they text START. Nothing was sent.",
-			cl.Name, strings.ToUpper(kw), cl.OptedOutAt.UTC().Format("Jan 2, 2006")))
+			name, strings.ToUpper(kw), cl.OptedOutAt.UTC().Format("Jan 2, 2006")))
 	}
 	if conv.Number.Status != store.NumberActive {
 		return conflict(fmt.Sprintf("This conversation's business number is %s, so it can't send texts. Move the conversation to an active number first.", conv.Number.Status))

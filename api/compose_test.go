@@ -629,6 +629,23 @@ func TestComposeRefusals(t *testing.T) {
 		t.Errorf("%d messages stored for an opted-out client", n)
 	}
 
+	// A sitter writing to an opted-out client who is still named after
+	// their number: refused, and the number is not in the reason.
+	unknown := &store.Client{ID: uuid.New(), OrgID: e.orgID, Name: "+16505550177", PhoneE164: "+16505550177",
+		OptedOutAt: composePtr(time.Now().Add(-time.Hour)), OptedOutKeyword: "STOP"}
+	unknownThread := &store.Thread{ID: uuid.New(), OrgID: e.orgID, ClientID: unknown.ID, NumberID: seed.ID("number/sam")}
+	window := &store.AssignmentWindow{ID: uuid.New(), OrgID: e.orgID, SitterID: seed.ID("sitter/sam"), ClientID: unknown.ID,
+		StartsAt: time.Now().Add(-time.Hour), EndsAt: time.Now().Add(time.Hour), Status: store.WindowActive}
+	for _, row := range []any{unknown, unknownThread, window} {
+		if _, err := db.NewInsert().Model(row).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r = e.compose(e.sam, unknownThread.ID.String(), "Hi! I'm Sam, looking after your dog this week.")
+	if r.Status != http.StatusUnprocessableEntity || e164Pattern.Match(r.Body) || !strings.Contains(errorBody(t, r).Message, "This client replied STOP") {
+		t.Errorf("sitter to an opted-out unnamed client = %d %s", r.Status, r.Body)
+	}
+
 	// Too long and empty bodies.
 	r = e.compose(e.owner, seed.ID("thread/emerson-front").String(), strings.Repeat("a", 1601))
 	if r.Status != http.StatusBadRequest {
