@@ -158,7 +158,7 @@ type ReceivingNumber struct {
 // at. A number the org does not have is a non-retryable failure.
 func (a *Activities) FindReceivingNumber(ctx context.Context, in FindReceivingNumberInput) (ReceivingNumber, error) {
 	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, in.CorrelationID)
-	n, err := a.Store.Org(in.OrgID).NumberByE164(ctx, in.To)
+	n, err := a.Store.Org(in.OrgID).InboundNumber(ctx, in.To)
 	if errors.Is(err, store.ErrNotFound) {
 		log.WarnContext(ctx, "text arrived at a number this org does not have", "to", in.To)
 		return ReceivingNumber{}, temporal.NewNonRetryableApplicationError("the number the text was sent to is not one of this business's numbers", ErrTypeUnknownNumber, err)
@@ -200,7 +200,7 @@ func (a *Activities) EnsureInboundThread(ctx context.Context, in EnsureInboundTh
 	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, in.CorrelationID)
 	org := a.Store.Org(in.OrgID)
 	if in.Number.Status != store.NumberActive {
-		t, err := org.MovedThread(ctx, in.Number.NumberID, in.ClientID)
+		t, err := org.ThreadMovedOffNumber(ctx, in.Number.NumberID, in.ClientID)
 		switch {
 		case err == nil:
 			n, err := org.Number(ctx, t.NumberID)

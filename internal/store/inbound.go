@@ -105,6 +105,26 @@ func (o *OrgStore) UndispatchedReceipts(ctx context.Context, before time.Time, l
 
 // ---- Inbound message routing ----
 
+// InboundNumber finds the org's number a text arrived at: any number not
+// released (a quarantined number still receives texts).
+func (o *OrgStore) InboundNumber(ctx context.Context, e164 string) (*PhoneNumber, error) {
+	n := new(PhoneNumber)
+	err := o.sel(n).Where("e164 = ? AND status <> ?", e164, NumberReleased).Scan(ctx)
+	return n, translate(err)
+}
+
+// ThreadMovedOffNumber finds the client's thread that a quarantine moved
+// off a number: texts still arriving at the old number belong there. The
+// latest move wins; ErrNotFound when there is none.
+func (o *OrgStore) ThreadMovedOffNumber(ctx context.Context, fromNumberID, clientID uuid.UUID) (*Thread, error) {
+	t := new(Thread)
+	err := o.sel(t).
+		Join("JOIN thread_number_moves AS mv ON mv.org_id = ?TableAlias.org_id AND mv.thread_id = ?TableAlias.id").
+		Where("mv.from_number_id = ? AND ?TableAlias.client_id = ?", fromNumberID, clientID).
+		OrderExpr("mv.moved_at DESC, mv.id DESC").Limit(1).Scan(ctx)
+	return t, translate(err)
+}
+
 // ClientByPhone finds a client by E.164.
 func (o *OrgStore) ClientByPhone(ctx context.Context, e164 string) (*Client, error) {
 	c := new(Client)
