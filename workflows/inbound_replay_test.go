@@ -1,0 +1,142 @@
+package workflows_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snoutos/snout/activities"
+	"github.com/snoutos/snout/internal/routing"
+	"github.com/snoutos/snout/workflows"
+)
+
+// inboundHistories are runs recorded on a real Temporal server (see
+// TestRecordInboundHistories) replayed against today's code: a change that
+// makes InboundWorkflow or ReceiptSweepWorkflow non-deterministic fails
+// here.
+var inboundHistories = []string{
+	"testdata/inbound_sitter_window.json",
+	"testdata/inbound_stop.json",
+	"testdata/inbound_help_with_retry.json",
+	"testdata/receipt_sweep.json",
+}
+
+func TestInboundReplay(t *testing.T) {
+	for _, file := range inboundHistories {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			r := worker.NewWorkflowReplayer()
+			r.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: workflows.InboundWorkflowName})
+			r.RegisterWorkflowWithOptions(workflows.ReceiptSweepWorkflow, workflow.RegisterOptions{Name: workflows.ReceiptSweepWorkflowName})
+			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, file); err != nil {
+				t.Fatalf("replaying %s: %v", file, err)
+			}
+		})
+	}
+}
+
+// TestRecordInboundHistories rewrites the histories above from runs on the
+// Temporal dev server scripts/test.sh starts, with the fake activities of
+// inbound_test.go:
+//
+//	SNOUT_RECORD_INBOUND_HISTORY=1 bash scripts/test.sh -run TestRecordInboundHistories ./workflows/
+func TestRecordInboundHistories(t *testing.T) {
+	addr := os.Getenv("SNOUT_TEST_TEMPORAL_ADDRESS")
+	if os.Getenv("SNOUT_RECORD_INBOUND_HISTORY") == "" || addr == "" {
+		t.Skip("set SNOUT_RECORD_INBOUND_HISTORY=1 and run through scripts/test.sh to record histories")
+	}
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	record := func(file string, f *inboundWorld, workflowName string, id string, arg any) {
+		tq := "record-inbound-" + uuid.NewString()
+		w := worker.New(c, tq, worker.Options{})
+		w.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: workflows.InboundWorkflowName})
+		w.RegisterWorkflowWithOptions(workflows.ReceiptSweepWorkflow, workflow.RegisterOptions{Name: workflows.ReceiptSweepWorkflowName})
+		for name, fn := range map[string]any{
+			"LoadInboundReceipt": f.load, "ResolveInboundClient": f.client, "FindReceivingNumber": f.number,
+			"EnsureInboundThread": f.thread, "ApplyOptOutKeyword": f.optOut, "LoadRoutingContext": f.routingContext,
+			"StoreInboundMessage": f.store, "RecordInboundAudit": f.audit, "SendHelpReply": f.help,
+			"MarkInboundReceiptProcessed": f.processedReceipt,
+			"ListUndispatchedReceipts": func(context.Context, activities.UndispatchedReceiptsInput) ([]activities.UndispatchedReceipt, error) {
+				missing := uuid.New()
+				return []activities.UndispatchedReceipt{
+					{ReceiptID: uuid.New(), OrgID: inboundOrg, Kind: "sms", MessageSID: "SM" + uuid.NewString()[:8], CorrelationID: "req-sweep"},
+					{ReceiptID: uuid.New(), OrgID: inboundOrg, Kind: "status", MessageSID: "SMdone", Status: "delivered", MessageID: &missing},
+					{ReceiptID: uuid.New(), OrgID: inboundOrg, Kind: "status", MessageSID: "SMunknown", Status: "sent"},
+				}, nil
+			},
+			"MarkReceiptDispatched": func(context.Context, activities.MarkReceiptInput) error { return nil },
+			"ApplyStatusReceipt": func(context.Context, activities.InboundReceiptRef) (activities.ApplyStatusResult, error) {
+				return activities.ApplyStatusResult{Changed: true}, nil
+			},
+		} {
+			w.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
+		}
+		if err := w.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer w.Stop()
+		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: tq}, workflowName, arg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := run.Get(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		hist := &historypb.History{}
+		it := c.GetWorkflowHistory(ctx, id, run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			hist.Events = append(hist.Events, ev)
+		}
+		b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(hist)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("recorded %d events to %s", len(hist.Events), file)
+	}
+	inbound := func(sid string) workflows.InboundInput {
+		return workflows.InboundInput{OrgID: inboundOrg, ReceiptID: uuid.New(), MessageSID: sid, CorrelationID: "req-record"}
+	}
+	now := time.Now()
+
+	f := newInboundWorld()
+	f.now = now
+	f.windows = []routing.Window{samWindow(now.Add(-time.Hour), now.Add(time.Hour), f.clientID)}
+	sid := "SM" + uuid.NewString()[:8]
+	record(inboundHistories[0], f, workflows.InboundWorkflowName, workflows.InboundWorkflowID(sid), inbound(sid))
+
+	f = newInboundWorld()
+	f.now, f.body = now, "STOP"
+	sid = "SM" + uuid.NewString()[:8]
+	record(inboundHistories[1], f, workflows.InboundWorkflowName, workflows.InboundWorkflowID(sid), inbound(sid))
+
+	f = newInboundWorld()
+	f.now, f.body, f.storeFailures = now, "help", 1
+	sid = "SM" + uuid.NewString()[:8]
+	record(inboundHistories[2], f, workflows.InboundWorkflowName, workflows.InboundWorkflowID(sid), inbound(sid))
+
+	record(inboundHistories[3], newInboundWorld(), workflows.ReceiptSweepWorkflowName, "sweep-record-"+uuid.NewString(), workflows.SweepInput{MinAge: 30 * time.Second})
+}
