@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -181,8 +182,7 @@ type SetupConnectivity struct {
 
 // SetupCheckConnectivity runs the connection checks, each with its own
 // result. Provider trouble is reported in the checks, never as an error.
-func (a *Activities) SetupCheckConnectivity(ctx context.Context, in SetupOrgInput) (SetupConnectivity, error) {
-	var out SetupConnectivity
+func (a *Activities) SetupCheckConnectivity(ctx context.Context, in SetupOrgInput) (out SetupConnectivity, err error) {
 	stored := SetupCheck{Key: "credentials_stored", Title: "Credentials stored safely"}
 	reach := SetupCheck{Key: "api_reachable", Title: "Twilio can be reached"}
 	accepted := SetupCheck{Key: "credentials_accepted", Title: "Twilio accepts the credentials"}
@@ -191,11 +191,11 @@ func (a *Activities) SetupCheckConnectivity(ctx context.Context, in SetupOrgInpu
 	skip := func(c *SetupCheck, why string) { c.Detail, c.Fix = "Not checked: "+why, "Fix the checks above first." }
 	defer func() { out.Checks = []SetupCheck{stored, reach, accepted, active, balance} }()
 
-	pc, err := a.providerFor(ctx, in.OrgID)
-	if err != nil {
+	pc, perr := a.providerFor(ctx, in.OrgID)
+	if perr != nil {
 		var appErr *temporal.ApplicationError
-		if !errors.As(err, &appErr) {
-			return out, err
+		if !errors.As(perr, &appErr) {
+			return out, perr
 		}
 		stored.Detail, stored.Fix = "No readable Twilio credentials are stored.", "Go back to the first step and connect your Twilio account."
 		for _, c := range []*SetupCheck{&reach, &accepted, &active, &balance} {
@@ -447,8 +447,11 @@ func (a *Activities) SetupCheckReadiness(ctx context.Context, in SetupOrgInput) 
 	return []SetupCheck{connected, decrypt, account, frontDesk, webhooks, owned, endpoint, worker}, nil
 }
 
-// setupProbeEndpoint checks that the public webhook address reaches a Snout
-// that refuses unsigned requests, and that real Twilio could reach it.
+// setupProbeEndpoint checks that Snout's webhook receiver answers at the
+// public address, and that real Twilio could reach that address. The probe
+// is a GET: the receiver only takes POST, so Snout answers 405 with its own
+// error shape, and nothing is stored or audited (an unsigned POST would be
+// recorded as a rejected webhook).
 func (a *Activities) setupProbeEndpoint(ctx context.Context, c *SetupCheck) {
 	target := a.setupSMSWebhookURL()
 	c.Diagnostic = target
@@ -464,26 +467,27 @@ func (a *Activities) setupProbeEndpoint(ctx context.Context, c *SetupCheck) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader("SnoutReadinessProbe=1"))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		c.Detail, c.Fix = "Snout's address for incoming texts didn't answer.", "Check that the Snout API is running and reachable at SNOUT_PUBLIC_URL."
 		c.Diagnostic = target + ": " + err.Error()
 		return
 	}
-	resp.Body.Close()
-	c.Diagnostic = fmt.Sprintf("%s answered HTTP %d to an unsigned request", target, resp.StatusCode)
-	switch {
-	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed:
-		c.Detail, c.Fix = "Something answers at Snout's public address, but not Snout's webhook receiver.", "Check SNOUT_PUBLIC_URL points at the Snout API."
-	case resp.StatusCode >= 500:
-		c.Detail, c.Fix = "Snout's webhook receiver reported an error.", "Check the API logs, then run the checks again."
-	case resp.StatusCode < 400:
-		c.Detail, c.Fix = "Snout's webhook receiver accepted a request without Twilio's signature.", "Update Snout: incoming texts must be signature-checked."
-	default:
-		c.OK, c.Detail = true, "Snout's webhook receiver answers and refuses unsigned requests."
+	defer resp.Body.Close()
+	var body struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
 	}
+	_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&body)
+	c.Diagnostic = fmt.Sprintf("GET %s answered HTTP %d (%s)", target, resp.StatusCode, body.Error.Code)
+	if resp.StatusCode == http.StatusMethodNotAllowed && body.Error.Code == "method_not_allowed" {
+		c.OK, c.Detail = true, "Snout's receiver for incoming texts answers at its public address."
+		return
+	}
+	c.Detail = "Snout's receiver for incoming texts isn't answering at its public address."
+	c.Fix = "Check that SNOUT_PUBLIC_URL points at this Snout API and that the API is running."
 }
 
 func setupIsPrivateHost(host string) bool {
