@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/google/uuid"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -487,10 +490,38 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	if strings.Contains(history.String(), e.acct.AuthToken) {
 		t.Fatal("the auth token is in the setup workflow's history")
 	}
+	var poolRequest string
+	for _, ev := range history.Events {
+		if a := ev.GetChildWorkflowExecutionStartedEventAttributes(); a != nil && strings.Contains(a.GetWorkflowExecution().GetWorkflowId(), "-setup-pool-") {
+			poolRequest = a.GetWorkflowExecution().GetWorkflowId()
+		}
+	}
+	if poolRequest == "" {
+		t.Fatal("the pool step started no provisioning child workflow")
+	}
+	poolHistory := e.history(poolRequest)
 	replayer := sdkworker.NewWorkflowReplayer()
 	replayer.RegisterWorkflowWithOptions(workflows.SetupWorkflow, workflow.RegisterOptions{Name: workflows.SetupWorkflowName})
-	if err := replayer.ReplayWorkflowHistory(nil, history); err != nil {
-		t.Fatalf("replaying the setup history: %v", err)
+	replayer.RegisterWorkflowWithOptions(workflows.ProvisionNumbersWorkflow, workflow.RegisterOptions{Name: workflows.ProvisionNumbersWorkflowName})
+	for name, h := range map[string]*historypb.History{"setup": history, "pool provisioning": poolHistory} {
+		if err := replayer.ReplayWorkflowHistory(nil, h); err != nil {
+			t.Fatalf("replaying the %s history: %v", name, err)
+		}
+	}
+	// SNOUT_RECORD_SETUP_HISTORY=1 keeps these histories for the replay
+	// tests in workflows/ (setup_replay_test.go).
+	if os.Getenv("SNOUT_RECORD_SETUP_HISTORY") != "" {
+		for file, h := range map[string]*historypb.History{"setup_wizard.json": history, "provision_pool_compensated.json": poolHistory} {
+			b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(testenv.RepoRoot(), "workflows", "testdata", file)
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("recorded %d events to %s", len(h.Events), path)
+		}
 	}
 
 	// Every step is audited.

@@ -1,0 +1,38 @@
+package workflows_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snoutos/snout/workflows"
+)
+
+// setupHistories were recorded by api.TestSetupWizardEndToEnd on a real
+// Temporal server with the real activities and the Twilio simulator:
+//
+//	SNOUT_RECORD_SETUP_HISTORY=1 bash scripts/test.sh -run TestSetupWizardEndToEnd ./api/
+//
+// The wizard's run covers every step (wrong then right credentials, a
+// webhook failure retried, readiness); the provisioning run covers a
+// purchase released again by compensation. A change that makes either
+// workflow non-deterministic fails here.
+var setupHistories = []string{
+	"testdata/setup_wizard.json",
+	"testdata/provision_pool_compensated.json",
+}
+
+func TestSetupAndProvisionReplay(t *testing.T) {
+	for _, file := range setupHistories {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			r := worker.NewWorkflowReplayer()
+			r.RegisterWorkflowWithOptions(workflows.SetupWorkflow, workflow.RegisterOptions{Name: workflows.SetupWorkflowName})
+			r.RegisterWorkflowWithOptions(workflows.ProvisionNumbersWorkflow, workflow.RegisterOptions{Name: workflows.ProvisionNumbersWorkflowName})
+			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, file); err != nil {
+				t.Fatalf("replaying %s: %v", file, err)
+			}
+		})
+	}
+}
