@@ -6,6 +6,7 @@ package seed
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"github.com/snoutos/snout/internal/auth"
 	"github.com/snoutos/snout/internal/config"
 	"github.com/snoutos/snout/internal/orgprovider"
+	"github.com/snoutos/snout/internal/routing"
 	"github.com/snoutos/snout/internal/secrets"
 	"github.com/snoutos/snout/internal/segments"
 	"github.com/snoutos/snout/internal/store"
@@ -274,6 +276,12 @@ func (s *seeder) demoOrg(ctx context.Context, cfg config.Config) error {
 		}},
 	}
 	numberIDs := map[string]uuid.UUID{"front": ID("number/front"), "sam": ID("number/sam"), "riley": ID("number/riley")}
+	numberByKey := map[string]store.PhoneNumber{"front": numbers[0], "sam": numbers[1], "riley": numbers[2]}
+	sitterNames := map[uuid.UUID]string{samID: "Sam Patel", rileyID: "Riley Brooks"}
+	routingWindows := make([]routing.Window, 0, len(windows))
+	for _, w := range windows {
+		routingWindows = append(routingWindows, routing.Window{ID: w.ID.String(), SitterID: w.SitterID.String(), ClientID: w.ClientID.String(), StartsAt: w.StartsAt, EndsAt: w.EndsAt})
+	}
 	numberE164 := map[string]string{"front": FrontDeskNumber, "sam": SamNumber, "riley": RileyNumber}
 	clientPhone := map[string]string{}
 	for _, c := range demoClients {
@@ -282,16 +290,19 @@ func (s *seeder) demoOrg(ctx context.Context, cfg config.Config) error {
 	for _, cv := range convs {
 		tid := ID("thread/" + cv.key)
 		last := cv.lines[len(cv.lines)-1]
-		unread := 0
+		unread, sitterUnread := 0, 0
 		for _, l := range cv.lines {
 			if l.inbound {
 				unread++
+				if cv.sitter != nil {
+					sitterUnread++
+				}
 			} else {
-				unread = 0
+				unread, sitterUnread = 0, 0
 			}
 		}
 		th := &store.Thread{ID: tid, OrgID: orgID, ClientID: clients[cv.client], NumberID: numberIDs[cv.number], AssignedSitterID: cv.sitter,
-			LastMessageAt: s.now.Add(-last.ago), LastMessagePreview: preview(last.body), OwnerUnreadCount: unread}
+			LastMessageAt: s.now.Add(-last.ago), LastMessagePreview: preview(last.body), OwnerUnreadCount: unread, SitterUnreadCount: sitterUnread}
 		if err := s.upsert(ctx, th, ""); err != nil {
 			return err
 		}
@@ -303,6 +314,10 @@ func (s *seeder) demoOrg(ctx context.Context, cfg config.Config) error {
 				m.Direction, m.Status = store.DirectionInbound, store.StatusReceived
 				m.FromE164, m.ToE164 = clientPhone[cv.client], numberE164[cv.number]
 				m.RoutedToSitterID = cv.sitter
+				trace, _ := demoRoute(m.CreatedAt, tid, clients[cv.client], numberByKey[cv.number], routingWindows, sitterNames)
+				if m.Routing, err = json.Marshal(trace); err != nil {
+					return err
+				}
 			} else {
 				m.Direction, m.Status, m.Attempts = store.DirectionOutbound, store.StatusDelivered, 1
 				m.FromE164, m.ToE164 = numberE164[cv.number], clientPhone[cv.client]
@@ -315,7 +330,7 @@ func (s *seeder) demoOrg(ctx context.Context, cfg config.Config) error {
 			}
 		}
 	}
-	return nil
+	return s.demoInbox(ctx, orgID)
 }
 
 // otherOrg is a second, separate business: its IDs answer 404 to the demo org.

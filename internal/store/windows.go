@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/uptrace/bun"
 )
 
 // SitterByUserID finds the sitter record of a signed-in sitter.
@@ -106,4 +107,74 @@ func (o *OrgStore) SitterThread(ctx context.Context, sitterID, threadID uuid.UUI
 		return nil, nil, err
 	}
 	return t, w, nil
+}
+
+// WindowCursor is the keyset position after the last window of a page.
+type WindowCursor struct {
+	StartsAt time.Time
+	ID       uuid.UUID
+}
+
+// WindowFilter narrows the window list.
+type WindowFilter struct {
+	SitterID, ClientID *uuid.UUID
+	// From / To: windows overlapping [From, To).
+	From, To         *time.Time
+	IncludeCancelled bool
+	After            *WindowCursor
+}
+
+// WindowRow is a window with its sitter's and client's names.
+type WindowRow struct {
+	AssignmentWindow `bun:",extend"`
+
+	SitterName string `bun:"sitter_name,scanonly"`
+	ClientName string `bun:"client_name,scanonly"`
+}
+
+func (o *OrgStore) windowSelect(rows any) *bun.SelectQuery {
+	return o.sel(rows).ColumnExpr("?TableColumns").
+		ColumnExpr("s.name AS sitter_name, c.name AS client_name").
+		Join("JOIN sitters AS s ON s.org_id = ?TableAlias.org_id AND s.id = ?TableAlias.sitter_id").
+		Join("JOIN clients AS c ON c.org_id = ?TableAlias.org_id AND c.id = ?TableAlias.client_id")
+}
+
+// FindWindows lists windows by start time (earliest first).
+func (o *OrgStore) FindWindows(ctx context.Context, f WindowFilter, limit int) ([]WindowRow, error) {
+	var out []WindowRow
+	q := o.windowSelect(&out).OrderExpr("?TableAlias.starts_at, ?TableAlias.id").Limit(int64(limit))
+	if f.SitterID != nil {
+		q.Where("?TableAlias.sitter_id = ?", *f.SitterID)
+	}
+	if f.ClientID != nil {
+		q.Where("?TableAlias.client_id = ?", *f.ClientID)
+	}
+	if f.From != nil {
+		q.Where("?TableAlias.ends_at > ?", *f.From)
+	}
+	if f.To != nil {
+		q.Where("?TableAlias.starts_at < ?", *f.To)
+	}
+	if !f.IncludeCancelled {
+		q.Where("?TableAlias.status <> ?", WindowCancelled)
+	}
+	if f.After != nil {
+		q.Where("(?TableAlias.starts_at, ?TableAlias.id) > (?, ?)", f.After.StartsAt, f.After.ID)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, translate(err)
+	}
+	if out == nil {
+		out = []WindowRow{}
+	}
+	return out, nil
+}
+
+// WindowRowByID loads one window with names.
+func (o *OrgStore) WindowRowByID(ctx context.Context, id uuid.UUID) (*WindowRow, error) {
+	w := new(WindowRow)
+	if err := o.windowSelect(w).Where("?TableAlias.id = ?", id).Scan(ctx); err != nil {
+		return nil, translate(err)
+	}
+	return w, nil
 }
