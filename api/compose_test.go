@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -796,4 +797,68 @@ func TestComposeStatusFetchedWithoutCallbacksAndMessyCallbacksIgnored(t *testing
 		t.Errorf("after duplicate, out-of-order callbacks: message %s, attempts %+v", m.Status, atts)
 	}
 	t.Logf("status callbacks received by the webhook: %d", statusReceipts())
+}
+
+func TestDeadLettersAndViolationsPageWithCursors(t *testing.T) {
+	e := newOutboundEnv(t)
+	if err := e.sim.AddFault(twiliosim.Fault{To: "*", ErrorCode: 21211, Mode: twiliosim.FaultOnCreate}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[uuid.UUID]bool{}
+	for i, thread := range []string{"thread/emerson-front", "thread/frankie-front", "thread/avery-sam"} {
+		v := accepted(t, e.compose(e.owner, seed.ID(thread).String(), fmt.Sprintf("Note %d", i)))
+		e.waitDeadLetter(v.ID)
+		want[v.ID] = true
+	}
+	avery := seed.ID("thread/avery-sam").String()
+	for _, body := range []string{"my cell is 415 555 0123", "venmo me @sam-p", "email me at sam@example.com"} {
+		if r := e.compose(e.sam, avery, body); r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("%q = %d %s, want 422", body, r.Status, r.Body)
+		}
+	}
+
+	type page struct {
+		DeadLetters []api.DeadLetterView      `json:"deadLetters"`
+		Violations  []api.PolicyViolationView `json:"violations"`
+		NextCursor  string                    `json:"nextCursor"`
+	}
+	walk := func(path string) (ids []uuid.UUID, pages int) {
+		cursor := ""
+		for {
+			r := e.do("GET", path+"&cursor="+cursor, e.owner, nil)
+			if r.Status != http.StatusOK {
+				t.Fatalf("GET %s = %d %s", path, r.Status, r.Body)
+			}
+			var p page
+			r.json(t, &p)
+			pages++
+			for _, d := range p.DeadLetters {
+				ids = append(ids, d.MessageID)
+			}
+			for _, v := range p.Violations {
+				ids = append(ids, v.MessageID)
+			}
+			if p.NextCursor == "" || pages > 10 {
+				return ids, pages
+			}
+			cursor = p.NextCursor
+		}
+	}
+	ids, pages := walk("/api/v1/ops/dead-letters?limit=2")
+	if pages != 2 || len(ids) != 3 {
+		t.Errorf("dead letters: %d rows over %d pages, want 3 over 2", len(ids), pages)
+	}
+	for _, id := range ids {
+		if !want[id] {
+			t.Errorf("unexpected or repeated dead letter %s", id)
+		}
+		delete(want, id)
+	}
+	ids, pages = walk("/api/v1/policy-violations?thread=" + avery + "&limit=2")
+	if pages != 2 || len(ids) != 3 || ids[0] == ids[1] || ids[1] == ids[2] {
+		t.Errorf("violations: %v over %d pages, want 3 distinct over 2", ids, pages)
+	}
+	if r := e.do("GET", "/api/v1/ops/dead-letters?cursor=bogus", e.owner, nil); r.Status != http.StatusBadRequest {
+		t.Errorf("bogus cursor = %d, want 400", r.Status)
+	}
 }
