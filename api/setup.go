@@ -238,25 +238,12 @@ func (s *Server) getSetup(c *gin.Context) {
 }
 
 func (s *Server) setupProgress(ctx context.Context, p Principal) (SetupView, error) {
-	org := s.store.Org(p.OrgID)
-	saved, err := org.SetupProgress(ctx)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	saved, err := s.ensureSetup(ctx, p)
+	if err != nil {
 		return SetupView{}, err
 	}
-	savedState := func() workflows.SetupState {
-		if saved != nil && len(saved.Steps) > 0 {
-			var st workflows.SetupState
-			if json.Unmarshal(saved.Steps, &st) == nil && len(st.Steps) > 0 {
-				return st
-			}
-		}
-		return workflows.NewSetupState(p.OrgID, s.now())
-	}
-	if err == nil && saved.CompletedAt != nil {
-		return setupView(savedState(), false), nil
-	}
-	if err := s.ensureSetup(ctx, p, saved); err != nil {
-		return SetupView{}, err
+	if saved != nil && saved.CompletedAt != nil {
+		return setupView(savedSetupState(saved, p.OrgID, s.now()), false), nil
 	}
 	qctx, cancel := context.WithTimeout(ctx, setupQueryTimeout)
 	defer cancel()
@@ -267,28 +254,47 @@ func (s *Server) setupProgress(ctx context.Context, p Principal) (SetupView, err
 	}
 	if qerr != nil {
 		s.log.WarnContext(ctx, "setup progress query failed; showing the saved copy", "orgId", p.OrgID, "err", qerr)
-		v := setupView(savedState(), false)
+		v := setupView(savedSetupState(saved, p.OrgID, s.now()), false)
 		v.Notice = "Setup is paused while Snout's background worker is unavailable. Your progress is saved."
 		return v, nil
 	}
 	return setupView(st, true), nil
 }
 
-// ensureSetup starts the org's wizard unless it runs already. A wizard
-// that ended without completing (terminated, failed) starts again from
-// its saved progress.
-func (s *Server) ensureSetup(ctx context.Context, p Principal, saved *store.SetupProgress) error {
-	if s.temporal == nil {
-		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "Setup needs Snout's workflow service, which isn't configured.", RetryAfter: 30}
-	}
-	in := workflows.SetupInput{OrgID: p.OrgID, StartedBy: p.UserID, CorrelationID: obs.CorrelationID(ctx)}
-	if saved != nil && len(saved.Steps) > 0 && saved.CompletedAt == nil {
+// savedSetupState decodes the mirrored state (a fresh one when none).
+func savedSetupState(saved *store.SetupProgress, orgID uuid.UUID, now time.Time) workflows.SetupState {
+	if saved != nil && len(saved.Steps) > 0 {
 		var st workflows.SetupState
 		if json.Unmarshal(saved.Steps, &st) == nil && len(st.Steps) == len(workflows.SetupStepOrder) {
-			in.State = &st
+			return st
 		}
 	}
-	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	return workflows.NewSetupState(orgID, now)
+}
+
+// ensureSetup starts the org's wizard unless it runs already or has
+// completed (the saved progress says which). A wizard that ended without
+// completing (terminated, failed, timed out) starts again from its saved
+// progress. It returns the saved progress (nil when there is none).
+func (s *Server) ensureSetup(ctx context.Context, p Principal) (*store.SetupProgress, error) {
+	if s.temporal == nil {
+		return nil, &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "Setup needs Snout's workflow service, which isn't configured.", RetryAfter: 30}
+	}
+	saved, err := s.store.Org(p.OrgID).SetupProgress(ctx)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		saved = nil
+	case err != nil:
+		return nil, err
+	case saved.CompletedAt != nil:
+		return saved, nil
+	}
+	in := workflows.SetupInput{OrgID: p.OrgID, StartedBy: p.UserID, CorrelationID: obs.CorrelationID(ctx)}
+	if saved != nil {
+		st := savedSetupState(saved, p.OrgID, s.now())
+		in.State = &st
+	}
+	_, err = s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       workflows.SetupWorkflowID(p.OrgID),
 		TaskQueue:                s.cfg.TemporalTaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
@@ -296,16 +302,20 @@ func (s *Server) ensureSetup(ctx context.Context, p Principal, saved *store.Setu
 		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.OrgIDKey.ValueSet(p.OrgID.String())),
 	}, workflows.SetupWorkflowName, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return nil // completed earlier; updates answer "already complete"
+	if err != nil && !errors.As(err, &started) { // already started: completed, updates answer "already complete"
+		return nil, err
 	}
-	return err
+	return saved, nil
 }
 
 // setupUpdate sends a step to the wizard and waits for its outcome.
 func (s *Server) setupUpdate(ctx context.Context, p Principal, name string, args, out any) error {
-	if err := s.ensureSetup(ctx, p, nil); err != nil {
+	saved, err := s.ensureSetup(ctx, p)
+	if err != nil {
 		return err
+	}
+	if saved != nil && saved.CompletedAt != nil {
+		return conflict("Setup is already complete.")
 	}
 	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: workflows.SetupWorkflowID(p.OrgID), UpdateName: name, Args: []any{args},

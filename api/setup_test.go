@@ -83,7 +83,7 @@ type wizardEnv struct {
 	demo       *seed.Result
 }
 
-func newWizardEnv(t *testing.T) *wizardEnv {
+func newWizardEnv(t *testing.T, account ...func(*twiliosim.Account)) *wizardEnv {
 	t.Helper()
 	e := &wizardEnv{t: t, ctx: context.Background(), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	bdb, dsn := testenv.DB(t)
@@ -91,6 +91,9 @@ func newWizardEnv(t *testing.T) *wizardEnv {
 	e.queue = testenv.TaskQueue(t)
 
 	e.acct = twiliosim.GenerateAccount("Whisker Walks")
+	for _, f := range account {
+		f(&e.acct)
+	}
 	e.sim = twiliosim.New(twiliosim.Options{Accounts: []twiliosim.Account{e.acct}, Logger: e.log})
 	simSrv := httptest.NewServer(e.sim.Handler())
 	t.Cleanup(func() { simSrv.Close(); e.sim.Close() })
@@ -587,4 +590,73 @@ func (e *wizardEnv) expectInboundLands(to, from, body string) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	e.t.Fatalf("the text to %s never reached the inbox", to)
+}
+
+func TestSetupConnectsWithAPIKeyAndKeepsOrgsApart(t *testing.T) {
+	keySID, keySecret := "SK"+strings.Repeat("ab", 16), strings.Repeat("5ec7e7", 6)
+	e := newWizardEnv(t, func(a *twiliosim.Account) { a.APIKeys = map[string]string{keySID: keySecret} })
+	org := e.st.Org(e.orgID)
+
+	// Another org's number is not found from this org.
+	e.step("POST", "/api/v1/setup/webhooks/"+seed.ID("number/front").String()+"/retry", nil, http.StatusNotFound)
+
+	// An API key needs the auth token too: Twilio signs webhooks with it.
+	_, r := e.step("POST", "/api/v1/setup/provider", map[string]string{"accountSid": e.acct.Sid, "apiKeySid": keySID, "apiKeySecret": keySecret}, http.StatusBadRequest)
+	if !bytes.Contains(r.Body, []byte(`"authToken"`)) {
+		t.Fatalf("API key without auth token: %s", r.Body)
+	}
+	_, r = e.step("POST", "/api/v1/setup/provider", map[string]string{"accountSid": e.acct.Sid, "apiKeySid": keySID, "apiKeySecret": keySecret,
+		"authToken": strings.Repeat("f", 32)}, http.StatusUnprocessableEntity)
+	if msg := errorMessage(t, r); !strings.Contains(msg, "not the auth token") {
+		t.Fatalf("wrong auth token with a good API key: %q", msg)
+	}
+	if _, err := org.ProviderAccount(e.ctx); err != store.ErrNotFound {
+		t.Fatalf("refused credentials were stored (err %v)", err)
+	}
+	_, r = e.step("POST", "/api/v1/setup/provider", map[string]string{"accountSid": e.acct.Sid, "apiKeySid": keySID, "apiKeySecret": strings.Repeat("0", 36),
+		"authToken": e.acct.AuthToken}, http.StatusUnprocessableEntity)
+	if msg := errorMessage(t, r); msg != provider.Explain(20003) {
+		t.Fatalf("wrong API key secret: %q", msg)
+	}
+
+	v, r := e.step("POST", "/api/v1/setup/provider", map[string]string{"accountSid": e.acct.Sid, "apiKeySid": keySID, "apiKeySecret": keySecret,
+		"authToken": e.acct.AuthToken}, http.StatusOK)
+	if v.Provider == nil || v.Provider.AuthKind != "api_key" || v.Provider.APIKeySID != "" || bytes.Contains(r.Body, []byte(keySID)) {
+		t.Fatalf("connected with an API key: %s", r.Body)
+	}
+	acct, err := org.ProviderAccount(e.ctx)
+	if err != nil || acct.APIKeySID != keySID || bytes.Contains(acct.SecretCiphertext, []byte(keySecret)) || bytes.Contains(acct.SecretCiphertext, []byte(e.acct.AuthToken)) {
+		t.Fatalf("stored API key account: %+v (%v)", acct, err)
+	}
+	// Webhook signatures are checked with the auth token, not the key.
+	gotOrg, signing, err := e.dir.SigningKey(e.ctx, e.acct.Sid)
+	if err != nil || gotOrg != e.orgID || signing != e.acct.AuthToken {
+		t.Fatalf("signing key: org %s (%v)", gotOrg, err)
+	}
+	// Requests made with the stored credentials use the key.
+	v, r = e.step("POST", "/api/v1/setup/connectivity", nil, http.StatusOK)
+	if !allChecksPass(v.Connectivity) {
+		t.Fatalf("connectivity with an API key: %s", r.Body)
+	}
+
+	// Even a wizard workflow that was terminated resumes from its saved
+	// progress when the owner comes back.
+	if err := e.tc.TerminateWorkflow(e.ctx, workflows.SetupWorkflowID(e.orgID), "", "operator test"); err != nil {
+		t.Fatal(err)
+	}
+	v, _ = e.step("GET", "/api/v1/setup", nil, http.StatusOK)
+	if !v.Live || v.CurrentStep != workflows.StepFrontDesk || v.Provider == nil || v.Provider.AuthKind != "api_key" {
+		t.Fatalf("after termination: live %v step %q provider %+v", v.Live, v.CurrentStep, v.Provider)
+	}
+	r = e.do("GET", "/api/v1/setup/available-numbers?areaCode=628&limit=3", nil)
+	if r.Status != http.StatusOK || !bytes.Contains(r.Body, []byte(`"monthlyCost":"1.15"`)) {
+		t.Fatalf("search in the resumed wizard: %d %s", r.Status, r.Body)
+	}
+
+	// The demo org's owner sees only their own wizard.
+	e.token = e.login("owner@demo.test")
+	v, _ = e.step("GET", "/api/v1/setup", nil, http.StatusOK)
+	if v.OrgID != e.demo.OrgID || v.Provider != nil || v.CurrentStep != workflows.StepProvider {
+		t.Fatalf("another org's wizard leaked: %+v", v)
+	}
 }
