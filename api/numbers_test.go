@@ -707,10 +707,18 @@ func TestQuarantinePoolNumberWithLiveThreads(t *testing.T) {
 	if n := e.countSQL(t, "SELECT count(*) FROM thread_number_moves WHERE org_id = ? AND from_number_id = ? AND quarantine_id = ?", e.orgID, pool1, started.QuarantineID); n != onPool1 {
 		t.Errorf("%d moves recorded, want %d", n, onPool1)
 	}
-	// A text Bo sends to the old number during the cooldown finds his thread.
-	if th, err := e.org().MovedThread(e.ctx, pool1, boID); err != nil || th.ID != bo {
-		t.Errorf("MovedThread(pool 1, Bo) = %v, %v; want his moved thread", th, err)
+	// A text Bo sends to the old number during the cooldown lands in his
+	// moved thread (the inbound path reads the recorded move).
+	if th, err := e.org().ThreadMovedOffNumber(e.ctx, pool1, boID); err != nil || th.ID != bo {
+		t.Errorf("ThreadMovedOffNumber(pool 1, Bo) = %v, %v; want his moved thread", th, err)
 	}
+	if res, err := e.sim.DeliverInbound(e.ctx, twiliosim.InboundRequest{From: "+16505550172", To: seed.PoolNumber1, Body: "Is 5pm still ok?"}); err != nil || res.WebhookStatus != http.StatusOK {
+		t.Fatalf("text to the quarantined number: %+v, %v", res, err)
+	}
+	numEventually(t, "Bo's text to the old number in his moved thread", func() bool {
+		return e.countSQL(t, "SELECT count(*) FROM messages WHERE org_id = ? AND thread_id = ? AND direction = 'inbound' AND body = ?",
+			e.orgID, bo, "Is 5pm still ok?") == 1
+	})
 	// Each client is texted from their new number, through delivery.
 	for i, want := range []struct {
 		to, from string

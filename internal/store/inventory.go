@@ -605,19 +605,6 @@ ORDER BY mv.id`, tx.orgID, quarantineID).Scan(ctx, &moves)
 	return moves, stuck, err
 }
 
-// MovedThread finds the thread a client's text to a quarantined (moved-off)
-// number belongs to: the latest move of one of the client's threads away
-// from that number. ErrNotFound when there is none.
-func (o *OrgStore) MovedThread(ctx context.Context, fromNumberID, clientID uuid.UUID) (*Thread, error) {
-	t := new(Thread)
-	err := o.sel(t).
-		Where("?TableAlias.client_id = ?", clientID).
-		Where("?TableAlias.id = (SELECT mv.thread_id FROM thread_number_moves mv JOIN threads t2 ON t2.org_id = mv.org_id AND t2.id = mv.thread_id WHERE mv.org_id = ? AND mv.from_number_id = ? AND t2.client_id = ? ORDER BY mv.moved_at DESC, mv.id DESC LIMIT 1)",
-			o.orgID, fromNumberID, clientID).
-		Scan(ctx)
-	return t, translate(err)
-}
-
 // NoticeRecipient loads a thread with its client and the number it is on.
 func (o *OrgStore) NoticeRecipient(ctx context.Context, threadID uuid.UUID) (*Thread, *Client, *PhoneNumber, error) {
 	t, c, n := new(Thread), new(Client), new(PhoneNumber)
