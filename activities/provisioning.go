@@ -78,14 +78,14 @@ func (a *Activities) ProvisionBuyNumber(ctx context.Context, in ProvisionAcquire
 	if err := a.provisionPrecheck(ctx, in); err != nil {
 		return ProvisionAcquired{}, err
 	}
-	pc, err := a.providerFor(ctx, in.OrgID)
+	pc, err := a.provisionClient(ctx, in.OrgID)
 	if err != nil {
 		return ProvisionAcquired{}, err
 	}
 	marker := provisionMarker(in.WorkflowID, in.E164, in.Class, in.FriendlyName)
 	owned, err := pc.ListOwnedNumbers(ctx, in.E164)
 	if err != nil {
-		return ProvisionAcquired{}, providerError(err)
+		return ProvisionAcquired{}, provisionProviderError(err)
 	}
 	var got provider.OwnedNumber
 	bought := true
@@ -100,7 +100,7 @@ func (a *Activities) ProvisionBuyNumber(ctx context.Context, in ProvisionAcquire
 		got, err = pc.BuyNumber(ctx, provider.BuyRequest{E164: in.E164, FriendlyName: marker})
 		if err != nil {
 			log.Warn("buying number failed", "err", err)
-			return ProvisionAcquired{}, providerError(err)
+			return ProvisionAcquired{}, provisionProviderError(err)
 		}
 		log.Info("number bought", "providerSid", got.SID)
 	}
@@ -115,13 +115,13 @@ func (a *Activities) ProvisionImportNumber(ctx context.Context, in ProvisionAcqu
 	if err := a.provisionPrecheck(ctx, in); err != nil {
 		return ProvisionAcquired{}, err
 	}
-	pc, err := a.providerFor(ctx, in.OrgID)
+	pc, err := a.provisionClient(ctx, in.OrgID)
 	if err != nil {
 		return ProvisionAcquired{}, err
 	}
 	owned, err := pc.ListOwnedNumbers(ctx, in.E164)
 	if err != nil {
-		return ProvisionAcquired{}, providerError(err)
+		return ProvisionAcquired{}, provisionProviderError(err)
 	}
 	if len(owned) == 0 {
 		return ProvisionAcquired{}, temporal.NewNonRetryableApplicationError(
@@ -331,7 +331,7 @@ func (a *Activities) ProvisionInstallWebhook(ctx context.Context, in ProvisionWe
 		res.Status, res.Error = "failed", "This number is no longer active."
 		return res, nil
 	}
-	pc, err := a.providerFor(ctx, in.OrgID)
+	pc, err := a.provisionClient(ctx, in.OrgID)
 	if err != nil {
 		return res, err
 	}
@@ -422,14 +422,14 @@ type ProvisionReleaseInput struct {
 // released.
 func (a *Activities) ProvisionReleaseNumber(ctx context.Context, in ProvisionReleaseInput) error {
 	log := a.provisionLog(ctx, in.OrgID, in.WorkflowID).With("numberId", in.NumberID)
-	pc, err := a.providerFor(ctx, in.OrgID)
+	pc, err := a.provisionClient(ctx, in.OrgID)
 	if err != nil {
 		return err
 	}
 	if err := pc.ReleaseNumber(ctx, in.ProviderSID); err != nil {
 		var pe *provider.Error
 		if !(errors.As(err, &pe) && pe.Code == 20404) {
-			return providerError(err)
+			return provisionProviderError(err)
 		}
 	}
 	o := a.Store.Org(in.OrgID)
@@ -452,9 +452,9 @@ func (a *Activities) ProvisionReleaseNumber(ctx context.Context, in ProvisionRel
 	return nil
 }
 
-// providerFor returns the org's provider client; "not connected" and
+// provisionClient returns the org's provider client; "not connected" and
 // undecryptable credentials are permanent.
-func (a *Activities) providerFor(ctx context.Context, orgID uuid.UUID) (*provider.Client, error) {
+func (a *Activities) provisionClient(ctx context.Context, orgID uuid.UUID) (*provider.Client, error) {
 	pc, err := a.Providers.ForOrg(ctx, orgID)
 	switch {
 	case errors.Is(err, orgprovider.ErrNotConnected):
@@ -467,9 +467,9 @@ func (a *Activities) providerFor(ctx context.Context, orgID uuid.UUID) (*provide
 	return pc, nil
 }
 
-// providerError keeps transient provider failures retryable and turns the
+// provisionProviderError keeps transient provider failures retryable and turns the
 // rest into non-retryable errors with the owner-facing explanation.
-func providerError(err error) error {
+func provisionProviderError(err error) error {
 	var pe *provider.Error
 	if provider.Classify(err) == provider.Transient || !errors.As(err, &pe) {
 		return err

@@ -157,13 +157,13 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in SetupConnectIn
 }
 
 func (a *Activities) setupDescribeAccount(ctx context.Context, orgID uuid.UUID, row *store.ProviderAccount) (SetupProviderInfo, error) {
-	pc, err := a.providerFor(ctx, orgID)
+	pc, err := a.provisionClient(ctx, orgID)
 	if err != nil {
 		return SetupProviderInfo{}, err
 	}
 	acct, err := pc.FetchAccount(ctx)
 	if err != nil {
-		return SetupProviderInfo{}, providerError(err)
+		return SetupProviderInfo{}, provisionProviderError(err)
 	}
 	kind := "auth_token"
 	if row.APIKeySID != "" {
@@ -191,7 +191,7 @@ func (a *Activities) SetupCheckConnectivity(ctx context.Context, in SetupOrgInpu
 	skip := func(c *SetupCheck, why string) { c.Detail, c.Fix = "Not checked: "+why, "Fix the checks above first." }
 	defer func() { out.Checks = []SetupCheck{stored, reach, accepted, active, balance} }()
 
-	pc, perr := a.providerFor(ctx, in.OrgID)
+	pc, perr := a.provisionClient(ctx, in.OrgID)
 	if perr != nil {
 		var appErr *temporal.ApplicationError
 		if !errors.As(perr, &appErr) {
@@ -279,17 +279,17 @@ type SetupSearchOutput struct {
 // SetupSearchNumbers lists SMS-capable numbers for sale, each with what it
 // costs a month, so the owner sees the price before buying.
 func (a *Activities) SetupSearchNumbers(ctx context.Context, in SetupSearchInput) (SetupSearchOutput, error) {
-	pc, err := a.providerFor(ctx, in.OrgID)
+	pc, err := a.provisionClient(ctx, in.OrgID)
 	if err != nil {
 		return SetupSearchOutput{}, err
 	}
 	found, err := pc.SearchAvailable(ctx, provider.AvailableQuery{AreaCode: in.AreaCode, Region: strings.ToUpper(in.Region), TollFree: in.TollFree, Limit: in.Limit})
 	if err != nil {
-		return SetupSearchOutput{}, providerError(err)
+		return SetupSearchOutput{}, provisionProviderError(err)
 	}
 	price, err := pc.MonthlyPrice(ctx, "US", in.TollFree)
 	if err != nil {
-		return SetupSearchOutput{}, providerError(err)
+		return SetupSearchOutput{}, provisionProviderError(err)
 	}
 	out := SetupSearchOutput{Numbers: []SetupAvailableNumber{}, MonthlyCost: price.Amount, Currency: price.Currency}
 	for _, n := range found {
