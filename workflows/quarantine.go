@@ -13,10 +13,6 @@ import (
 	"github.com/snoutos/snout/activities"
 )
 
-// quarantineNoticeDelivery is the delivery workflow's registered type
-// (DeliveryWorkflowName), started as an abandoned child per client notice.
-const quarantineNoticeDelivery = "DeliveryWorkflow"
-
 // QuarantineWorkflow runs one number's quarantine (ID quarantine-<numberID>):
 //
 //  1. mark the number quarantined and settle the replacement;
@@ -154,7 +150,7 @@ func (q *quarantine) notifyClients(ctx workflow.Context) {
 			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 			TypedSearchAttributes: temporal.NewSearchAttributes(OrgIDKey.ValueSet(q.in.OrgID.String())),
 		})
-		child := workflow.ExecuteChildWorkflow(cctx, quarantineNoticeDelivery, DeliveryInput{
+		child := workflow.ExecuteChildWorkflow(cctx, DeliveryWorkflowName, DeliveryInput{
 			OrgID: q.in.OrgID, MessageID: notice.MessageID, CorrelationID: q.in.CorrelationID,
 		})
 		var exec workflow.Execution

@@ -127,7 +127,7 @@ type quarantineRegistry interface {
 // activity names (the activities.Activities method names).
 func (f *quarantineFake) register(r quarantineRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.QuarantineWorkflow, workflow.RegisterOptions{Name: workflows.QuarantineWorkflowName})
-	r.RegisterWorkflowWithOptions(f.delivery, workflow.RegisterOptions{Name: "DeliveryWorkflow"})
+	r.RegisterWorkflowWithOptions(f.delivery, workflow.RegisterOptions{Name: workflows.DeliveryWorkflowName})
 	r.RegisterActivityWithOptions(f.begin, activity.RegisterOptions{Name: "QuarantineBegin"})
 	r.RegisterActivityWithOptions(f.move, activity.RegisterOptions{Name: "QuarantineMoveThreads"})
 	r.RegisterActivityWithOptions(f.notice, activity.RegisterOptions{Name: "QuarantinePrepareNotice"})
