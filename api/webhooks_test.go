@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/activities"
 	"github.com/snoutos/snout/api"
@@ -586,12 +587,13 @@ func TestInboundTextToQuarantinedNumberLandsOnMovedThread(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	onOldNumber := r.count("SELECT count(*) FROM threads WHERE number_id = ?", samNum)
 	res := r.text(twiliosim.InboundRequest{From: "+16505550101", To: seed.SamNumber, Body: "Are you still on for tomorrow?"})
 	m := r.messageBySID(res.MessageSID)
 	if m.ThreadID != threadID || m.ToE164 != seed.SamNumber {
 		t.Fatalf("landed in %s (to %s), want the moved Avery thread", m.ThreadID, m.ToE164)
 	}
-	if n := r.count("SELECT count(*) FROM threads WHERE number_id = ?", samNum); n != 0 {
+	if n := r.count("SELECT count(*) FROM threads WHERE number_id = ?", samNum); n != onOldNumber {
 		t.Fatal("a new thread was opened on the quarantined number")
 	}
 	// The thread now lives on a pool number: the owner sees it.
@@ -708,4 +710,105 @@ func (r *inboundRig) threadOf(t *testing.T, clientKey, numberKey string) uuid.UU
 		t.Fatal(err)
 	}
 	return id
+}
+
+func TestInboundTextToANumberNotInSnoutIsKeptButNotThreaded(t *testing.T) {
+	r := newInboundRig(t)
+	sid := newSID("SM")
+	// Signed by the demo account, to a number it never imported.
+	resp := r.post(smsPathWithQuery(), r.inboundForm(sid, "+16505550101", "+14155550150", "hello?"), "")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("answered %d", resp.StatusCode)
+	}
+	rc := r.processedReceipt("sms", sid)
+	if !strings.Contains(rc.DispatchError, "+14155550150") {
+		t.Fatalf("receipt note %q should name the number", rc.DispatchError)
+	}
+	if n := r.count("SELECT count(*) FROM audit_events WHERE action = 'webhook.number_unknown' AND org_id = ?", r.demo.OrgID); n != 1 {
+		t.Fatalf("%d webhook.number_unknown events", n)
+	}
+	if n := r.count("SELECT count(*) FROM messages WHERE provider_sid = ?", sid); n != 0 {
+		t.Fatal("a text to an unknown number was put in a thread")
+	}
+	// A signed form missing what a text needs is a 400 naming the field.
+	bad := r.inboundForm("not-a-sid", "+16505550101", seed.SamNumber, "x")
+	bad.Del("SmsSid")
+	bad.Del("SmsMessageSid")
+	if resp := r.post(smsPathWithQuery(), bad, ""); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("malformed MessageSid answered %d", resp.StatusCode)
+	}
+}
+
+// A status callback for a message whose delivery workflow is running is
+// handed to that workflow as a signal (the workflow owns the status).
+func TestStatusCallbackSignalsTheRunningDeliveryWorkflow(t *testing.T) {
+	r := newInboundRig(t)
+	ctx := context.Background()
+	msgID, sid := uuid.New(), newSID("SM")
+	m := &store.Message{ID: msgID, OrgID: r.demo.OrgID, ThreadID: seed.ID("thread/frankie-front"), Direction: store.DirectionOutbound,
+		SenderType: store.SenderOwner, Body: "Sure, 5pm works.", Media: []store.MediaItem{}, FromE164: seed.FrontDeskNumber, ToE164: "+16505550106",
+		Status: store.StatusQueued, Encoding: "GSM-7", Segments: 1, Attempts: 1}
+	if _, err := r.store.DB().NewInsert().Model(m).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	att := &store.MessageAttempt{ID: uuid.New(), OrgID: r.demo.OrgID, MessageID: msgID, Attempt: 1, ProviderSID: &sid, Status: "queued"}
+	if _, err := r.store.DB().NewInsert().Model(att).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A stand-in delivery workflow that returns the first status signal.
+	probeQueue := testenv.TaskQueue(t)
+	w := sdkworker.New(r.tc, probeQueue, sdkworker.Options{})
+	w.RegisterWorkflowWithOptions(func(ctx workflow.Context) (workflows.StatusSignal, error) {
+		var s workflows.StatusSignal
+		workflow.GetSignalChannel(ctx, workflows.SignalDeliveryStatus).Receive(ctx, &s)
+		return s, nil
+	}, workflow.RegisterOptions{Name: "DeliveryProbe"})
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	run, err := r.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.DeliveryWorkflowID(msgID), TaskQueue: probeQueue}, "DeliveryProbe")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	form := url.Values{"AccountSid": {r.acct}, "MessageSid": {sid}, "SmsSid": {sid}, "MessageStatus": {"undelivered"}, "SmsStatus": {"undelivered"},
+		"ErrorCode": {"30003"}, "From": {seed.FrontDeskNumber}, "To": {"+16505550106"}, "ApiVersion": {"2010-04-01"}}
+	if resp := r.post("/webhooks/twilio/status", form, ""); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("status callback answered %d", resp.StatusCode)
+	}
+	var got workflows.StatusSignal
+	if err := run.Get(ctx, &got); err != nil {
+		t.Fatal(err)
+	}
+	var rc store.WebhookReceipt
+	if err := r.store.DB().NewSelect().Model(&rc).Where("kind = 'status' AND dedupe_key = ?", sid+"/undelivered").Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got.MessageSID != sid || got.Status != "undelivered" || got.ErrorCode != 30003 || got.ReceiptID != rc.ID {
+		t.Fatalf("the delivery workflow got %+v", got)
+	}
+	if rc.DispatchedAt == nil {
+		t.Fatal("signalled receipt not marked dispatched")
+	}
+	// The API left the status to the workflow.
+	var status string
+	if err := r.store.DB().NewRaw("SELECT status FROM messages WHERE id = ?", msgID).Scan(ctx, &status); err != nil || status != "queued" {
+		t.Fatalf("message status %q (%v): the workflow, not the webhook, moves it", status, err)
+	}
+	// With the workflow finished, the next callback is applied directly,
+	// explained in plain words.
+	form.Set("MessageStatus", "failed")
+	form.Set("SmsStatus", "failed")
+	form.Set("ErrorCode", "30006")
+	if resp := r.post("/webhooks/twilio/status", form, ""); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("status callback answered %d", resp.StatusCode)
+	}
+	var after store.Message
+	if err := r.store.DB().NewSelect().Model(&after).Where("id = ?", msgID).Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after.Status != store.StatusFailed || after.ErrorCode == nil || *after.ErrorCode != 30006 || after.ErrorMessage != provider.Explain(30006) {
+		t.Fatalf("applied status %s code %v message %q", after.Status, after.ErrorCode, after.ErrorMessage)
+	}
 }
