@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/snoutos/snout/internal/phone"
 )
@@ -246,18 +247,23 @@ func (o *OrgStore) clearUnread(ctx context.Context, id uuid.UUID, column string)
 
 // --- search -----------------------------------------------------------------
 
-// Search tuning (see the package comment above and the migration).
+// Search tuning. Finding candidates first costs about one index probe per
+// match; walking the list costs about one probe per thread looked at, which
+// is the page size divided by the share of threads that match. The caps sit
+// near where the two meet at 100,000 threads (sqrt(page × threads × the cost
+// ratio)), which bounds both.
 const (
 	// searchClientCap: more clients matching than this and the name is
 	// treated as common (tested thread by thread while walking the list).
-	searchClientCap = 1000
+	searchClientCap = 2500
 	// searchMessageCap: more matching messages than this and the text is
 	// treated as common.
-	searchMessageCap = 3000
+	searchMessageCap = 5000
 	// searchMessageEstimate: when the planner already expects this many
 	// matching messages, skip the capped probe (building its bitmap would
-	// cost more than walking).
-	searchMessageEstimate = 30000
+	// cost more than walking). A word the statistics do not list is
+	// estimated at a floor well below this, so rare words are probed.
+	searchMessageEstimate = 10000
 	// maxSearchWords bounds the full-text query.
 	maxSearchWords = 8
 )
@@ -423,17 +429,19 @@ func (o *OrgStore) searchPredicate(ctx context.Context, s inboxSearch) (cond sql
 	var parts []string
 	var args []any
 	add := func(q string, a ...any) { parts = append(parts, q); args = append(args, a...) }
+	// Candidate lists travel as one array literal each (cheaper to parse
+	// than thousands of IN items).
 	if len(threadIDs) > 0 {
-		add("?TableAlias.id IN (?)", bun.In(threadIDs))
+		add("?TableAlias.id = ANY(?::uuid[])", uuidArray(threadIDs))
 	}
 	if len(clientIDs) > 0 {
-		add("?TableAlias.client_id IN (?)", bun.In(clientIDs))
+		add("?TableAlias.client_id = ANY(?::uuid[])", uuidArray(clientIDs))
 	}
 	if len(sitterIDs) > 0 {
-		add("?TableAlias.assigned_sitter_id IN (?)", bun.In(sitterIDs))
+		add("?TableAlias.assigned_sitter_id = ANY(?::uuid[])", uuidArray(sitterIDs))
 	}
 	if len(numberIDs) > 0 {
-		add("?TableAlias.number_id IN (?)", bun.In(numberIDs))
+		add("?TableAlias.number_id = ANY(?::uuid[])", uuidArray(numberIDs))
 	}
 	if clientsCommon {
 		add(clientCond, clientArgs...)
@@ -464,6 +472,15 @@ func estimateRows(ctx context.Context, db bun.IDB, q *bun.SelectQuery) (float64,
 		return 0, err
 	}
 	return out[0].Plan.Rows, nil
+}
+
+// uuidArray is a PostgreSQL array literal of ids.
+func uuidArray(ids []uuid.UUID) any {
+	strs := make([]string, len(ids))
+	for i, id := range ids {
+		strs[i] = id.String()
+	}
+	return pgdialect.Array(strs)
 }
 
 func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
