@@ -36,9 +36,12 @@ import (
 // ciphertext into provider_accounts or drops the row.
 
 const (
-	// setupCallTimeout bounds a step: buying and configuring a few numbers
-	// takes seconds; a missing worker turns into a 503, not a hung request.
-	setupCallTimeout = 90 * time.Second
+	// setupCallTimeout bounds how long a request waits for a step (below
+	// the HTTP server's 60 s write timeout). Buying and configuring a few
+	// numbers takes seconds; a long bulk step keeps running in the wizard
+	// after the request gives up, and a missing worker turns into a 503
+	// rather than a hung request.
+	setupCallTimeout = 50 * time.Second
 	// setupQueryTimeout bounds the progress query before falling back to
 	// the mirrored copy.
 	setupQueryTimeout = 5 * time.Second
@@ -351,7 +354,7 @@ func setupError(ctx context.Context, err error) error {
 	var deadline *serviceerror.DeadlineExceeded
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &deadline) || ctx.Err() != nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "setup_unavailable", RetryAfter: 10,
-			Message: "Setup didn't answer in time; Snout's background worker may be restarting. Your progress is saved; try again in a moment."}
+			Message: "Setup is still working on this, or Snout's background worker is restarting. Your progress is saved; reload it in a moment."}
 	}
 	return err
 }
