@@ -228,6 +228,21 @@ func TestInboxSearch(t *testing.T) {
 	}
 }
 
+func TestInboxSearchTakesAnyText(t *testing.T) {
+	h := newHarness(t)
+	owner := h.login("owner@demo.test")
+	for _, q := range []string{"'", `\`, "&|!():*", "a'b & c", "🙂", "x:* | y", "'; DROP TABLE threads; --", "\u0000", "\xff\xfe", strings.Repeat("é", 200), "  "} {
+		r := h.do("GET", "/api/v1/threads?q="+url.QueryEscape(q), owner, nil)
+		if r.Status != http.StatusOK {
+			t.Errorf("q=%q = %d %s", q, r.Status, r.Body)
+		}
+	}
+	// Blank search is no search.
+	if got := len(h.inboxPage(owner, "q=%20%20").Threads); got != len(demoThreadKeys) {
+		t.Errorf("blank search returned %d threads", got)
+	}
+}
+
 func TestInboxPaginationWalksEveryThreadOnce(t *testing.T) {
 	h := newHarness(t)
 	owner := h.login("owner@demo.test")

@@ -201,8 +201,11 @@ func (s *Server) createWindow(c *gin.Context) {
 		}
 	}
 	note := strings.TrimSpace(req.Note)
-	if utf8.RuneCountInString(note) > maxWindowNoteLen {
+	switch {
+	case utf8.RuneCountInString(note) > maxWindowNoteLen:
 		fields["note"] = fmt.Sprintf("Keep the note to %d characters.", maxWindowNoteLen)
+	case strings.ContainsRune(note, 0):
+		fields["note"] = "The note contains a character that cannot be saved; use plain text."
 	}
 	if len(fields) > 0 {
 		respondError(c, s.log, badRequest("Some fields are not valid.", fields))

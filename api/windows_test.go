@@ -204,6 +204,7 @@ func TestWindowOverlapAndValidation(t *testing.T) {
 		{"no sitter", func(b map[string]string) { delete(b, "sitterId") }, http.StatusBadRequest, "sitterId"},
 		{"bad start", func(b map[string]string) { b["startsAt"] = "tomorrow" }, http.StatusBadRequest, "startsAt"},
 		{"long note", func(b map[string]string) { b["note"] = strings.Repeat("x", 1001) }, http.StatusBadRequest, "note"},
+		{"NUL in the note", func(b map[string]string) { b["note"] = "gate\x00code" }, http.StatusBadRequest, "note"},
 		{"another org's client", func(b map[string]string) { b["clientId"] = seed.ID("client/other/zoe").String() }, http.StatusNotFound, ""},
 		{"unknown sitter", func(b map[string]string) { b["sitterId"] = uuid.NewString() }, http.StatusNotFound, ""},
 	} {

@@ -284,7 +284,8 @@ type inboxSearch struct {
 }
 
 func parseInboxSearch(s string) inboxSearch {
-	s = strings.TrimSpace(s)
+	// PostgreSQL text holds neither NUL nor invalid UTF-8.
+	s = strings.TrimSpace(strings.ReplaceAll(strings.ToValidUTF8(s, ""), "\x00", ""))
 	if utf8.RuneCountInString(s) > 200 {
 		s = string([]rune(s)[:200])
 	}
