@@ -19,6 +19,10 @@ const (
 	DatasetMessages = 1_000_000
 )
 
+// datasetVersion marks a complete dataset of the current shape; a change to
+// the generator bumps it so old datasets are rebuilt.
+const datasetVersion = "bench dataset v2: valid NANP numbers"
+
 // BenchOrgID is the org holding the large dataset.
 var BenchOrgID = uuid.MustParse("0b0b0b0b-0000-4000-8000-00000000b0b0")
 
@@ -38,23 +42,21 @@ var pets = []string{"Biscuit", "Luna", "Mochi", "Pixel", "Pepper", "Milo", "Bell
 // EnsureDataset creates the large dataset once (about a minute on two
 // cores); later runs find it and return at once.
 func EnsureDataset(ctx context.Context, db *bun.DB, logf func(string, ...any)) error {
-	var threads int
-	if err := db.NewRaw("SELECT count(*) FROM threads WHERE org_id = ?", BenchOrgID).Scan(ctx, &threads); err != nil {
-		return err
-	}
-	if threads >= DatasetThreads {
+	var version string
+	_ = db.NewRaw("SELECT help_text FROM orgs WHERE id = ?", BenchOrgID).Scan(ctx, &version)
+	if version == datasetVersion {
 		return nil
 	}
 	start := time.Now()
 	logf("generating %d threads and %d messages (once)…", DatasetThreads, DatasetMessages)
 	stmts := []string{
 		`DELETE FROM orgs WHERE id = '` + BenchOrgID.String() + `'`,
-		`INSERT INTO orgs (id, name, slug) VALUES ('` + BenchOrgID.String() + `', 'Bench Pet Care', 'bench')`,
+		`INSERT INTO orgs (id, name, slug, help_text) VALUES ('` + BenchOrgID.String() + `', 'Bench Pet Care', 'bench', 'in progress')`,
 		`INSERT INTO sitters (id, org_id, name, phone_e164)
-		 SELECT md5('bench-sitter-' || i)::uuid, '` + BenchOrgID.String() + `', 'Sitter ' || i || ' ' || (ARRAY['Patel','Brooks','Garcia','Kim','Lopez','Nakamura'])[1 + i % 6], '+1628' || lpad(i::text, 7, '0')
+		 SELECT md5('bench-sitter-' || i)::uuid, '` + BenchOrgID.String() + `', 'Sitter ' || i || ' ' || (ARRAY['Patel','Brooks','Garcia','Kim','Lopez','Nakamura'])[1 + i % 6], '+1628' || (2000000 + i)::text
 		 FROM generate_series(1, 200) i`,
 		`INSERT INTO phone_numbers (id, org_id, e164, class, status, sitter_id, webhook_status)
-		 SELECT md5('bench-number-' || i)::uuid, '` + BenchOrgID.String() + `', '+1629' || lpad(i::text, 7, '0'),
+		 SELECT md5('bench-number-' || i)::uuid, '` + BenchOrgID.String() + `', '+162955' || lpad(i::text, 5, '0'),
 		        CASE WHEN i = 0 THEN 'front_desk' WHEN i <= 200 THEN 'sitter' ELSE 'pool' END, 'active',
 		        CASE WHEN i BETWEEN 1 AND 200 THEN md5('bench-sitter-' || i)::uuid END, 'verified'
 		 FROM generate_series(0, 250) i`,
@@ -62,7 +64,7 @@ func EnsureDataset(ctx context.Context, db *bun.DB, logf func(string, ...any)) e
 		 SELECT md5('bench-client-' || i)::uuid, '` + BenchOrgID.String() + `',
 		        (ARRAY['Avery','Blake','Casey','Dana','Emerson','Frankie','Gray','Harper','Indigo','Jordan','Kai','Logan'])[1 + i % 12] || ' ' ||
 		        (ARRAY['Johnson','Martinez','Nguyen','Okafor','Lee','Rossi','Williams','Singh','Cohen','Dubois','Ibrahim','Tanaka'])[1 + (i / 12) % 12] || ' ' || i,
-		        '+1630' || lpad(i::text, 7, '0')
+		        '+1630' || (2000000 + i)::text
 		 FROM generate_series(1, ` + fmt.Sprint(DatasetThreads) + `) i`,
 		`INSERT INTO threads (id, org_id, client_id, number_id, assigned_sitter_id, last_message_at, last_message_preview, owner_unread_count, open_violations, failed_deliveries)
 		 SELECT md5('bench-thread-' || i)::uuid, '` + BenchOrgID.String() + `', md5('bench-client-' || i)::uuid, md5('bench-number-' || (i % 251))::uuid,
@@ -88,7 +90,7 @@ SELECT md5('bench-message-' || t || '-' || k)::uuid, ?, md5('bench-thread-' || t
        CASE WHEN k % 2 = 0 THEN 'client' ELSE 'owner' END,
        (?::text[])[1 + (t * 7 + k) % ?] || ', ' || (?::text[])[1 + (t * 13 + k * 3) % ?] || ' - ' || (?::text[])[1 + (t + k) % ?],
        CASE WHEN k % 2 = 0 THEN 'received' ELSE 'delivered' END,
-       '+1630' || lpad(t::text, 7, '0'), '+1629' || lpad((t % 251)::text, 7, '0'),
+       '+1630' || (2000000 + t)::text, '+162955' || lpad((t % 251)::text, 5, '0'),
        now() - (t || ' minutes')::interval - ((? - k) || ' seconds')::interval,
        now() - (t || ' minutes')::interval, '[]'::jsonb
 FROM generate_series(?, ?) t, generate_series(1, ?) k`,
@@ -99,6 +101,9 @@ FROM generate_series(?, ?) t, generate_series(1, ?) k`,
 		if (from-1)%(batch*5) == 0 {
 			logf("  messages for threads %d–%d written", from, to)
 		}
+	}
+	if _, err := db.NewRaw("UPDATE orgs SET help_text = ? WHERE id = ?", datasetVersion, BenchOrgID).Exec(ctx); err != nil {
+		return err
 	}
 	if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
 		return err

@@ -139,7 +139,7 @@ func Run(ctx context.Context, cfg config.Config, o Options) error {
 		{"search: message text", "q=squeaky"},
 		{"search: client name", "q=Tanaka"},
 		{"search: sitter name", "q=Nakamura"},
-		{"search: phone digits", "q=6300004242"},
+		{"search: phone digits", "q=6302004242"},
 	}
 	var sitterID string
 	if err := bdb.NewRaw("SELECT id::text FROM sitters WHERE org_id = ? ORDER BY name LIMIT 1", BenchOrgID).Scan(ctx, &sitterID); err == nil {
@@ -339,7 +339,7 @@ func fireWebhooks(ctx context.Context, bdb *bun.DB, base string, d time.Duration
 	post := func(sid string, n int64) (time.Duration, error) {
 		form := url.Values{
 			"MessageSid": {sid}, "SmsSid": {sid}, "SmsMessageSid": {sid}, "AccountSid": {benchAccountSID},
-			"From": {fmt.Sprintf("+1630%07d", 1+n%DatasetThreads)}, "To": {fmt.Sprintf("+1629%07d", n%251)},
+			"From": {clientNumber(1 + n%DatasetThreads)}, "To": {businessNumber(n % 251)},
 			"Body": {"Bench text " + strconv.FormatInt(n, 10) + ": is the walk still on for today?"}, "NumMedia": {"0"}, "NumSegments": {"1"},
 			"SmsStatus": {"received"}, "ApiVersion": {"2010-04-01"},
 		}
@@ -499,7 +499,7 @@ func floorWrites(ctx context.Context, bdb *bun.DB, n, conc int) (float64, error)
 
 func floorOne(ctx context.Context, bdb *bun.DB, k int64) error {
 	sid := fmt.Sprintf("FLOOR%029x", k)
-	from := fmt.Sprintf("+1630%07d", 1+k%DatasetThreads)
+	from := clientNumber(1 + k%DatasetThreads)
 	body := "Bench text " + strconv.FormatInt(k, 10) + ": is the walk still on for today?"
 	return bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewRaw(`INSERT INTO webhook_receipts (id, org_id, kind, dedupe_key, message_sid, payload, correlation_id, dispatched_at, processed_at)
@@ -513,7 +513,7 @@ ON CONFLICT (org_id, phone_e164) DO UPDATE SET name = clients.name RETURNING id`
 		}
 		var threadID uuid.UUID
 		if err := tx.NewRaw(`INSERT INTO threads (id, org_id, client_id, number_id) VALUES (?, ?, ?, (SELECT id FROM phone_numbers WHERE org_id = ? AND e164 = ?))
-ON CONFLICT (org_id, client_id, number_id) DO UPDATE SET last_message_at = now() RETURNING id`, store.NewID(), BenchOrgID, clientID, BenchOrgID, fmt.Sprintf("+1629%07d", k%251)).Scan(ctx, &threadID); err != nil {
+ON CONFLICT (org_id, client_id, number_id) DO UPDATE SET last_message_at = now() RETURNING id`, store.NewID(), BenchOrgID, clientID, BenchOrgID, businessNumber(k%251)).Scan(ctx, &threadID); err != nil {
 			return err
 		}
 		if _, err := tx.NewRaw(`INSERT INTO messages (id, org_id, thread_id, direction, sender_type, body, status, provider_sid, from_e164, routing, media)
@@ -543,3 +543,8 @@ func DefaultOptions() Options {
 	}
 	return o
 }
+
+// clientNumber and businessNumber are the dataset's numbers (valid NANP:
+// exchanges 200 and 550).
+func clientNumber(i int64) string   { return fmt.Sprintf("+1630%d", 2000000+i) }
+func businessNumber(i int64) string { return fmt.Sprintf("+162955%05d", i) }
