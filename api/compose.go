@@ -140,12 +140,8 @@ func (s *Server) composeStaffMessage(c *gin.Context) {
 	}
 	org := s.store.Org(p.OrgID)
 	conv, err := org.Conversation(ctx, threadID)
-	if errors.Is(err, store.ErrNotFound) {
-		respondError(c, s.log, notFound("This conversation"))
-		return
-	}
 	if err != nil {
-		respondError(c, s.log, err)
+		respondError(c, s.log, notFoundOr(err, "This conversation"))
 		return
 	}
 	if err := conversationCanSend(conv); err != nil {
@@ -270,11 +266,8 @@ func (s *Server) blockSitterMessage(c *gin.Context, org *store.OrgStore, m *stor
 // when it is not theirs at all (or not in this org).
 func (s *Server) outsideWindowError(ctx context.Context, org *store.OrgStore, sitterID, threadID uuid.UUID, now time.Time) error {
 	t, last, next, err := org.SitterThreadOutsideWindow(ctx, sitterID, threadID, now)
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound("This conversation")
-	}
 	if err != nil {
-		return err
+		return notFoundOr(err, "This conversation")
 	}
 	name := "this client"
 	if conv, err := org.Conversation(ctx, t.ID); err == nil {
@@ -888,14 +881,6 @@ func (s *Server) closeAlertAs(status string) gin.HandlerFunc {
 func pathUUID(c *gin.Context, name string) (uuid.UUID, bool) {
 	id, err := uuid.Parse(c.Param(name))
 	return id, err == nil
-}
-
-// notFoundOr turns ErrNotFound into a 404 naming what was missing.
-func notFoundOr(err error, what string) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound(what)
-	}
-	return err
 }
 
 // formatListCursor encodes the position after a row of a list ordered by

@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -187,7 +186,7 @@ func (s *Server) listThreads(c *gin.Context) {
 		}
 		// Another org's sitter is not found here, like any other ID.
 		if _, err := org.Sitter(ctx, id); err != nil {
-			respondError(c, s.log, inboxNotFound(err, "The sitter"))
+			respondError(c, s.log, notFoundOr(err, "The sitter"))
 			return
 		}
 		f.SitterID = &id
@@ -244,7 +243,7 @@ func (s *Server) getThread(c *gin.Context) {
 	now := s.now()
 	t, err := s.store.Org(p.OrgID).InboxThread(c.Request.Context(), id, now)
 	if err != nil {
-		respondError(c, s.log, inboxNotFound(err, "The thread"))
+		respondError(c, s.log, notFoundOr(err, "The thread"))
 		return
 	}
 	c.JSON(http.StatusOK, threadDetailView(t, now))
@@ -266,7 +265,7 @@ func (s *Server) listThreadMessages(c *gin.Context) {
 	}
 	t, err := org.InboxThread(ctx, id, s.now())
 	if err != nil {
-		respondError(c, s.log, inboxNotFound(err, "The thread"))
+		respondError(c, s.log, notFoundOr(err, "The thread"))
 		return
 	}
 	rows, err := org.ThreadMessages(ctx, id, before, limit+1)
@@ -355,7 +354,7 @@ func (s *Server) markThreadRead(c *gin.Context) {
 	}
 	prev, err := s.store.Org(p.OrgID).MarkThreadRead(c.Request.Context(), id)
 	if err != nil {
-		respondError(c, s.log, inboxNotFound(err, "The thread"))
+		respondError(c, s.log, notFoundOr(err, "The thread"))
 		return
 	}
 	// Every read is recorded: who opened which conversation, and when.
@@ -384,14 +383,6 @@ func inboxBool(c *gin.Context, name string) (*bool, error) {
 		return nil, invalidField(name, "Use true or false.")
 	}
 	return &b, nil
-}
-
-// inboxNotFound names what was not found; other errors pass through.
-func inboxNotFound(err error, what string) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound(what)
-	}
-	return err
 }
 
 // Cursors are opaque to clients: base64url of "<RFC 3339 time>|<uuid>", the

@@ -216,10 +216,7 @@ func (s *Server) inventoryFilter(c *gin.Context, org *store.OrgStore) (store.Inv
 	}
 	if f.SitterID != nil {
 		if _, err := org.Sitter(c.Request.Context(), *f.SitterID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return f, notFound("The sitter")
-			}
-			return f, err
+			return f, notFoundOr(err, "The sitter")
 		}
 	}
 	return f, nil
@@ -353,10 +350,10 @@ func (s *Server) loadNumber(c *gin.Context) (*store.InventoryRow, error) {
 		return nil, err
 	}
 	row, err := s.store.Org(principal(c).OrgID).InventoryNumber(c.Request.Context(), id, s.now())
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("The number")
+	if err != nil {
+		return nil, notFoundOr(err, "The number")
 	}
-	return row, err
+	return row, nil
 }
 
 // DeliveryErrorView is one failed send from a number, in plain words.

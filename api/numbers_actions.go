@@ -351,11 +351,8 @@ func (s *Server) resolveSitter(ctx context.Context, org *store.OrgStore, id *uui
 	default:
 		return nil, invalidField("sitterId", "Choose the sitter this number is for.")
 	}
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("The sitter")
-	}
 	if err != nil {
-		return nil, err
+		return nil, notFoundOr(err, "The sitter")
 	}
 	if !sitter.Active {
 		return nil, conflict(sitter.Name + " is not an active sitter.")

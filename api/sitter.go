@@ -191,7 +191,7 @@ func (s *Server) sitterThreadAccess(c *gin.Context) (*store.Sitter, *store.Threa
 	}
 	t, _, err := s.store.Org(p.OrgID).SitterThread(ctx, sitter.ID, id, s.now())
 	if err != nil {
-		return nil, nil, inboxNotFound(err, "The conversation")
+		return nil, nil, notFoundOr(err, "The conversation")
 	}
 	return sitter, t, nil
 }
@@ -205,7 +205,7 @@ func (s *Server) getSitterThread(c *gin.Context) {
 	p := principal(c)
 	row, err := s.store.Org(p.OrgID).SitterInboxThread(c.Request.Context(), sitter.ID, t.ID, s.now())
 	if err != nil {
-		respondError(c, s.log, inboxNotFound(err, "The conversation"))
+		respondError(c, s.log, notFoundOr(err, "The conversation"))
 		return
 	}
 	c.JSON(http.StatusOK, sitterThreadView(row))
@@ -270,7 +270,7 @@ func (s *Server) markSitterThreadRead(c *gin.Context) {
 	p := principal(c)
 	prev, err := s.store.Org(p.OrgID).MarkThreadReadBySitter(c.Request.Context(), t.ID)
 	if err != nil {
-		respondError(c, s.log, inboxNotFound(err, "The conversation"))
+		respondError(c, s.log, notFoundOr(err, "The conversation"))
 		return
 	}
 	org := p.OrgID

@@ -90,7 +90,7 @@ func (s *Server) listWindows(c *gin.Context) {
 			return
 		}
 		if _, err := org.Sitter(ctx, id); err != nil {
-			respondError(c, s.log, inboxNotFound(err, "The sitter"))
+			respondError(c, s.log, notFoundOr(err, "The sitter"))
 			return
 		}
 		f.SitterID = &id
@@ -102,7 +102,7 @@ func (s *Server) listWindows(c *gin.Context) {
 			return
 		}
 		if _, err := org.ClientByID(ctx, id); err != nil {
-			respondError(c, s.log, inboxNotFound(err, "The client"))
+			respondError(c, s.log, notFoundOr(err, "The client"))
 			return
 		}
 		f.ClientID = &id
@@ -214,12 +214,12 @@ func (s *Server) createWindow(c *gin.Context) {
 	// Another org's sitter or client is not found, like any other ID.
 	sitter, err := org.Sitter(ctx, sitterID)
 	if err != nil {
-		respondError(c, s.log, inboxNotFound(err, "The sitter"))
+		respondError(c, s.log, notFoundOr(err, "The sitter"))
 		return
 	}
 	client, err := org.ClientByID(ctx, clientID)
 	if err != nil {
-		respondError(c, s.log, inboxNotFound(err, "The client"))
+		respondError(c, s.log, notFoundOr(err, "The client"))
 		return
 	}
 	if !sitter.Active {
@@ -272,7 +272,7 @@ func (s *Server) getWindow(c *gin.Context) {
 	}
 	w, err := s.store.Org(p.OrgID).WindowRowByID(c.Request.Context(), id)
 	if err != nil {
-		respondError(c, s.log, inboxNotFound(err, "The window"))
+		respondError(c, s.log, notFoundOr(err, "The window"))
 		return
 	}
 	c.JSON(http.StatusOK, windowView(w, s.now()))
@@ -291,7 +291,7 @@ func (s *Server) cancelWindow(c *gin.Context) {
 	}
 	w, err := org.WindowRowByID(ctx, id)
 	if err != nil {
-		respondError(c, s.log, inboxNotFound(err, "The window"))
+		respondError(c, s.log, notFoundOr(err, "The window"))
 		return
 	}
 	now := s.now()
@@ -384,7 +384,7 @@ func (s *Server) getClient(c *gin.Context) {
 	}
 	cl, err := org.ClientByID(ctx, id)
 	if err != nil {
-		respondError(c, s.log, inboxNotFound(err, "The client"))
+		respondError(c, s.log, notFoundOr(err, "The client"))
 		return
 	}
 	now := s.now()
