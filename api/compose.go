@@ -128,9 +128,9 @@ func mediaURLs(items []store.MediaItem) []string {
 func (s *Server) composeStaffMessage(c *gin.Context) {
 	ctx := c.Request.Context()
 	p := principal(c)
-	threadID, ok := pathUUID(c, "id")
-	if !ok {
-		respondError(c, s.log, notFound("This conversation"))
+	threadID, err := pathID(c, "id", "This conversation")
+	if err != nil {
+		respondError(c, s.log, err)
 		return
 	}
 	req, err := bindCompose(c)
@@ -170,9 +170,9 @@ func (s *Server) composeSitterMessage(c *gin.Context) {
 	ctx := c.Request.Context()
 	p := principal(c)
 	org := s.store.Org(p.OrgID)
-	threadID, ok := pathUUID(c, "id")
-	if !ok {
-		respondError(c, s.log, notFound("This conversation"))
+	threadID, err := pathID(c, "id", "This conversation")
+	if err != nil {
+		respondError(c, s.log, err)
 		return
 	}
 	sitter, err := org.SitterByUserID(ctx, p.UserID)
@@ -512,9 +512,9 @@ func (s *Server) listPolicyViolations(c *gin.Context) {
 
 func (s *Server) getPolicyViolation(c *gin.Context) {
 	p := principal(c)
-	id, ok := pathUUID(c, "id")
-	if !ok {
-		respondError(c, s.log, notFound("This policy violation"))
+	id, err := pathID(c, "id", "This policy violation")
+	if err != nil {
+		respondError(c, s.log, err)
 		return
 	}
 	v, err := s.store.Org(p.OrgID).PolicyViolationDetail(c.Request.Context(), id)
@@ -548,9 +548,9 @@ func (s *Server) dismissPolicyViolation(c *gin.Context) {
 	ctx := c.Request.Context()
 	p := principal(c)
 	org := s.store.Org(p.OrgID)
-	id, ok := pathUUID(c, "id")
-	if !ok {
-		respondError(c, s.log, notFound("This policy violation"))
+	id, err := pathID(c, "id", "This policy violation")
+	if err != nil {
+		respondError(c, s.log, err)
 		return
 	}
 	reason, err := bindReason(c)
@@ -575,9 +575,9 @@ func (s *Server) overridePolicyViolation(c *gin.Context) {
 	ctx := c.Request.Context()
 	p := principal(c)
 	org := s.store.Org(p.OrgID)
-	id, ok := pathUUID(c, "id")
-	if !ok {
-		respondError(c, s.log, notFound("This policy violation"))
+	id, err := pathID(c, "id", "This policy violation")
+	if err != nil {
+		respondError(c, s.log, err)
 		return
 	}
 	reason, err := bindReason(c)
@@ -739,9 +739,9 @@ func (s *Server) discardDeadLetter(c *gin.Context) {
 // it is in the dead-letter list; otherwise it answers 404 or 409.
 func (s *Server) deadLetterFromPath(c *gin.Context) (*store.Message, bool) {
 	p := principal(c)
-	id, ok := pathUUID(c, "id")
-	if !ok {
-		respondError(c, s.log, notFound("This message"))
+	id, err := pathID(c, "id", "This message")
+	if err != nil {
+		respondError(c, s.log, err)
 		return nil, false
 	}
 	m, err := s.store.Org(p.OrgID).OutboundMessage(c.Request.Context(), id)
@@ -834,9 +834,9 @@ func (s *Server) closeAlertAs(status string) gin.HandlerFunc {
 		ctx := c.Request.Context()
 		p := principal(c)
 		org := s.store.Org(p.OrgID)
-		id, ok := pathUUID(c, "id")
-		if !ok {
-			respondError(c, s.log, notFound("This alert"))
+		id, err := pathID(c, "id", "This alert")
+		if err != nil {
+			respondError(c, s.log, err)
 			return
 		}
 		a, err := org.Alert(ctx, id)
@@ -875,13 +875,6 @@ func (s *Server) closeAlertAs(status string) gin.HandlerFunc {
 }
 
 // ---- Helpers ----
-
-// pathUUID parses a path parameter as a UUID; a malformed one names
-// nothing, so callers answer 404.
-func pathUUID(c *gin.Context, name string) (uuid.UUID, bool) {
-	id, err := uuid.Parse(c.Param(name))
-	return id, err == nil
-}
 
 // formatListCursor encodes the position after a row of a list ordered by
 // (time, id) newest first.

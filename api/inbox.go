@@ -235,9 +235,9 @@ func (s *Server) listThreads(c *gin.Context) {
 
 func (s *Server) getThread(c *gin.Context) {
 	p := principal(c)
-	id, ok := inboxPathID(c, "id")
-	if !ok {
-		respondError(c, s.log, notFound("The thread"))
+	id, err := pathID(c, "id", "The thread")
+	if err != nil {
+		respondError(c, s.log, err)
 		return
 	}
 	now := s.now()
@@ -253,9 +253,9 @@ func (s *Server) listThreadMessages(c *gin.Context) {
 	ctx := c.Request.Context()
 	p := principal(c)
 	org := s.store.Org(p.OrgID)
-	id, ok := inboxPathID(c, "id")
-	if !ok {
-		respondError(c, s.log, notFound("The thread"))
+	id, err := pathID(c, "id", "The thread")
+	if err != nil {
+		respondError(c, s.log, err)
 		return
 	}
 	before, limit, err := messagePageParams(c)
@@ -347,9 +347,9 @@ func olderMessagesCursor(rows *[]store.ThreadMessage, limit int) string {
 
 func (s *Server) markThreadRead(c *gin.Context) {
 	p := principal(c)
-	id, ok := inboxPathID(c, "id")
-	if !ok {
-		respondError(c, s.log, notFound("The thread"))
+	id, err := pathID(c, "id", "The thread")
+	if err != nil {
+		respondError(c, s.log, err)
 		return
 	}
 	prev, err := s.store.Org(p.OrgID).MarkThreadRead(c.Request.Context(), id)
@@ -364,13 +364,6 @@ func (s *Server) markThreadRead(c *gin.Context) {
 }
 
 // --- small helpers shared by the inbox, sitter and window handlers ---------
-
-// inboxPathID reads a UUID path parameter; a malformed one cannot name
-// anything, so callers answer 404.
-func inboxPathID(c *gin.Context, name string) (uuid.UUID, bool) {
-	id, err := uuid.Parse(c.Param(name))
-	return id, err == nil
-}
 
 // inboxBool reads an optional true/false query parameter.
 func inboxBool(c *gin.Context, name string) (*bool, error) {

@@ -333,19 +333,9 @@ func csvTime(t *time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// numberID reads the :id path parameter; a malformed ID is "not found",
-// like an ID of another org.
-func numberID(c *gin.Context) (uuid.UUID, error) {
-	id, err := uuid.Parse(c.Param("id"))
-	if err != nil {
-		return uuid.Nil, notFound("The number")
-	}
-	return id, nil
-}
-
 // loadNumber loads a number's inventory row for the caller's org.
 func (s *Server) loadNumber(c *gin.Context) (*store.InventoryRow, error) {
-	id, err := numberID(c)
+	id, err := pathID(c, "id", "The number")
 	if err != nil {
 		return nil, err
 	}

@@ -437,7 +437,7 @@ func (s *Server) assignNumber(c *gin.Context) {
 		respondError(c, s.log, badRequest("Send a JSON body with to (sitter, pool or front_desk) and, for a sitter, sitterId.", nil))
 		return
 	}
-	id, err := numberID(c)
+	id, err := pathID(c, "id", "The number")
 	if err != nil {
 		respondError(c, s.log, err)
 		return

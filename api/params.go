@@ -3,8 +3,22 @@ package api
 import (
 	"errors"
 
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
 	"github.com/snoutos/snout/internal/store"
 )
+
+// pathID reads a path parameter as a UUID. A malformed ID names nothing,
+// so it answers the same 404 as a missing row or another org's row (never
+// 400): IDs cannot be probed.
+func pathID(c *gin.Context, name, what string) (uuid.UUID, error) {
+	id, err := uuid.Parse(c.Param(name))
+	if err != nil {
+		return uuid.Nil, notFound(what)
+	}
+	return id, nil
+}
 
 // notFoundOr turns ErrNotFound into a 404 naming what was missing; other
 // errors pass through.

@@ -581,9 +581,9 @@ func (s *Server) setupBulkNumbers(update string, sitters bool) gin.HandlerFunc {
 }
 
 func (s *Server) setupRetryWebhook(c *gin.Context) {
-	id, err := uuid.Parse(c.Param("numberId"))
+	id, err := pathID(c, "numberId", "That number")
 	if err != nil {
-		respondError(c, s.log, notFound("That number"))
+		respondError(c, s.log, err)
 		return
 	}
 	if _, err := s.store.Org(principal(c).OrgID).Number(c.Request.Context(), id); err != nil {

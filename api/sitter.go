@@ -185,9 +185,9 @@ func (s *Server) sitterThreadAccess(c *gin.Context) (*store.Sitter, *store.Threa
 	if err != nil {
 		return nil, nil, err
 	}
-	id, ok := inboxPathID(c, "id")
-	if !ok {
-		return nil, nil, notFound("The conversation")
+	id, err := pathID(c, "id", "The conversation")
+	if err != nil {
+		return nil, nil, err
 	}
 	t, _, err := s.store.Org(p.OrgID).SitterThread(ctx, sitter.ID, id, s.now())
 	if err != nil {

@@ -265,9 +265,9 @@ func (s *Server) windowOverlap(c *gin.Context, client *store.Client, start, end 
 
 func (s *Server) getWindow(c *gin.Context) {
 	p := principal(c)
-	id, ok := inboxPathID(c, "id")
-	if !ok {
-		respondError(c, s.log, notFound("The window"))
+	id, err := pathID(c, "id", "The window")
+	if err != nil {
+		respondError(c, s.log, err)
 		return
 	}
 	w, err := s.store.Org(p.OrgID).WindowRowByID(c.Request.Context(), id)
@@ -284,9 +284,9 @@ func (s *Server) cancelWindow(c *gin.Context) {
 	ctx := c.Request.Context()
 	p := principal(c)
 	org := s.store.Org(p.OrgID)
-	id, ok := inboxPathID(c, "id")
-	if !ok {
-		respondError(c, s.log, notFound("The window"))
+	id, err := pathID(c, "id", "The window")
+	if err != nil {
+		respondError(c, s.log, err)
 		return
 	}
 	w, err := org.WindowRowByID(ctx, id)
@@ -377,9 +377,9 @@ func (s *Server) listClients(c *gin.Context) {
 func (s *Server) getClient(c *gin.Context) {
 	ctx := c.Request.Context()
 	org := s.store.Org(principal(c).OrgID)
-	id, ok := inboxPathID(c, "id")
-	if !ok {
-		respondError(c, s.log, notFound("The client"))
+	id, err := pathID(c, "id", "The client")
+	if err != nil {
+		respondError(c, s.log, err)
 		return
 	}
 	cl, err := org.ClientByID(ctx, id)
