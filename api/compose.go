@@ -458,31 +458,15 @@ func (s *Server) listPolicyViolations(c *gin.Context) {
 		respondError(c, s.log, invalidField("status", "Use open, dismissed or overridden."))
 		return
 	}
-	if v := c.Query("sitter"); v != "" {
-		id, err := uuid.Parse(v)
-		if err != nil {
-			respondError(c, s.log, invalidField("sitter", "Use a sitter ID."))
-			return
-		}
-		if _, err := org.Sitter(ctx, id); err != nil {
-			respondError(c, s.log, notFoundOr(err, "This sitter"))
-			return
-		}
-		f.SitterID = &id
-	}
-	if v := c.Query("thread"); v != "" {
-		id, err := uuid.Parse(v)
-		if err != nil {
-			respondError(c, s.log, invalidField("thread", "Use a conversation ID."))
-			return
-		}
-		if _, err := org.Conversation(ctx, id); err != nil {
-			respondError(c, s.log, notFoundOr(err, "This conversation"))
-			return
-		}
-		f.ThreadID = &id
-	}
 	var err error
+	if f.SitterID, err = queryOrgID(c, "sitter", "Use a sitter ID.", "This sitter", org.Sitter); err != nil {
+		respondError(c, s.log, err)
+		return
+	}
+	if f.ThreadID, err = queryOrgID(c, "thread", "Use a conversation ID.", "This conversation", org.Conversation); err != nil {
+		respondError(c, s.log, err)
+		return
+	}
 	if f.After, err = listCursorParam(c); err != nil {
 		respondError(c, s.log, err)
 		return

@@ -178,18 +178,10 @@ func (s *Server) listThreads(c *gin.Context) {
 			return
 		}
 	}
-	if v := c.Query("sitterId"); v != "" {
-		id, err := uuid.Parse(v)
-		if err != nil {
-			respondError(c, s.log, invalidField("sitterId", "Use a sitter ID from GET /api/v1/sitters."))
-			return
-		}
-		// Another org's sitter is not found here, like any other ID.
-		if _, err := org.Sitter(ctx, id); err != nil {
-			respondError(c, s.log, notFoundOr(err, "The sitter"))
-			return
-		}
-		f.SitterID = &id
+	// Another org's sitter is not found here, like any other ID.
+	if f.SitterID, err = queryOrgID(c, "sitterId", "Use a sitter ID from GET /api/v1/sitters.", "The sitter", org.Sitter); err != nil {
+		respondError(c, s.log, err)
+		return
 	}
 	if f.From, err = optionalTime(c, "from"); err != nil {
 		respondError(c, s.log, err)

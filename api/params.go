@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 
 	"github.com/gin-gonic/gin"
@@ -27,4 +28,22 @@ func notFoundOr(err error, what string) error {
 		return notFound(what)
 	}
 	return err
+}
+
+// queryOrgID reads an optional UUID query parameter that filters by a row
+// of the caller's org: absent is nil; malformed is a 400 naming the field
+// with msg; a missing row or another org's is a 404 naming what.
+func queryOrgID[T any](c *gin.Context, field, msg, what string, load func(context.Context, uuid.UUID) (T, error)) (*uuid.UUID, error) {
+	v := c.Query(field)
+	if v == "" {
+		return nil, nil
+	}
+	id, err := uuid.Parse(v)
+	if err != nil {
+		return nil, invalidField(field, msg)
+	}
+	if _, err := load(c.Request.Context(), id); err != nil {
+		return nil, notFoundOr(err, what)
+	}
+	return &id, nil
 }

@@ -83,31 +83,15 @@ func (s *Server) listWindows(c *gin.Context) {
 	p := principal(c)
 	org := s.store.Org(p.OrgID)
 	var f store.WindowFilter
-	if v := c.Query("sitterId"); v != "" {
-		id, err := uuid.Parse(v)
-		if err != nil {
-			respondError(c, s.log, invalidField("sitterId", "Use a sitter ID from GET /api/v1/sitters."))
-			return
-		}
-		if _, err := org.Sitter(ctx, id); err != nil {
-			respondError(c, s.log, notFoundOr(err, "The sitter"))
-			return
-		}
-		f.SitterID = &id
-	}
-	if v := c.Query("clientId"); v != "" {
-		id, err := uuid.Parse(v)
-		if err != nil {
-			respondError(c, s.log, invalidField("clientId", "Use a client ID from GET /api/v1/clients."))
-			return
-		}
-		if _, err := org.ClientByID(ctx, id); err != nil {
-			respondError(c, s.log, notFoundOr(err, "The client"))
-			return
-		}
-		f.ClientID = &id
-	}
 	var err error
+	if f.SitterID, err = queryOrgID(c, "sitterId", "Use a sitter ID from GET /api/v1/sitters.", "The sitter", org.Sitter); err != nil {
+		respondError(c, s.log, err)
+		return
+	}
+	if f.ClientID, err = queryOrgID(c, "clientId", "Use a client ID from GET /api/v1/clients.", "The client", org.ClientByID); err != nil {
+		respondError(c, s.log, err)
+		return
+	}
 	if f.From, err = optionalTime(c, "from"); err != nil {
 		respondError(c, s.log, err)
 		return
