@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -485,7 +484,7 @@ func (s *Server) listPolicyViolations(c *gin.Context) {
 	if len(rows) > limit {
 		rows = rows[:limit]
 		last := rows[len(rows)-1]
-		next = formatListCursor(last.CreatedAt, last.ID)
+		next = inboxCursor(last.CreatedAt, last.ID)
 	}
 	out := make([]PolicyViolationView, 0, len(rows))
 	for i := range rows {
@@ -661,7 +660,7 @@ func (s *Server) listDeadLetters(c *gin.Context) {
 	if len(rows) > limit {
 		rows = rows[:limit]
 		last := rows[len(rows)-1]
-		next = formatListCursor(last.DeadLetteredAt, last.MessageID)
+		next = inboxCursor(last.DeadLetteredAt, last.MessageID)
 	}
 	out := make([]DeadLetterView, 0, len(rows))
 	for _, r := range rows {
@@ -859,38 +858,6 @@ func (s *Server) closeAlertAs(status string) gin.HandlerFunc {
 }
 
 // ---- Helpers ----
-
-// formatListCursor encodes the position after a row of a list ordered by
-// (time, id) newest first.
-func formatListCursor(at time.Time, id uuid.UUID) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(at.UnixNano(), 10) + "_" + id.String()))
-}
-
-// listCursorParam reads ?cursor= written by formatListCursor.
-func listCursorParam(c *gin.Context) (*store.PageCursor, error) {
-	v := c.Query("cursor")
-	if v == "" {
-		return nil, nil
-	}
-	bad := invalidField("cursor", "Use the nextCursor value from the previous page.")
-	raw, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil {
-		return nil, bad
-	}
-	ns, id, ok := strings.Cut(string(raw), "_")
-	if !ok {
-		return nil, bad
-	}
-	n, err := strconv.ParseInt(ns, 10, 64)
-	if err != nil {
-		return nil, bad
-	}
-	uid, err := uuid.Parse(id)
-	if err != nil {
-		return nil, bad
-	}
-	return &store.PageCursor{At: time.Unix(0, n), ID: uid}, nil
-}
 
 func containsString(list []string, s string) bool {
 	for _, v := range list {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -368,40 +367,4 @@ func inboxBool(c *gin.Context, name string) (*bool, error) {
 		return nil, invalidField(name, "Use true or false.")
 	}
 	return &b, nil
-}
-
-// Cursors are opaque to clients: base64url of "<RFC 3339 time>|<uuid>", the
-// keyset of the last row of a page.
-func inboxCursor(at time.Time, id uuid.UUID) string {
-	return inboxCursorText(at.UTC().Format(time.RFC3339Nano) + "|" + id.String())
-}
-
-func inboxCursorParse(cur string) (time.Time, uuid.UUID, bool) {
-	raw, ok := inboxCursorTextParse(cur)
-	if !ok {
-		return time.Time{}, uuid.Nil, false
-	}
-	ts, idText, ok := strings.Cut(raw, "|")
-	if !ok {
-		return time.Time{}, uuid.Nil, false
-	}
-	at, err := time.Parse(time.RFC3339Nano, ts)
-	if err != nil {
-		return time.Time{}, uuid.Nil, false
-	}
-	id, err := uuid.Parse(idText)
-	if err != nil {
-		return time.Time{}, uuid.Nil, false
-	}
-	return at, id, true
-}
-
-func inboxCursorText(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-
-func inboxCursorTextParse(cur string) (string, bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(cur)
-	if err != nil || !utf8.Valid(raw) {
-		return "", false
-	}
-	return string(raw), true
 }

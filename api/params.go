@@ -2,7 +2,11 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -46,4 +50,57 @@ func queryOrgID[T any](c *gin.Context, field, msg, what string, load func(contex
 		return nil, notFoundOr(err, what)
 	}
 	return &id, nil
+}
+
+// Keyset cursors are opaque to clients: base64url of "<RFC 3339 time>|<uuid>",
+// the (time, id) of the last row of a page. Every list ordered by (time, id)
+// uses them: threads, messages, windows, policy violations, dead letters.
+func inboxCursor(at time.Time, id uuid.UUID) string {
+	return inboxCursorText(at.UTC().Format(time.RFC3339Nano) + "|" + id.String())
+}
+
+func inboxCursorParse(cur string) (time.Time, uuid.UUID, bool) {
+	raw, ok := inboxCursorTextParse(cur)
+	if !ok {
+		return time.Time{}, uuid.Nil, false
+	}
+	ts, idText, ok := strings.Cut(raw, "|")
+	if !ok {
+		return time.Time{}, uuid.Nil, false
+	}
+	at, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return time.Time{}, uuid.Nil, false
+	}
+	id, err := uuid.Parse(idText)
+	if err != nil {
+		return time.Time{}, uuid.Nil, false
+	}
+	return at, id, true
+}
+
+// listCursorParam reads an optional ?cursor= written by inboxCursor.
+func listCursorParam(c *gin.Context) (*store.PageCursor, error) {
+	v := c.Query("cursor")
+	if v == "" {
+		return nil, nil
+	}
+	at, id, ok := inboxCursorParse(v)
+	if !ok {
+		return nil, invalidField("cursor", "Use the nextCursor value from the previous page.")
+	}
+	return &store.PageCursor{At: at, ID: id}, nil
+}
+
+// inboxCursorText wraps any cursor text (the clients list's "<uuid>|<name>"
+// too) in base64url; inboxCursorTextParse refuses anything that is not
+// base64url of valid UTF-8.
+func inboxCursorText(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func inboxCursorTextParse(cur string) (string, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(cur)
+	if err != nil || !utf8.Valid(raw) {
+		return "", false
+	}
+	return string(raw), true
 }
