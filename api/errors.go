@@ -68,17 +68,10 @@ func unprocessable(code, msg string) *Error {
 func respondError(c *gin.Context, log *slog.Logger, err error) {
 	ctx := c.Request.Context()
 	cid := obs.CorrelationID(ctx)
-	var apiErr *Error
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	switch {
-	case errors.As(err, &apiErr):
-	case errors.Is(err, store.ErrNotFound):
-		apiErr = notFound("The requested item")
-	case errors.Is(err, store.ErrConflict), errors.As(err, &started):
-		apiErr = conflict("That conflicts with the current state; reload and try again.")
-	default:
+	apiErr := httpMeaning(err, "The requested item")
+	if apiErr == nil {
 		log.ErrorContext(ctx, "request failed", "err", err, "path", c.FullPath())
-		apiErr = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side. Quote the correlation ID if you contact support."}
+		apiErr = internalError()
 	}
 	if apiErr.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(apiErr.RetryAfter))
@@ -86,4 +79,26 @@ func respondError(c *gin.Context, log *slog.Logger, err error) {
 	c.AbortWithStatusJSON(apiErr.Status, ErrorBody{Error: ErrorDetail{
 		Code: apiErr.Code, Message: apiErr.Message, Fields: apiErr.Fields, CorrelationID: cid,
 	}})
+}
+
+// httpMeaning gives err its HTTP meaning: an *Error as it is, ErrNotFound a
+// 404 naming what, a conflict or an already started workflow a 409. Anything
+// else is nil: a 500 the caller logs.
+func httpMeaning(err error, what string) *Error {
+	var apiErr *Error
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	switch {
+	case errors.As(err, &apiErr):
+		return apiErr
+	case errors.Is(err, store.ErrNotFound):
+		return notFound(what)
+	case errors.Is(err, store.ErrConflict), errors.As(err, &started):
+		return conflict("That conflicts with the current state; reload and try again.")
+	}
+	return nil
+}
+
+// internalError says something failed on our side, without internals.
+func internalError() *Error {
+	return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side. Quote the correlation ID if you contact support."}
 }

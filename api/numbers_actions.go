@@ -142,17 +142,10 @@ type BulkResult struct {
 // itemError describes a per-item failure with the same meaning
 // respondError gives a whole request.
 func (s *Server) itemError(ctx context.Context, err error) *ErrorDetail {
-	var apiErr *Error
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	switch {
-	case errors.As(err, &apiErr):
-	case errors.Is(err, store.ErrNotFound):
-		apiErr = notFound("The number")
-	case errors.Is(err, store.ErrConflict), errors.As(err, &started):
-		apiErr = conflict("That conflicts with the current state; reload and try again.")
-	default:
+	apiErr := httpMeaning(err, "The number")
+	if apiErr == nil {
 		s.log.ErrorContext(ctx, "bulk number action failed", "err", err)
-		apiErr = &Error{Code: "internal", Message: "Something went wrong on our side. Quote the correlation ID if you contact support."}
+		apiErr = internalError()
 	}
 	return &ErrorDetail{Code: apiErr.Code, Message: apiErr.Message, Fields: apiErr.Fields, CorrelationID: obs.CorrelationID(ctx)}
 }
