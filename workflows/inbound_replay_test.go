@@ -30,6 +30,11 @@ var inboundHistories = []string{
 	"testdata/inbound_stop.json",
 	"testdata/inbound_help_with_retry.json",
 	"testdata/receipt_sweep.json",
+	// Recorded before the database steps became local activities
+	// (GetVersion "inbound-db-steps-local"): runs started then still replay.
+	"testdata/inbound_sitter_window_before_local_steps.json",
+	"testdata/inbound_stop_before_local_steps.json",
+	"testdata/inbound_help_with_retry_before_local_steps.json",
 }
 
 func TestInboundReplay(t *testing.T) {

@@ -54,7 +54,11 @@ var (
 	samNumber  = uuid.MustParse("00000000-0000-4000-8000-0000000000a1")
 	frontDesk  = uuid.MustParse("00000000-0000-4000-8000-0000000000f0")
 	inboundOrg = uuid.MustParse("00000000-0000-4000-8000-0000000000aa")
-	t0         = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	// The workflow clock starts at the wall clock: the test environment
+	// gives a retried local activity a deadline from the workflow clock
+	// but checks it against the wall clock, so a clock in the past would
+	// time every retry out at once.
+	t0 = time.Now().UTC().Truncate(time.Second)
 )
 
 const testSID = "SM0123456789abcdef0123456789abcdef"
