@@ -173,7 +173,7 @@ func Run(ctx context.Context, cfg config.Config, o Options) error {
 	fmt.Fprintf(w, "acknowledgement      p50 %s  p99 %s\n", ms(percentile(pipe.ack, 0.5)), ms(percentile(pipe.ack, 0.99)))
 	fmt.Fprintf(w, "visible in inbox     p50 %s  p99 %s  (polled every %s)\n", ms(percentile(pipe.visible, 0.5)), ms(percentile(pipe.visible, 0.99)), pollEvery)
 	fmt.Fprintf(w, "throughput           %.1f messages/s\n", pipe.rate)
-	fmt.Fprintf(w, "lost %d, duplicated %d, non-2xx acknowledgements %d\n", pipe.lost, pipe.duplicated, pipe.errors)
+	fmt.Fprintf(w, "lost %d (not in the inbox %s after the last webhook), duplicated %d, non-2xx acknowledgements %d\n", pipe.lost, settleTime, pipe.duplicated, pipe.errors)
 
 	logf("\n== Floor: the same rows written straight to PostgreSQL, no workflow (%d writers) ==", o.Concurrency)
 	floor, err := floorWrites(ctx, bdb, pipe.unique, o.Concurrency)
@@ -322,6 +322,10 @@ func ensureBenchAccess(ctx context.Context, bdb *bun.DB, cfg config.Config) erro
 
 const pollEvery = 20 * time.Millisecond
 
+// settleTime is how long after the last webhook a message may still appear
+// before it counts as lost.
+const settleTime = 3 * time.Minute
+
 type pipelineResult struct {
 	sent, duplicates, unique, lost, duplicated, errors int
 	ack, visible                                       []time.Duration
@@ -424,7 +428,7 @@ func fireWebhooks(ctx context.Context, bdb *bun.DB, base string, d time.Duration
 		select {
 		case <-sendDone:
 			if settle.IsZero() {
-				settle = time.Now().Add(60 * time.Second)
+				settle = time.Now().Add(settleTime)
 			}
 		default:
 		}
