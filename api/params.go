@@ -104,3 +104,18 @@ func inboxCursorTextParse(cur string) (string, bool) {
 	}
 	return string(raw), true
 }
+
+// dateRange reads the optional ?from= and ?to= of a list; when both are
+// given, to must be after from.
+func dateRange(c *gin.Context) (from, to *time.Time, err error) {
+	if from, err = optionalTime(c, "from"); err != nil {
+		return nil, nil, err
+	}
+	if to, err = optionalTime(c, "to"); err != nil {
+		return nil, nil, err
+	}
+	if from != nil && to != nil && !to.After(*from) {
+		return nil, nil, invalidField("to", "The end of the date range must be after its start.")
+	}
+	return from, to, nil
+}

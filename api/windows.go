@@ -92,16 +92,8 @@ func (s *Server) listWindows(c *gin.Context) {
 		respondError(c, s.log, err)
 		return
 	}
-	if f.From, err = optionalTime(c, "from"); err != nil {
+	if f.From, f.To, err = dateRange(c); err != nil {
 		respondError(c, s.log, err)
-		return
-	}
-	if f.To, err = optionalTime(c, "to"); err != nil {
-		respondError(c, s.log, err)
-		return
-	}
-	if f.From != nil && f.To != nil && !f.To.After(*f.From) {
-		respondError(c, s.log, invalidField("to", "The end of the date range must be after its start."))
 		return
 	}
 	inc, err := inboxBool(c, "includeCancelled")
