@@ -87,6 +87,24 @@ func (s *Server) checkConfirmToken(p Principal, action string, ids []uuid.UUID, 
 	return nil
 }
 
+// askConfirmation answers the first call of a destructive action on ids:
+// what it would change for the numbers it can act on (inScope), each
+// number's outcome for a bulk action (items), and the token that confirms
+// it.
+func (s *Server) askConfirmation(c *gin.Context, p Principal, action string, ids, inScope []uuid.UUID, items []BulkResult, msg string) {
+	imp := store.NumberImpact{}
+	if len(inScope) > 0 {
+		var err error
+		if imp, err = s.store.Org(p.OrgID).ImpactOf(c.Request.Context(), inScope, s.now()); err != nil {
+			respondError(c, s.log, err)
+			return
+		}
+	}
+	token, exp := s.issueConfirmToken(p, action, ids)
+	c.JSON(http.StatusOK, ConfirmationView{Action: action, NumberIDs: ids, Impact: impactView(imp), Items: items,
+		Message: msg, ConfirmToken: token, ExpiresAt: exp})
+}
+
 // ImpactView is what a destructive action would change.
 type ImpactView struct {
 	Threads         int              `json:"threads"`
@@ -244,15 +262,8 @@ func (s *Server) releaseNumber(c *gin.Context) {
 		return
 	}
 	if req.ConfirmToken == "" {
-		imp, err := org.ImpactOf(ctx, []uuid.UUID{row.ID}, s.now())
-		if err != nil {
-			respondError(c, s.log, err)
-			return
-		}
-		token, exp := s.issueConfirmToken(p, "release", []uuid.UUID{row.ID})
-		c.JSON(http.StatusOK, ConfirmationView{Action: "release", NumberIDs: []uuid.UUID{row.ID}, Impact: impactView(imp),
-			Message:      "Releasing gives " + phone.Display(row.E164) + " back to the provider. Texts to it will no longer arrive, and it may not be possible to get it back.",
-			ConfirmToken: token, ExpiresAt: exp})
+		s.askConfirmation(c, p, "release", []uuid.UUID{row.ID}, []uuid.UUID{row.ID}, nil,
+			"Releasing gives "+phone.Display(row.E164)+" back to the provider. Texts to it will no longer arrive, and it may not be possible to get it back.")
 		return
 	}
 	if err := s.checkConfirmToken(p, "release", []uuid.UUID{row.ID}, req.ConfirmToken); err != nil {
@@ -540,18 +551,8 @@ func (s *Server) bulkReleaseNumbers(c *gin.Context) {
 		releasable = append(releasable, id)
 	}
 	if req.ConfirmToken == "" {
-		imp := store.NumberImpact{}
-		if len(releasable) > 0 {
-			var err error
-			if imp, err = org.ImpactOf(ctx, releasable, s.now()); err != nil {
-				respondError(c, s.log, err)
-				return
-			}
-		}
-		token, exp := s.issueConfirmToken(p, "bulk-release", req.IDs)
-		c.JSON(http.StatusOK, ConfirmationView{Action: "bulk-release", NumberIDs: req.IDs, Impact: impactView(imp), Items: items,
-			Message:      fmt.Sprintf("%s can be released; the others are listed with the reason they cannot.", plural(len(releasable), "number", "numbers")),
-			ConfirmToken: token, ExpiresAt: exp})
+		s.askConfirmation(c, p, "bulk-release", req.IDs, releasable, items,
+			fmt.Sprintf("%s can be released; the others are listed with the reason they cannot.", plural(len(releasable), "number", "numbers")))
 		return
 	}
 	okCount := 0

@@ -381,15 +381,8 @@ func (s *Server) signalQuarantine(c *gin.Context, signal string, confirm bool) {
 	}
 	if confirm {
 		if req.ConfirmToken == "" {
-			imp, err := s.store.Org(p.OrgID).ImpactOf(ctx, []uuid.UUID{row.ID}, s.now())
-			if err != nil {
-				respondError(c, s.log, err)
-				return
-			}
-			token, exp := s.issueConfirmToken(p, signal, []uuid.UUID{row.ID})
-			c.JSON(http.StatusOK, ConfirmationView{Action: signal, NumberIDs: []uuid.UUID{row.ID}, Impact: impactView(imp),
-				Message:      "Releasing gives " + phone.Display(row.E164) + " back to the provider now, before the cooldown ends. Texts to it will stop arriving.",
-				ConfirmToken: token, ExpiresAt: exp})
+			s.askConfirmation(c, p, signal, []uuid.UUID{row.ID}, []uuid.UUID{row.ID}, nil,
+				"Releasing gives "+phone.Display(row.E164)+" back to the provider now, before the cooldown ends. Texts to it will stop arriving.")
 			return
 		}
 		if err := s.checkConfirmToken(p, signal, []uuid.UUID{row.ID}, req.ConfirmToken); err != nil {
@@ -507,17 +500,8 @@ func (s *Server) bulkQuarantineNumbers(c *gin.Context) {
 		items[i].WorkflowID, items[i].QuarantineID = run.GetID(), &qid
 	}
 	if req.ConfirmToken == "" {
-		imp := store.NumberImpact{}
-		if len(ready) > 0 {
-			if imp, err = org.ImpactOf(ctx, ready, s.now()); err != nil {
-				respondError(c, s.log, err)
-				return
-			}
-		}
-		token, exp := s.issueConfirmToken(p, "bulk-quarantine", req.IDs)
-		c.JSON(http.StatusOK, ConfirmationView{Action: "bulk-quarantine", NumberIDs: req.IDs, Impact: impactView(imp), Items: items,
-			Message:      fmt.Sprintf("%s can be quarantined; each one's conversations move to the replacement shown.", plural(len(ready), "number", "numbers")),
-			ConfirmToken: token, ExpiresAt: exp})
+		s.askConfirmation(c, p, "bulk-quarantine", req.IDs, ready, items,
+			fmt.Sprintf("%s can be quarantined; each one's conversations move to the replacement shown.", plural(len(ready), "number", "numbers")))
 		return
 	}
 	ok := 0
