@@ -248,6 +248,11 @@ func decodeNumberCursor(s string) (*store.InventoryCursor, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every cursor we issue carries an E.164; anything else (including bytes
+	// PostgreSQL would refuse as text) is a forged cursor.
+	if !phone.IsE164(parts[1]) {
+		return nil, errors.New("bad cursor")
+	}
 	id, err := uuid.Parse(parts[2])
 	if err != nil {
 		return nil, err
