@@ -27,6 +27,7 @@ func (s *Server) numberRoutes() []featureRoute {
 	return []featureRoute{
 		{http.MethodGet, "/api/v1/numbers", s.listNumbers},
 		{http.MethodGet, "/api/v1/numbers/:id", s.numberDetail},
+		{http.MethodGet, "/api/v1/numbers/available", s.searchNumbersForSale},
 		{http.MethodPost, "/api/v1/numbers/buy", s.buyNumbers},
 		{http.MethodPost, "/api/v1/numbers/import", s.importNumbers},
 		{http.MethodPost, "/api/v1/numbers/:id/assign", s.assignNumber},

@@ -792,3 +792,46 @@ func pastTense(action string) string {
 	}
 	return "imported"
 }
+
+// ---- Numbers for sale ----
+
+// searchNumbersForSale lists numbers the org can buy, with their monthly
+// cost, through NumberSearchWorkflow (the provider is reached only from
+// activities). Pick one and POST it to /api/v1/numbers/buy.
+func (s *Server) searchNumbersForSale(c *gin.Context) {
+	q, ok := s.numberSearchQuery(c)
+	if !ok {
+		return
+	}
+	if err := s.requireTemporal(); err != nil {
+		respondError(c, s.log, err)
+		return
+	}
+	ctx := c.Request.Context()
+	p := principal(c)
+	q.OrgID = p.OrgID
+	run, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.NumberSearchWorkflowID(p.OrgID, uuid.NewString()), TaskQueue: s.cfg.TemporalTaskQueue,
+		WorkflowExecutionTimeout: time.Minute,
+		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.OrgIDKey.ValueSet(p.OrgID.String())),
+	}, workflows.NumberSearchWorkflowName, q)
+	if err != nil {
+		respondError(c, s.log, err)
+		return
+	}
+	wctx, cancel := context.WithTimeout(ctx, 50*time.Second)
+	defer cancel()
+	var res workflows.SetupSearchResult
+	if err := run.Get(wctx, &res); err != nil {
+		if wctx.Err() != nil && ctx.Err() == nil {
+			respondError(c, s.log, unavailable("The provider is slow to answer. Try the search again in a minute."))
+			return
+		}
+		respondError(c, s.log, workflowFailure(err, "provider_refused"))
+		return
+	}
+	if res.Numbers == nil {
+		res.Numbers = []workflows.SetupAvailableNumber{}
+	}
+	c.JSON(http.StatusOK, SetupSearchView{Numbers: res.Numbers, MonthlyCost: res.MonthlyCost, Currency: res.Currency})
+}

@@ -40,6 +40,7 @@ func init() {
 		"GET /api/v1/numbers":                             staff,
 		"GET /api/v1/numbers/:id":                         staff,
 		"POST /api/v1/numbers/buy":                        staff,
+		"GET /api/v1/numbers/available":                   staff,
 		"POST /api/v1/numbers/import":                     staff,
 		"POST /api/v1/numbers/:id/assign":                 staff,
 		"POST /api/v1/numbers/:id/release":                staff,
@@ -959,7 +960,19 @@ func TestNumbersBulkImportCSVReportsBadRowsAndKeepsGoodOnes(t *testing.T) {
 func TestNumbersBuyThroughProvisioning(t *testing.T) {
 	e := newNumbersEnv(t)
 	e.requireWorkflow(t, workflows.ProvisionNumbersWorkflowName)
-	r := e.do("POST", "/api/v1/numbers/buy", e.owner, map[string]any{"requestId": "buy-test-1",
+	// An admin finds numbers for sale, with the monthly cost, before buying.
+	admin := e.admin
+	r := e.do("GET", "/api/v1/numbers/available?areaCode=628&limit=3", admin, nil)
+	wantStatus(t, "search numbers for sale", r, http.StatusOK)
+	var forSale api.SetupSearchView
+	r.json(t, &forSale)
+	if len(forSale.Numbers) == 0 || forSale.MonthlyCost == "" || forSale.Numbers[0].MonthlyCost != forSale.MonthlyCost || !strings.HasPrefix(forSale.Numbers[0].E164, "+1628") {
+		t.Fatalf("numbers for sale = %s", r.Body)
+	}
+	wantStatus(t, "bad area code", e.do("GET", "/api/v1/numbers/available?areaCode=62", admin, nil), http.StatusBadRequest)
+	sitter := e.sam
+	wantStatus(t, "sitter search", e.do("GET", "/api/v1/numbers/available?areaCode=628", sitter, nil), http.StatusForbidden)
+	r = e.do("POST", "/api/v1/numbers/buy", e.owner, map[string]any{"requestId": "buy-test-1",
 		"items": []map[string]any{{"e164": "+14155550170", "class": "pool", "friendlyName": "Weekend pool"}}})
 	wantStatus(t, "buy", r, http.StatusOK)
 	var out struct {

@@ -375,6 +375,39 @@ func setupActor(c *gin.Context) workflows.SetupActor {
 	return workflows.SetupActor{UserID: principal(c).UserID, CorrelationID: obs.CorrelationID(c.Request.Context())}
 }
 
+// numberSearchQuery reads and checks the search options of a numbers-for-sale
+// search (setup wizard and inventory); on a bad option it has answered 400.
+func (s *Server) numberSearchQuery(c *gin.Context) (workflows.NumberSearchInput, bool) {
+	q := workflows.NumberSearchInput{AreaCode: strings.TrimSpace(c.Query("areaCode")),
+		Region: strings.ToUpper(strings.TrimSpace(c.Query("region")))}
+	fields := map[string]string{}
+	if q.AreaCode != "" && !areaCodeFormat.MatchString(q.AreaCode) {
+		fields["areaCode"] = "An area code is three digits, like 415."
+	}
+	if q.Region != "" && !regionFormat.MatchString(q.Region) {
+		fields["region"] = "A region is a two-letter state or province code, like CA."
+	}
+	if v := c.Query("tollFree"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			fields["tollFree"] = "Use true or false."
+		}
+		q.TollFree = b
+	}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 50 {
+			fields["limit"] = "Ask for 1 to 50 numbers."
+		}
+		q.Limit = n
+	}
+	if len(fields) > 0 {
+		respondError(c, s.log, badRequest("Some search options are not valid.", fields))
+		return q, false
+	}
+	return q, true
+}
+
 // setupStep handles the steps that take no input.
 func (s *Server) setupStep(update string) gin.HandlerFunc {
 	return func(c *gin.Context) { s.respondSetup(c, update, setupActor(c)) }
@@ -461,33 +494,11 @@ func (s *Server) setupConnectProvider(c *gin.Context) {
 
 // setupAvailableNumbers searches numbers to buy, each with its monthly cost.
 func (s *Server) setupAvailableNumbers(c *gin.Context) {
-	args := workflows.SetupSearchArgs{SetupActor: setupActor(c), AreaCode: strings.TrimSpace(c.Query("areaCode")),
-		Region: strings.ToUpper(strings.TrimSpace(c.Query("region")))}
-	fields := map[string]string{}
-	if args.AreaCode != "" && !areaCodeFormat.MatchString(args.AreaCode) {
-		fields["areaCode"] = "An area code is three digits, like 415."
-	}
-	if args.Region != "" && !regionFormat.MatchString(args.Region) {
-		fields["region"] = "A region is a two-letter state or province code, like CA."
-	}
-	if v := c.Query("tollFree"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			fields["tollFree"] = "Use true or false."
-		}
-		args.TollFree = b
-	}
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 50 {
-			fields["limit"] = "Ask for 1 to 50 numbers."
-		}
-		args.Limit = n
-	}
-	if len(fields) > 0 {
-		respondError(c, s.log, badRequest("Some search options are not valid.", fields))
+	q, ok := s.numberSearchQuery(c)
+	if !ok {
 		return
 	}
+	args := workflows.SetupSearchArgs{SetupActor: setupActor(c), AreaCode: q.AreaCode, Region: q.Region, TollFree: q.TollFree, Limit: q.Limit}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), setupCallTimeout)
 	defer cancel()
 	var res workflows.SetupSearchResult

@@ -14,4 +14,5 @@ import (
 func registerNumbers(w sdkworker.Registry) {
 	w.RegisterWorkflowWithOptions(workflows.QuarantineWorkflow, workflow.RegisterOptions{Name: workflows.QuarantineWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.ReleaseNumberWorkflow, workflow.RegisterOptions{Name: workflows.ReleaseNumberWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.NumberSearchWorkflow, workflow.RegisterOptions{Name: workflows.NumberSearchWorkflowName})
 }

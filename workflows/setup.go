@@ -269,18 +269,12 @@ func (w *setupWorkflow) verifyConnectivity(ctx workflow.Context, args SetupActor
 }
 
 func (w *setupWorkflow) searchNumbers(ctx workflow.Context, args SetupSearchArgs) (SetupSearchResult, error) {
-	var a *activities.Activities
-	var out activities.SetupSearchOutput
-	err := workflow.ExecuteActivity(provisionProviderOptions(ctx), a.SetupSearchNumbers, activities.SetupSearchInput{
+	res, err := searchAvailableNumbers(ctx, activities.SetupSearchInput{
 		OrgID: w.in.OrgID, AreaCode: args.AreaCode, Region: args.Region, TollFree: args.TollFree, Limit: args.Limit,
-	}).Get(ctx, &out)
+	})
 	if err != nil {
 		msg, code := provisionPlainError(err)
 		return SetupSearchResult{}, setupProviderError(err, msg, code)
-	}
-	res := SetupSearchResult{Numbers: make([]SetupAvailableNumber, 0, len(out.Numbers)), MonthlyCost: out.MonthlyCost, Currency: out.Currency}
-	for _, n := range out.Numbers {
-		res.Numbers = append(res.Numbers, SetupAvailableNumber(n))
 	}
 	return res, nil
 }
