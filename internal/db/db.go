@@ -4,7 +4,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -124,27 +123,17 @@ func WithDatabase(dsn, name string) (string, error) {
 // Migrate applies every pending migration under bun's migration lock and
 // returns the names applied.
 func Migrate(ctx context.Context, db *bun.DB) ([]string, error) {
-	m := migrate.NewMigrator(db, migrations.Migrations)
-	if err := m.Init(ctx); err != nil {
-		return nil, err
-	}
-	if err := m.Lock(ctx); err != nil {
-		return nil, err
-	}
-	defer m.Unlock(ctx) //nolint:errcheck
-	group, err := m.Migrate(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, mig := range group.Migrations {
-		names = append(names, mig.Name)
-	}
-	return names, nil
+	return withMigrator(ctx, db, func(m *migrate.Migrator) (*migrate.MigrationGroup, error) { return m.Migrate(ctx) })
 }
 
 // Rollback reverts the last applied group of migrations.
 func Rollback(ctx context.Context, db *bun.DB) ([]string, error) {
+	return withMigrator(ctx, db, func(m *migrate.Migrator) (*migrate.MigrationGroup, error) { return m.Rollback(ctx) })
+}
+
+// withMigrator runs one migrator operation under bun's migration lock and
+// returns the names of the migrations it touched.
+func withMigrator(ctx context.Context, db *bun.DB, op func(*migrate.Migrator) (*migrate.MigrationGroup, error)) ([]string, error) {
 	m := migrate.NewMigrator(db, migrations.Migrations)
 	if err := m.Init(ctx); err != nil {
 		return nil, err
@@ -153,7 +142,7 @@ func Rollback(ctx context.Context, db *bun.DB) ([]string, error) {
 		return nil, err
 	}
 	defer m.Unlock(ctx) //nolint:errcheck
-	group, err := m.Rollback(ctx)
+	group, err := op(m)
 	if err != nil {
 		return nil, err
 	}
@@ -162,9 +151,4 @@ func Rollback(ctx context.Context, db *bun.DB) ([]string, error) {
 		names = append(names, mig.Name)
 	}
 	return names, nil
-}
-
-// InTx runs fn in a transaction.
-func InTx(ctx context.Context, db bun.IDB, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return db.RunInTx(ctx, &sql.TxOptions{}, fn)
 }
