@@ -1078,7 +1078,7 @@ func TestNumbersRoutesForbiddenToSittersAndScopedToOrg(t *testing.T) {
 			}
 		}
 	}
-	if n != 15 {
-		t.Errorf("%d numbers routes checked, want 15", n)
+	if n != 16 {
+		t.Errorf("%d numbers routes checked, want 16", n)
 	}
 }
