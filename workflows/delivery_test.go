@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -386,15 +385,7 @@ var deliveryHistories = []string{
 }
 
 func TestDeliveryReplay(t *testing.T) {
-	for _, file := range deliveryHistories {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			r := worker.NewWorkflowReplayer()
-			r.RegisterWorkflowWithOptions(workflows.DeliveryWorkflow, workflow.RegisterOptions{Name: workflows.DeliveryWorkflowName})
-			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, file); err != nil {
-				t.Fatalf("replaying %s: %v", file, err)
-			}
-		})
-	}
+	replayHistories(t, deliveryHistories, replayable{workflows.DeliveryWorkflow, workflows.DeliveryWorkflowName})
 }
 
 // TestRecordDeliveryHistories rewrites testdata/delivery_*.json from runs
@@ -402,15 +393,7 @@ func TestDeliveryReplay(t *testing.T) {
 //
 //	SNOUT_RECORD_DELIVERY_HISTORY=1 bash scripts/test.sh -run TestRecordDeliveryHistories ./workflows/
 func TestRecordDeliveryHistories(t *testing.T) {
-	addr := os.Getenv("SNOUT_TEST_TEMPORAL_ADDRESS")
-	if os.Getenv("SNOUT_RECORD_DELIVERY_HISTORY") == "" || addr == "" {
-		t.Skip("set SNOUT_RECORD_DELIVERY_HISTORY=1 and run through scripts/test.sh to record histories")
-	}
-	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := recordingClient(t, "SNOUT_RECORD_DELIVERY_HISTORY")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 

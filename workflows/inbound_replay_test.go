@@ -3,7 +3,6 @@ package workflows_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -38,16 +37,9 @@ var inboundHistories = []string{
 }
 
 func TestInboundReplay(t *testing.T) {
-	for _, file := range inboundHistories {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			r := worker.NewWorkflowReplayer()
-			r.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: workflows.InboundWorkflowName})
-			r.RegisterWorkflowWithOptions(workflows.ReceiptSweepWorkflow, workflow.RegisterOptions{Name: workflows.ReceiptSweepWorkflowName})
-			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, file); err != nil {
-				t.Fatalf("replaying %s: %v", file, err)
-			}
-		})
-	}
+	replayHistories(t, inboundHistories,
+		replayable{workflows.InboundWorkflow, workflows.InboundWorkflowName},
+		replayable{workflows.ReceiptSweepWorkflow, workflows.ReceiptSweepWorkflowName})
 }
 
 // TestRecordInboundHistories rewrites the histories above from runs on the
@@ -56,15 +48,7 @@ func TestInboundReplay(t *testing.T) {
 //
 //	SNOUT_RECORD_INBOUND_HISTORY=1 bash scripts/test.sh -run TestRecordInboundHistories ./workflows/
 func TestRecordInboundHistories(t *testing.T) {
-	addr := os.Getenv("SNOUT_TEST_TEMPORAL_ADDRESS")
-	if os.Getenv("SNOUT_RECORD_INBOUND_HISTORY") == "" || addr == "" {
-		t.Skip("set SNOUT_RECORD_INBOUND_HISTORY=1 and run through scripts/test.sh to record histories")
-	}
-	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := recordingClient(t, "SNOUT_RECORD_INBOUND_HISTORY")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 

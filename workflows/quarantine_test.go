@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -416,15 +415,7 @@ var quarantineHistories = []string{
 }
 
 func TestQuarantineReplay(t *testing.T) {
-	for _, file := range quarantineHistories {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			r := worker.NewWorkflowReplayer()
-			r.RegisterWorkflowWithOptions(workflows.QuarantineWorkflow, workflow.RegisterOptions{Name: workflows.QuarantineWorkflowName})
-			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, file); err != nil {
-				t.Fatalf("replaying %s: %v", file, err)
-			}
-		})
-	}
+	replayHistories(t, quarantineHistories, replayable{workflows.QuarantineWorkflow, workflows.QuarantineWorkflowName})
 }
 
 // TestRecordQuarantineHistories rewrites testdata/quarantine_*.json from
@@ -432,15 +423,7 @@ func TestQuarantineReplay(t *testing.T) {
 //
 //	SNOUT_RECORD_QUARANTINE_HISTORY=1 bash scripts/test.sh -run TestRecordQuarantineHistories ./workflows/
 func TestRecordQuarantineHistories(t *testing.T) {
-	addr := os.Getenv("SNOUT_TEST_TEMPORAL_ADDRESS")
-	if os.Getenv("SNOUT_RECORD_QUARANTINE_HISTORY") == "" || addr == "" {
-		t.Skip("set SNOUT_RECORD_QUARANTINE_HISTORY=1 and run through scripts/test.sh to record histories")
-	}
-	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := recordingClient(t, "SNOUT_RECORD_QUARANTINE_HISTORY")
 	tq := "record-quarantine-" + uuid.NewString()
 	f := newQuarantineFake()
 	w := worker.New(c, tq, worker.Options{})

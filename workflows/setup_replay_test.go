@@ -1,11 +1,7 @@
 package workflows_test
 
 import (
-	"path/filepath"
 	"testing"
-
-	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/workflows"
 )
@@ -25,14 +21,7 @@ var setupHistories = []string{
 }
 
 func TestSetupAndProvisionReplay(t *testing.T) {
-	for _, file := range setupHistories {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			r := worker.NewWorkflowReplayer()
-			r.RegisterWorkflowWithOptions(workflows.SetupWorkflow, workflow.RegisterOptions{Name: workflows.SetupWorkflowName})
-			r.RegisterWorkflowWithOptions(workflows.ProvisionNumbersWorkflow, workflow.RegisterOptions{Name: workflows.ProvisionNumbersWorkflowName})
-			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, file); err != nil {
-				t.Fatalf("replaying %s: %v", file, err)
-			}
-		})
-	}
+	replayHistories(t, setupHistories,
+		replayable{workflows.SetupWorkflow, workflows.SetupWorkflowName},
+		replayable{workflows.ProvisionNumbersWorkflow, workflows.ProvisionNumbersWorkflowName})
 }
