@@ -3,30 +3,20 @@ package api_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/client"
-	sdkworker "go.temporal.io/sdk/worker"
 
-	"github.com/snoutos/snout/activities"
 	"github.com/snoutos/snout/api"
-	"github.com/snoutos/snout/internal/config"
-	"github.com/snoutos/snout/internal/orgprovider"
 	"github.com/snoutos/snout/internal/provider"
 	"github.com/snoutos/snout/internal/seed"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/internal/testenv"
 	"github.com/snoutos/snout/internal/twiliosim"
-	"github.com/snoutos/snout/worker"
 	"github.com/snoutos/snout/workflows"
 )
 
@@ -78,60 +68,10 @@ type outboundEnv struct {
 
 func newOutboundEnv(t *testing.T) *outboundEnv {
 	t.Helper()
-	ctx := context.Background()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	base := testConfig(t, nil)
-
-	sim := twiliosim.New(twiliosim.Options{Logger: quiet, Accounts: []twiliosim.Account{{
-		Sid: base.DemoTwilioAccountSID, AuthToken: base.DemoTwilioAuthToken, FriendlyName: "Demo account",
-	}}})
-	simSrv := httptest.NewServer(sim.Handler())
-	t.Cleanup(func() { simSrv.Close(); sim.Close() })
-
-	// The public URL must be known before the API exists: a front door
-	// that forwards to it once built.
-	var apiHandler atomic.Pointer[http.Handler]
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h := apiHandler.Load(); h != nil {
-			(*h).ServeHTTP(w, r)
-			return
-		}
-		http.Error(w, "starting", http.StatusServiceUnavailable)
-	}))
-	t.Cleanup(front.Close)
-
-	tc := testenv.Temporal(t)
-	queue := testenv.TaskQueue(t)
-	var cfg config.Config
-	var providers *orgprovider.Directory
-	h := newHarness(t, func(d *api.Deps) {
-		d.Config.TemporalTaskQueue = queue
-		d.Config.PublicURL = front.URL
-		d.Config.TwilioBaseURL = simSrv.URL
-		d.Config.DeliveryStatusWait = time.Second
-		d.Temporal = tc
-		d.Providers = orgprovider.New(d.Store, d.Secrets, simSrv.URL)
-		cfg, providers = d.Config, d.Providers
-	})
-	handler := h.api.Handler()
-	apiHandler.Store(&handler)
-
-	// The simulator owns the demo numbers, with their webhooks here.
-	if err := seed.InstallDemoNumbers(ctx, h.store, providers, cfg, h.demo); err != nil {
-		t.Fatal(err)
-	}
-
-	acts := &activities.Activities{Config: cfg, Store: h.store, Providers: providers, Temporal: tc, Log: quiet}
-	w := sdkworker.New(tc, queue, sdkworker.Options{})
-	worker.Register(w, acts)
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
-
-	return &outboundEnv{harness: h, sim: sim, tc: tc, ctx: ctx, orgID: h.demo.OrgID, public: front.URL,
-		owner: h.login("owner@demo.test"), admin: h.login("admin@demo.test"),
-		sam: h.login("sam@demo.test"), riley: h.login("riley@demo.test")}
+	l := newLiveStack(t, nil)
+	return &outboundEnv{harness: l.harness, sim: l.sim, tc: l.tc, ctx: l.ctx, orgID: l.demo.OrgID, public: l.public,
+		owner: l.login("owner@demo.test"), admin: l.login("admin@demo.test"),
+		sam: l.login("sam@demo.test"), riley: l.login("riley@demo.test")}
 }
 
 func (e *outboundEnv) org() *store.OrgStore { return e.store.Org(e.orgID) }

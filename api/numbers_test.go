@@ -6,13 +6,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,14 +21,12 @@ import (
 
 	"github.com/snoutos/snout/activities"
 	"github.com/snoutos/snout/api"
-	"github.com/snoutos/snout/internal/config"
 	"github.com/snoutos/snout/internal/orgprovider"
 	"github.com/snoutos/snout/internal/provider"
 	"github.com/snoutos/snout/internal/seed"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/testenv"
 	"github.com/snoutos/snout/internal/twiliosim"
-	"github.com/snoutos/snout/worker"
 	"github.com/snoutos/snout/workflows"
 )
 
@@ -99,53 +94,13 @@ func (r recordingRegistry) RegisterActivityWithOptions(a interface{}, o activity
 
 func newNumbersEnv(t *testing.T) *numbersEnv {
 	t.Helper()
-	ctx := context.Background()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	base := testConfig(t, nil)
-	sim := twiliosim.New(twiliosim.Options{Logger: quiet, Accounts: []twiliosim.Account{{
-		Sid: base.DemoTwilioAccountSID, AuthToken: base.DemoTwilioAuthToken, FriendlyName: "Demo account",
-	}}})
-	simSrv := httptest.NewServer(sim.Handler())
-	t.Cleanup(func() { simSrv.Close(); sim.Close() })
-	// Webhooks and status callbacks need the API's URL before it exists.
-	var apiHandler atomic.Pointer[http.Handler]
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h := apiHandler.Load(); h != nil {
-			(*h).ServeHTTP(w, r)
-			return
-		}
-		http.Error(w, "starting", http.StatusServiceUnavailable)
-	}))
-	t.Cleanup(front.Close)
-
-	tc := testenv.Temporal(t)
-	queue := testenv.TaskQueue(t)
-	var cfg config.Config
-	var providers *orgprovider.Directory
-	h := newHarness(t, func(d *api.Deps) {
-		d.Config.TemporalTaskQueue = queue
-		d.Config.PublicURL = front.URL
-		d.Config.TwilioBaseURL = simSrv.URL
-		d.Config.DeliveryStatusWait = time.Second
-		d.Temporal = tc
-		d.Providers = orgprovider.New(d.Store, d.Secrets, simSrv.URL)
-		cfg, providers = d.Config, d.Providers
+	var reg recordingRegistry
+	l := newLiveStack(t, func(w sdkworker.Worker) sdkworker.Registry {
+		reg = recordingRegistry{Worker: w, names: map[string]bool{}}
+		return reg
 	})
-	handler := h.api.Handler()
-	apiHandler.Store(&handler)
-	if err := seed.InstallDemoNumbers(ctx, h.store, providers, cfg, h.demo); err != nil {
-		t.Fatal(err)
-	}
-	acts := &activities.Activities{Config: cfg, Store: h.store, Providers: providers, Temporal: tc, Log: quiet}
-	w := sdkworker.New(tc, queue, sdkworker.Options{})
-	reg := recordingRegistry{Worker: w, names: map[string]bool{}}
-	worker.Register(reg, acts)
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
-	return &numbersEnv{harness: h, sim: sim, simURL: simSrv.URL, tc: tc, providers: providers, ctx: ctx, orgID: h.demo.OrgID,
-		owner: h.login("owner@demo.test"), admin: h.login("admin@demo.test"), sam: h.login("sam@demo.test"), registered: reg.names}
+	return &numbersEnv{harness: l.harness, sim: l.sim, simURL: l.simURL, tc: l.tc, providers: l.providers, ctx: l.ctx, orgID: l.demo.OrgID,
+		owner: l.login("owner@demo.test"), admin: l.login("admin@demo.test"), sam: l.login("sam@demo.test"), registered: reg.names}
 }
 
 func (e *numbersEnv) org() *store.OrgStore { return e.store.Org(e.orgID) }
