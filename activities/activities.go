@@ -11,10 +11,10 @@ import (
 
 	"go.temporal.io/sdk/client"
 
-	"github.com/snoutos/snout/internal/config"
-	"github.com/snoutos/snout/internal/notify"
-	"github.com/snoutos/snout/internal/orgprovider"
+	"github.com/snoutos/snout/internal/platform/config"
+	"github.com/snoutos/snout/internal/platform/notify"
 	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
 )
 
 // Activities is registered once on the worker; workflows call its methods

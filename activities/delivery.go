@@ -12,80 +12,24 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snoutos/snout/internal/orgprovider"
-	"github.com/snoutos/snout/internal/provider"
+	"github.com/snoutos/snout/internal/domain/message"
 	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
+	"github.com/snoutos/snout/internal/twilio/provider"
+	"github.com/snoutos/snout/workflows/steps"
 )
-
-// Delivery failure types: the ApplicationError type of a failed DeliverySend.
-// Only DeliveryTransient is retried; the others end the attempt at once.
-const (
-	// DeliveryTransient: the provider or the network may recover (30003,
-	// 20429, a timeout…). Retried with backoff.
-	DeliveryTransient = "DeliveryTransient"
-	// DeliveryPermanent: the provider refused the text for good (21211,
-	// 21610, 30006…).
-	DeliveryPermanent = "DeliveryPermanent"
-	// DeliveryNeedsFix: the account or its setup must change first (no
-	// provider connected, credentials refused, unregistered number…).
-	DeliveryNeedsFix = "DeliveryNeedsFix"
-	// DeliveryNotSendable: the message may not be sent any more (discarded,
-	// blocked, deleted) or the client opted out.
-	DeliveryNotSendable = "DeliveryNotSendable"
-)
-
-// DeliveryNonRetryable lists the failure types the send's retry policy
-// must not retry.
-var DeliveryNonRetryable = []string{DeliveryPermanent, DeliveryNeedsFix, DeliveryNotSendable}
-
-// Attempt triggers, as stored on message_attempts.
-const (
-	TriggerAutomatic = store.TriggerAutomatic
-	TriggerManual    = store.TriggerManual
-)
-
-// DeliveryFailure is the detail of a failed DeliverySend: which attempt
-// failed, the provider's error code (0 if none) and the reason in words an
-// owner understands.
-type DeliveryFailure struct {
-	Attempt int    `json:"attempt"`
-	Code    int    `json:"code,omitempty"`
-	Reason  string `json:"reason"`
-	Type    string `json:"type"`
-}
-
-// DeliverySendInput asks for one send of a message. The attempt number is
-// FirstAttempt on the activity's first run and one more on each retry, so
-// every run records its own message_attempts row.
-type DeliverySendInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	MessageID     uuid.UUID `json:"messageId"`
-	FirstAttempt  int       `json:"firstAttempt"`
-	Trigger       string    `json:"trigger"`
-	CorrelationID string    `json:"correlationId"`
-}
-
-// DeliverySendResult is an attempt the provider accepted.
-type DeliverySendResult struct {
-	Attempt     int    `json:"attempt"`
-	ProviderSID string `json:"providerSid"`
-	Status      string `json:"status"`
-	// StatusWait is how long to wait for status callbacks before asking
-	// the provider (SNOUT_DELIVERY_STATUS_WAIT of the worker).
-	StatusWait time.Duration `json:"statusWait"`
-}
 
 // DeliverySend sends a stored outbound message through the org's provider
 // account from the thread's business number, with a status callback to
 // this deployment, and records the attempt. Idempotent: a run that finds an
 // attempt of this send already accepted by the provider returns it instead
 // of sending the text again.
-func (a *Activities) DeliverySend(ctx context.Context, in DeliverySendInput) (DeliverySendResult, error) {
+func (a *Activities) DeliverySend(ctx context.Context, in steps.DeliverySendInput) (steps.DeliverySendResult, error) {
 	info := activity.GetInfo(ctx)
 	n := in.FirstAttempt + int(info.Attempt) - 1
 	trigger := in.Trigger
 	if info.Attempt > 1 || trigger == "" {
-		trigger = TriggerAutomatic
+		trigger = message.TriggerAutomatic
 	}
 	log := a.deliveryLog(in.OrgID, in.MessageID, in.CorrelationID).With("attempt", n, "trigger", trigger)
 	org := a.Store.Org(in.OrgID)
@@ -96,48 +40,48 @@ func (a *Activities) DeliverySend(ctx context.Context, in DeliverySendInput) (De
 
 	if prev, err := org.SentAttemptSince(ctx, in.MessageID, in.FirstAttempt); err == nil {
 		log.InfoContext(ctx, "attempt already accepted by the provider; not sending again", "providerSid", *prev.ProviderSID)
-		return DeliverySendResult{Attempt: prev.Attempt, ProviderSID: *prev.ProviderSID, Status: prev.Status, StatusWait: wait}, nil
+		return steps.DeliverySendResult{Attempt: prev.Attempt, ProviderSID: *prev.ProviderSID, Status: prev.Status, StatusWait: wait}, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return DeliverySendResult{}, err
+		return steps.DeliverySendResult{}, err
 	}
 
 	m, err := org.OutboundMessage(ctx, in.MessageID)
 	if errors.Is(err, store.ErrNotFound) {
-		return DeliverySendResult{}, deliveryError(DeliveryNotSendable, DeliveryFailure{Attempt: n, Reason: "The message no longer exists."})
+		return steps.DeliverySendResult{}, deliveryError(steps.DeliveryNotSendable, steps.DeliveryFailure{Attempt: n, Reason: "The message no longer exists."})
 	}
 	if err != nil {
-		return DeliverySendResult{}, err
+		return steps.DeliverySendResult{}, err
 	}
 	if m.Status == store.StatusDiscarded || m.Status == store.StatusBlocked {
-		return DeliverySendResult{}, deliveryError(DeliveryNotSendable, DeliveryFailure{Attempt: n, Reason: "The message was " + m.Status + " and is not sent."})
+		return steps.DeliverySendResult{}, deliveryError(steps.DeliveryNotSendable, steps.DeliveryFailure{Attempt: n, Reason: "The message was " + m.Status + " and is not sent."})
 	}
 	conv, err := org.Conversation(ctx, m.ThreadID)
 	if err != nil {
-		return DeliverySendResult{}, err
+		return steps.DeliverySendResult{}, err
 	}
 	if err := org.BeginAttempt(ctx, m.ID, n, trigger, a.now()); err != nil {
-		return DeliverySendResult{}, err
+		return steps.DeliverySendResult{}, err
 	}
-	fail := func(kind string, code int, reason string) (DeliverySendResult, error) {
+	fail := func(kind string, code int, reason string) (steps.DeliverySendResult, error) {
 		if err := org.RecordAttemptFailed(ctx, m.ID, n, code, reason, a.now()); err != nil {
-			return DeliverySendResult{}, err
+			return steps.DeliverySendResult{}, err
 		}
 		log.WarnContext(ctx, "send failed", "errorCode", code, "failureType", kind, "reason", reason)
-		return DeliverySendResult{}, deliveryError(kind, DeliveryFailure{Attempt: n, Code: code, Reason: reason})
+		return steps.DeliverySendResult{}, deliveryError(kind, steps.DeliveryFailure{Attempt: n, Code: code, Reason: reason})
 	}
 	if conv.Client.OptedOutAt != nil {
-		return fail(DeliveryNotSendable, 0, optedOutReason(conv.Client))
+		return fail(steps.DeliveryNotSendable, 0, optedOutReason(conv.Client))
 	}
 	if conv.Number.Status != store.NumberActive {
-		return fail(DeliveryNeedsFix, 0, fmt.Sprintf("This conversation's number %s is %s, so it can't send texts. Move the conversation to an active number first.", conv.Number.E164, conv.Number.Status))
+		return fail(steps.DeliveryNeedsFix, 0, fmt.Sprintf("This conversation's number %s is %s, so it can't send texts. Move the conversation to an active number first.", conv.Number.E164, conv.Number.Status))
 	}
 	pc, err := a.Providers.ForOrg(ctx, in.OrgID)
 	if errors.Is(err, orgprovider.ErrNotConnected) {
-		return fail(DeliveryNeedsFix, 0, "No Twilio account is connected yet. Connect one in setup, then retry.")
+		return fail(steps.DeliveryNeedsFix, 0, "No Twilio account is connected yet. Connect one in setup, then retry.")
 	}
 	if err != nil {
 		log.ErrorContext(ctx, "provider client unavailable", "err", err)
-		return fail(DeliveryTransient, 0, "Snout couldn't open the Twilio account's credentials.")
+		return fail(steps.DeliveryTransient, 0, "Snout couldn't open the Twilio account's credentials.")
 	}
 	media := make([]string, 0, len(m.Media))
 	for _, it := range m.Media {
@@ -160,7 +104,7 @@ func (a *Activities) DeliverySend(ctx context.Context, in DeliverySendInput) (De
 		return fail(failureType(provider.Classify(err)), code, reason)
 	}
 	if err := org.RecordAttemptAccepted(ctx, m.ID, n, sent.SID, sent.Status, a.now()); err != nil {
-		return DeliverySendResult{}, err
+		return steps.DeliverySendResult{}, err
 	}
 	if err := org.Audit(ctx, store.Audit{
 		ActorType: "system", Action: "message.sent", EntityType: "message", EntityID: m.ID.String(),
@@ -170,37 +114,13 @@ func (a *Activities) DeliverySend(ctx context.Context, in DeliverySendInput) (De
 		log.ErrorContext(ctx, "audit write failed", "err", err)
 	}
 	log.InfoContext(ctx, "provider accepted the text", "providerSid", sent.SID, "status", sent.Status)
-	return DeliverySendResult{Attempt: n, ProviderSID: sent.SID, Status: sent.Status, StatusWait: wait}, nil
-}
-
-// DeliveryStatusInput is one provider status to apply to an attempt.
-type DeliveryStatusInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	MessageID     uuid.UUID `json:"messageId"`
-	ProviderSID   string    `json:"providerSid"`
-	Status        string    `json:"status"`
-	ErrorCode     int       `json:"errorCode,omitempty"`
-	At            time.Time `json:"at"`
-	CorrelationID string    `json:"correlationId"`
-}
-
-// DeliveryStatusResult is the status of an attempt after applying (or
-// fetching) it. Status is empty when the provider did not know the message.
-type DeliveryStatusResult struct {
-	Status    string `json:"status"`
-	ErrorCode int    `json:"errorCode,omitempty"`
-	// Reason explains ErrorCode in plain language.
-	Reason string `json:"reason,omitempty"`
-	// Retryable: a failed or undelivered status whose code may clear up
-	// (30003 unreachable handset…), so a new attempt makes sense.
-	Retryable bool `json:"retryable"`
-	Changed   bool `json:"changed"`
+	return steps.DeliverySendResult{Attempt: n, ProviderSID: sent.SID, Status: sent.Status, StatusWait: wait}, nil
 }
 
 // DeliveryApplyStatus moves an attempt (and its message, when it is the
 // current attempt) forward to a status reported by the provider. Backward
 // moves and repeats change nothing. Idempotent.
-func (a *Activities) DeliveryApplyStatus(ctx context.Context, in DeliveryStatusInput) (DeliveryStatusResult, error) {
+func (a *Activities) DeliveryApplyStatus(ctx context.Context, in steps.DeliveryStatusInput) (steps.DeliveryStatusResult, error) {
 	res := statusResult(in.Status, in.ErrorCode)
 	at := in.At
 	if at.IsZero() {
@@ -211,79 +131,53 @@ func (a *Activities) DeliveryApplyStatus(ctx context.Context, in DeliveryStatusI
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		a.deliveryLog(in.OrgID, in.MessageID, in.CorrelationID).WarnContext(ctx, "status for an unknown attempt ignored", "providerSid", in.ProviderSID)
-		return DeliveryStatusResult{}, nil
+		return steps.DeliveryStatusResult{}, nil
 	}
 	if err != nil {
-		return DeliveryStatusResult{}, err
+		return steps.DeliveryStatusResult{}, err
 	}
 	res.Changed = changed
 	return res, nil
 }
 
-// DeliveryFetchInput names the attempt whose status to ask the provider for.
-type DeliveryFetchInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	MessageID     uuid.UUID `json:"messageId"`
-	ProviderSID   string    `json:"providerSid"`
-	CorrelationID string    `json:"correlationId"`
-}
-
 // DeliveryFetchStatus asks the provider for an attempt's status (when no
 // callback came in time) and applies it like a callback.
-func (a *Activities) DeliveryFetchStatus(ctx context.Context, in DeliveryFetchInput) (DeliveryStatusResult, error) {
+func (a *Activities) DeliveryFetchStatus(ctx context.Context, in steps.DeliveryFetchInput) (steps.DeliveryStatusResult, error) {
 	log := a.deliveryLog(in.OrgID, in.MessageID, in.CorrelationID)
 	pc, err := a.Providers.ForOrg(ctx, in.OrgID)
 	if err != nil {
-		return DeliveryStatusResult{}, err
+		return steps.DeliveryStatusResult{}, err
 	}
 	m, err := pc.FetchMessage(ctx, in.ProviderSID)
 	if err != nil {
 		if provider.Classify(err) == provider.Transient {
-			return DeliveryStatusResult{}, err
+			return steps.DeliveryStatusResult{}, err
 		}
 		log.WarnContext(ctx, "provider could not report the status", "providerSid", in.ProviderSID, "err", err)
-		return DeliveryStatusResult{}, nil
+		return steps.DeliveryStatusResult{}, nil
 	}
 	log.InfoContext(ctx, "fetched status from the provider", "providerSid", in.ProviderSID, "status", m.Status, "errorCode", m.ErrorCode)
-	return a.DeliveryApplyStatus(ctx, DeliveryStatusInput{
+	return a.DeliveryApplyStatus(ctx, steps.DeliveryStatusInput{
 		OrgID: in.OrgID, MessageID: in.MessageID, ProviderSID: in.ProviderSID, Status: m.Status, ErrorCode: m.ErrorCode,
 		At: a.now(), CorrelationID: in.CorrelationID,
 	})
 }
 
-// DeliveryDeadLetterInput reports a delivery that failed for good.
-type DeliveryDeadLetterInput struct {
-	OrgID     uuid.UUID `json:"orgId"`
-	MessageID uuid.UUID `json:"messageId"`
-	Attempt   int       `json:"attempt"`
-	ErrorCode int       `json:"errorCode,omitempty"`
-	Reason    string    `json:"reason"`
-	// NeedsFix marks failures of the account or its setup: they stop
-	// every text, so the alert is critical.
-	NeedsFix      bool   `json:"needsFix"`
-	CorrelationID string `json:"correlationId"`
-}
-
-// DeliveryDeadLetterResult names the alert raised.
-type DeliveryDeadLetterResult struct {
-	AlertID uuid.UUID `json:"alertId"`
-}
-
 // DeliveryDeadLetter puts the message in the dead-letter list, counts the
 // failure on its thread and raises an alert the owner sees (one per
 // message while open). Idempotent.
-func (a *Activities) DeliveryDeadLetter(ctx context.Context, in DeliveryDeadLetterInput) (DeliveryDeadLetterResult, error) {
+func (a *Activities) DeliveryDeadLetter(ctx context.Context, in steps.DeliveryDeadLetterInput) (steps.DeliveryDeadLetterResult, error) {
 	org := a.Store.Org(in.OrgID)
 	m, err := org.OutboundMessage(ctx, in.MessageID)
 	if err != nil {
-		return DeliveryDeadLetterResult{}, err
+		return steps.DeliveryDeadLetterResult{}, err
 	}
 	conv, err := org.Conversation(ctx, m.ThreadID)
 	if err != nil {
-		return DeliveryDeadLetterResult{}, err
+		return steps.DeliveryDeadLetterResult{}, err
 	}
 	if _, err := org.DeadLetterMessage(ctx, m.ID, a.now()); err != nil {
-		return DeliveryDeadLetterResult{}, err
+		return steps.DeliveryDeadLetterResult{}, err
 	}
 	severity := store.SeverityWarning
 	if in.NeedsFix {
@@ -300,7 +194,7 @@ func (a *Activities) DeliveryDeadLetter(ctx context.Context, in DeliveryDeadLett
 		EntityType: "message", EntityID: m.ID.String(), DedupeKey: store.AlertKindDeliveryFailed + ":" + m.ID.String(),
 	})
 	if err != nil {
-		return DeliveryDeadLetterResult{}, err
+		return steps.DeliveryDeadLetterResult{}, err
 	}
 	detail := map[string]any{"attempt": in.Attempt, "reason": reason, "alertId": alert.ID.String(), "threadId": m.ThreadID.String()}
 	if in.ErrorCode != 0 {
@@ -310,25 +204,16 @@ func (a *Activities) DeliveryDeadLetter(ctx context.Context, in DeliveryDeadLett
 		ActorType: "system", Action: "message.dead_lettered", EntityType: "message", EntityID: m.ID.String(),
 		CorrelationID: in.CorrelationID, DedupeKey: deliveryKey(m.ID, "dead-letter", in.Attempt), Detail: detail,
 	}); err != nil {
-		return DeliveryDeadLetterResult{}, err
+		return steps.DeliveryDeadLetterResult{}, err
 	}
 	a.deliveryLog(in.OrgID, in.MessageID, in.CorrelationID).WarnContext(ctx, "message dead-lettered",
 		"attempt", in.Attempt, "errorCode", in.ErrorCode, "alertId", alert.ID, "severity", severity)
-	return DeliveryDeadLetterResult{AlertID: alert.ID}, nil
-}
-
-// DeliveryResendInput records an owner's retry of a dead letter.
-type DeliveryResendInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	MessageID     uuid.UUID `json:"messageId"`
-	UserID        uuid.UUID `json:"userId"`
-	NextAttempt   int       `json:"nextAttempt"`
-	CorrelationID string    `json:"correlationId"`
+	return steps.DeliveryDeadLetterResult{AlertID: alert.ID}, nil
 }
 
 // DeliveryResend takes the message out of the dead-letter list while it is
 // sent again, and audits the owner's retry.
-func (a *Activities) DeliveryResend(ctx context.Context, in DeliveryResendInput) error {
+func (a *Activities) DeliveryResend(ctx context.Context, in steps.DeliveryResendInput) error {
 	org := a.Store.Org(in.OrgID)
 	if _, err := org.TakeOutOfDeadLetters(ctx, in.MessageID, a.now()); err != nil {
 		return err
@@ -336,22 +221,13 @@ func (a *Activities) DeliveryResend(ctx context.Context, in DeliveryResendInput)
 	return org.Audit(ctx, store.Audit{
 		ActorType: "user", ActorID: in.UserID.String(), Action: "message.resend", EntityType: "message", EntityID: in.MessageID.String(),
 		CorrelationID: in.CorrelationID, DedupeKey: deliveryKey(in.MessageID, "resend", in.NextAttempt),
-		Detail: map[string]any{"attempt": in.NextAttempt, "trigger": TriggerManual},
+		Detail: map[string]any{"attempt": in.NextAttempt, "trigger": message.TriggerManual},
 	})
-}
-
-// DeliveryOutcomeInput closes a delivery that had been dead-lettered.
-type DeliveryOutcomeInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	MessageID     uuid.UUID `json:"messageId"`
-	Attempt       int       `json:"attempt"`
-	Status        string    `json:"status"`
-	CorrelationID string    `json:"correlationId"`
 }
 
 // DeliveryRecovered records that a once dead-lettered message got through:
 // out of the dead-letter list, its alert resolved, audited.
-func (a *Activities) DeliveryRecovered(ctx context.Context, in DeliveryOutcomeInput) error {
+func (a *Activities) DeliveryRecovered(ctx context.Context, in steps.DeliveryOutcomeInput) error {
 	org := a.Store.Org(in.OrgID)
 	now := a.now()
 	if _, err := org.TakeOutOfDeadLetters(ctx, in.MessageID, now); err != nil {
@@ -369,18 +245,9 @@ func (a *Activities) DeliveryRecovered(ctx context.Context, in DeliveryOutcomeIn
 	})
 }
 
-// DeliveryDiscardInput is an owner's decision to give up on a dead letter.
-type DeliveryDiscardInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	MessageID     uuid.UUID `json:"messageId"`
-	UserID        uuid.UUID `json:"userId"`
-	Reason        string    `json:"reason"`
-	CorrelationID string    `json:"correlationId"`
-}
-
 // DeliveryDiscard marks the message discarded, takes it out of the
 // dead-letter list, resolves its alert and audits who discarded it and why.
-func (a *Activities) DeliveryDiscard(ctx context.Context, in DeliveryDiscardInput) error {
+func (a *Activities) DeliveryDiscard(ctx context.Context, in steps.DeliveryDiscardInput) error {
 	org := a.Store.Org(in.OrgID)
 	now := a.now()
 	if _, err := org.DiscardMessage(ctx, in.MessageID, now); err != nil {
@@ -406,8 +273,8 @@ func (a *Activities) deliveryLog(orgID, messageID uuid.UUID, correlationID strin
 	return l.With("component", "delivery", "orgId", orgID, "messageId", messageID, "correlationId", correlationID)
 }
 
-func statusResult(status string, code int) DeliveryStatusResult {
-	res := DeliveryStatusResult{Status: status, ErrorCode: code}
+func statusResult(status string, code int) steps.DeliveryStatusResult {
+	res := steps.DeliveryStatusResult{Status: status, ErrorCode: code}
 	if code != 0 {
 		res.Reason = provider.Explain(code)
 		res.Retryable = provider.Classify(&provider.Error{Code: code}) == provider.Transient
@@ -418,18 +285,18 @@ func statusResult(status string, code int) DeliveryStatusResult {
 func failureType(c provider.Class) string {
 	switch c {
 	case provider.Permanent:
-		return DeliveryPermanent
+		return steps.DeliveryPermanent
 	case provider.NeedsFix:
-		return DeliveryNeedsFix
+		return steps.DeliveryNeedsFix
 	default:
-		return DeliveryTransient
+		return steps.DeliveryTransient
 	}
 }
 
-func deliveryError(kind string, f DeliveryFailure) error {
+func deliveryError(kind string, f steps.DeliveryFailure) error {
 	f.Type = kind
 	return temporal.NewApplicationErrorWithOptions(f.Reason, kind, temporal.ApplicationErrorOptions{
-		NonRetryable: kind != DeliveryTransient,
+		NonRetryable: kind != steps.DeliveryTransient,
 		Details:      []any{f},
 	})
 }

@@ -12,15 +12,16 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/snoutos/snout/activities"
-	"github.com/snoutos/snout/internal/config"
-	"github.com/snoutos/snout/internal/orgprovider"
-	"github.com/snoutos/snout/internal/provider"
-	"github.com/snoutos/snout/internal/routing"
-	"github.com/snoutos/snout/internal/secrets"
-	"github.com/snoutos/snout/internal/seed"
+	"github.com/snoutos/snout/dev/seed"
+	"github.com/snoutos/snout/dev/testenv"
+	"github.com/snoutos/snout/dev/twiliosim"
+	"github.com/snoutos/snout/internal/domain/routing"
+	"github.com/snoutos/snout/internal/platform/config"
+	"github.com/snoutos/snout/internal/platform/secrets"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/internal/testenv"
-	"github.com/snoutos/snout/internal/twiliosim"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
+	"github.com/snoutos/snout/internal/twilio/provider"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // inboundActs returns the real activities over a fresh database holding
@@ -79,10 +80,10 @@ func TestStoreInboundMessageRetryCountsOnce(t *testing.T) {
 	if err := a.Store.DB().NewSelect().Model(&before).Where("id = ?", threadID).Scan(ctx); err != nil {
 		t.Fatal(err)
 	}
-	in := activities.StoreInboundMessageInput{OrgID: org, ThreadID: threadID, NumberID: seed.ID("number/sam"),
-		Text: activities.InboundText{MessageSID: "SM" + "0123456789abcdef0123456789abcdef", From: "+16505550101", To: seed.SamNumber,
+	in := steps.StoreInboundMessageInput{OrgID: org, ThreadID: threadID, NumberID: seed.ID("number/sam"),
+		Text: steps.InboundText{MessageSID: "SM" + "0123456789abcdef0123456789abcdef", From: "+16505550101", To: seed.SamNumber,
 			Body: "Back at 6", CorrelationID: "req-1"},
-		Routing:  store.RoutingTrace{Rule: routing.RuleSitterWindow, Target: store.RoutingTarget{Kind: "sitter", SitterID: &sam}},
+		Routing:  routing.Trace{Rule: routing.RuleSitterWindow, Target: routing.TraceTarget{Kind: "sitter", SitterID: &sam}},
 		SitterID: &sam, ReceivedAt: time.Now()}
 	first, err := a.StoreInboundMessage(ctx, in)
 	if err != nil {
@@ -113,13 +114,13 @@ func TestResolveInboundClientCreatesOnce(t *testing.T) {
 	a, _, org := inboundActs(t)
 	ctx := context.Background()
 	var wg sync.WaitGroup
-	results := make([]activities.InboundClient, 5)
+	results := make([]steps.InboundClient, 5)
 	errs := make([]error, 5)
 	for i := range results {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = a.ResolveInboundClient(ctx, activities.ResolveInboundClientInput{OrgID: org, From: "+1 (650) 555-0188", MessageSID: "SMsame"})
+			results[i], errs[i] = a.ResolveInboundClient(ctx, steps.ResolveInboundClientInput{OrgID: org, From: "+1 (650) 555-0188", MessageSID: "SMsame"})
 		}()
 	}
 	wg.Wait()
@@ -142,7 +143,7 @@ func TestResolveInboundClientCreatesOnce(t *testing.T) {
 		t.Fatalf("%d client.created events", n)
 	}
 	// Not a phone number: a permanent failure, no client.
-	if _, err := a.ResolveInboundClient(ctx, activities.ResolveInboundClientInput{OrgID: org, From: "HappyTails", MessageSID: "SMx"}); err == nil {
+	if _, err := a.ResolveInboundClient(ctx, steps.ResolveInboundClientInput{OrgID: org, From: "HappyTails", MessageSID: "SMx"}); err == nil {
 		t.Fatal("an alphanumeric sender became a client")
 	}
 }
@@ -151,7 +152,7 @@ func TestResolveInboundClientCreatesOnce(t *testing.T) {
 func TestSendHelpReplyIsIdempotent(t *testing.T) {
 	a, sim, org := inboundActs(t)
 	ctx := context.Background()
-	in := activities.HelpReplyInput{OrgID: org, ThreadID: seed.ID("thread/emerson-front"), ClientE164: "+16505550105",
+	in := steps.HelpReplyInput{OrgID: org, ThreadID: seed.ID("thread/emerson-front"), ClientE164: "+16505550105",
 		NumberE164: seed.FrontDeskNumber, MessageSID: "SMhelp", CorrelationID: "req-help"}
 	first, err := a.SendHelpReply(ctx, in)
 	if err != nil {
@@ -181,7 +182,7 @@ func TestLoadRoutingContextEndsEarlyEndedWindows(t *testing.T) {
 		t.Fatal(err)
 	}
 	sam := seed.ID("sitter/sam")
-	rc, err := a.LoadRoutingContext(ctx, activities.RoutingContextInput{OrgID: org, ThreadID: seed.ID("thread/avery-sam"),
+	rc, err := a.LoadRoutingContext(ctx, steps.RoutingContextInput{OrgID: org, ThreadID: seed.ID("thread/avery-sam"),
 		ClientID: seed.ID("client/avery"), Around: now, NumberSitterID: &sam})
 	if err != nil {
 		t.Fatal(err)

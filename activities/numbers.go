@@ -4,64 +4,52 @@ import (
 	"context"
 	"errors"
 
-	"github.com/google/uuid"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snoutos/snout/internal/obs"
-	"github.com/snoutos/snout/internal/orgprovider"
-	"github.com/snoutos/snout/internal/provider"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
+	"github.com/snoutos/snout/internal/twilio/provider"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // Application error types of the number activities.
 const (
-	ErrTypeNoProviderAccount     = "NoProviderAccount"
-	ErrTypeNumberReleaseRejected = "ProviderRejected"
-	ErrTypeNumberNotReleasable   = "NumberNotReleasable"
+	ErrTypeNoProviderAccount = "NoProviderAccount"
+
+	ErrTypeNumberNotReleasable = "NumberNotReleasable"
 )
-
-// NumberReleaseAtProviderInput gives one number back to the provider.
-type NumberReleaseAtProviderInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	NumberID      uuid.UUID `json:"numberId"`
-	CorrelationID string    `json:"correlationId"`
-}
-
-// NumberReleaseAtProviderResult says whether the provider still held the number.
-type NumberReleaseAtProviderResult struct {
-	Released bool `json:"released"`
-}
 
 // ReleaseNumberAtProvider releases the number at the provider. The number's
 // SID is used when known, else it is looked up by E.164. A number the
 // account no longer owns counts as released (a retry after success, or a
 // number already released in the provider's console). Idempotent.
-func (a *Activities) NumberReleaseAtProvider(ctx context.Context, in NumberReleaseAtProviderInput) (NumberReleaseAtProviderResult, error) {
+func (a *Activities) NumberReleaseAtProvider(ctx context.Context, in steps.NumberReleaseAtProviderInput) (steps.NumberReleaseAtProviderResult, error) {
 	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
 	log := a.Log.With("orgId", in.OrgID, "numberId", in.NumberID)
 	n, err := a.Store.Org(in.OrgID).Number(ctx, in.NumberID)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return NumberReleaseAtProviderResult{}, temporal.NewNonRetryableApplicationError("The number was not found.", ErrTypeNumberNotReleasable, err)
+			return steps.NumberReleaseAtProviderResult{}, temporal.NewNonRetryableApplicationError("The number was not found.", ErrTypeNumberNotReleasable, err)
 		}
-		return NumberReleaseAtProviderResult{}, err
+		return steps.NumberReleaseAtProviderResult{}, err
 	}
 	pc, err := a.Providers.ForOrg(ctx, in.OrgID)
 	if err != nil {
 		if errors.Is(err, orgprovider.ErrNotConnected) {
-			return NumberReleaseAtProviderResult{}, temporal.NewNonRetryableApplicationError("No provider account is connected, so the number cannot be released there.", ErrTypeNoProviderAccount, err)
+			return steps.NumberReleaseAtProviderResult{}, temporal.NewNonRetryableApplicationError("No provider account is connected, so the number cannot be released there.", ErrTypeNoProviderAccount, err)
 		}
-		return NumberReleaseAtProviderResult{}, err
+		return steps.NumberReleaseAtProviderResult{}, err
 	}
 	sid := n.ProviderSID
 	if sid == "" {
 		owned, err := pc.ListOwnedNumbers(ctx, n.E164)
 		if err != nil {
-			return NumberReleaseAtProviderResult{}, numberProviderFailure(err)
+			return steps.NumberReleaseAtProviderResult{}, numberProviderFailure(err)
 		}
 		if len(owned) == 0 {
 			log.InfoContext(ctx, "number not owned at the provider; nothing to release")
-			return NumberReleaseAtProviderResult{Released: false}, nil
+			return steps.NumberReleaseAtProviderResult{Released: false}, nil
 		}
 		sid = owned[0].SID
 	}
@@ -69,12 +57,12 @@ func (a *Activities) NumberReleaseAtProvider(ctx context.Context, in NumberRelea
 		var pe *provider.Error
 		if errors.As(err, &pe) && pe.Code == 20404 {
 			log.InfoContext(ctx, "number already gone at the provider")
-			return NumberReleaseAtProviderResult{Released: false}, nil
+			return steps.NumberReleaseAtProviderResult{Released: false}, nil
 		}
-		return NumberReleaseAtProviderResult{}, numberProviderFailure(err)
+		return steps.NumberReleaseAtProviderResult{}, numberProviderFailure(err)
 	}
 	log.InfoContext(ctx, "number released at the provider")
-	return NumberReleaseAtProviderResult{Released: true}, nil
+	return steps.NumberReleaseAtProviderResult{Released: true}, nil
 }
 
 // providerFailure makes permanent provider failures non-retryable, with
@@ -88,22 +76,12 @@ func numberProviderFailure(err error) error {
 	if errors.As(err, &pe) {
 		code = pe.Code
 	}
-	return temporal.NewNonRetryableApplicationError(provider.Explain(code), ErrTypeNumberReleaseRejected, err, code)
-}
-
-// NumberMarkReleasedInput records a plain (not quarantined) release.
-type NumberMarkReleasedInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	NumberID      uuid.UUID `json:"numberId"`
-	ActorUserID   uuid.UUID `json:"actorUserId"`
-	CorrelationID string    `json:"correlationId"`
-	// ReleasedAtProvider is false when the provider no longer had it.
-	ReleasedAtProvider bool `json:"releasedAtProvider"`
+	return temporal.NewNonRetryableApplicationError(provider.Explain(code), steps.ErrTypeNumberReleaseRejected, err, code)
 }
 
 // MarkNumberReleased marks the number released in the inventory, with its
 // history row and audit event. Idempotent.
-func (a *Activities) NumberMarkReleased(ctx context.Context, in NumberMarkReleasedInput) error {
+func (a *Activities) NumberMarkReleased(ctx context.Context, in steps.NumberMarkReleasedInput) error {
 	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
 	org := a.Store.Org(in.OrgID)
 	detail := "Released to the provider"

@@ -13,10 +13,11 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snoutos/snout/internal/orgprovider"
-	"github.com/snoutos/snout/internal/phone"
-	"github.com/snoutos/snout/internal/provider"
+	"github.com/snoutos/snout/internal/domain/phone"
 	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
+	"github.com/snoutos/snout/internal/twilio/provider"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // Number provisioning: buy or import a number, record it, install and
@@ -26,19 +27,10 @@ import (
 // Error types of permanent provisioning failures (non-retryable). The
 // message of each is plain language for the owner.
 const (
-	ErrTypeProviderNotConnected = "ProviderNotConnected"
-	ErrTypeProviderRejected     = "ProviderRejected" // details: ProviderFailure
-	ErrTypeNumberNotOwned       = "NumberNotOwned"
-	ErrTypeNumberInUse          = "NumberInUseElsewhere"
-	ErrTypeFrontDeskTaken       = "FrontDeskTaken"
-	ErrTypeSitterNotFound       = "SitterNotFound"
-	ErrTypeInvalidItem          = "InvalidProvisionItem"
-)
+	ErrTypeNumberInUse = "NumberInUseElsewhere"
 
-// ProviderFailure is the detail of an ErrTypeProviderRejected error.
-type ProviderFailure struct {
-	Code int `json:"code"`
-}
+	ErrTypeSitterNotFound = "SitterNotFound"
+)
 
 // SMSWebhookPath is where Twilio delivers inbound texts.
 const SMSWebhookPath = "/webhooks/twilio/sms"
@@ -48,44 +40,22 @@ func (a *Activities) setupSMSWebhookURL() string {
 	return strings.TrimRight(a.Config.PublicURL, "/") + SMSWebhookPath
 }
 
-// ProvisionAcquireInput buys or imports one number.
-type ProvisionAcquireInput struct {
-	OrgID        uuid.UUID  `json:"orgId"`
-	WorkflowID   string     `json:"workflowId"`
-	Action       string     `json:"action"` // buy or import
-	E164         string     `json:"e164"`
-	Class        string     `json:"class"`
-	SitterID     *uuid.UUID `json:"sitterId,omitempty"`
-	FriendlyName string     `json:"friendlyName,omitempty"`
-}
-
-// ProvisionAcquired is the number now owned by the account.
-type ProvisionAcquired struct {
-	ProviderSID  string `json:"providerSid"`
-	FriendlyName string `json:"friendlyName"`
-	// Bought is true only when this workflow bought the number; a number
-	// the account already owned is never released by compensation.
-	Bought      bool   `json:"bought"`
-	MonthlyCost string `json:"monthlyCost,omitempty"`
-	Currency    string `json:"currency,omitempty"`
-}
-
 // ProvisionBuyNumber buys the number found by a search. Idempotent: a
 // retried attempt finds the number already owned and recognises its own
 // purchase by the friendly name it bought it under.
-func (a *Activities) ProvisionBuyNumber(ctx context.Context, in ProvisionAcquireInput) (ProvisionAcquired, error) {
+func (a *Activities) ProvisionBuyNumber(ctx context.Context, in steps.ProvisionAcquireInput) (steps.ProvisionAcquired, error) {
 	log := a.provisionLog(ctx, in.OrgID, in.WorkflowID).With("e164", phone.Redact(in.E164))
 	if err := a.provisionPrecheck(ctx, in); err != nil {
-		return ProvisionAcquired{}, err
+		return steps.ProvisionAcquired{}, err
 	}
 	pc, err := a.provisionClient(ctx, in.OrgID)
 	if err != nil {
-		return ProvisionAcquired{}, err
+		return steps.ProvisionAcquired{}, err
 	}
 	marker := provisionMarker(in.WorkflowID, in.E164, in.Class, in.FriendlyName)
 	owned, err := pc.ListOwnedNumbers(ctx, in.E164)
 	if err != nil {
-		return ProvisionAcquired{}, provisionProviderError(err)
+		return steps.ProvisionAcquired{}, provisionProviderError(err)
 	}
 	var got provider.OwnedNumber
 	bought := true
@@ -100,45 +70,45 @@ func (a *Activities) ProvisionBuyNumber(ctx context.Context, in ProvisionAcquire
 		got, err = pc.BuyNumber(ctx, provider.BuyRequest{E164: in.E164, FriendlyName: marker})
 		if err != nil {
 			log.Warn("buying number failed", "err", err)
-			return ProvisionAcquired{}, provisionProviderError(err)
+			return steps.ProvisionAcquired{}, provisionProviderError(err)
 		}
 		log.Info("number bought", "providerSid", got.SID)
 	}
-	out := ProvisionAcquired{ProviderSID: got.SID, FriendlyName: got.FriendlyName, Bought: bought}
+	out := steps.ProvisionAcquired{ProviderSID: got.SID, FriendlyName: got.FriendlyName, Bought: bought}
 	out.MonthlyCost, out.Currency = a.provisionPrice(ctx, pc, in.E164, log)
 	return out, nil
 }
 
 // ProvisionImportNumber checks that the account owns the number.
-func (a *Activities) ProvisionImportNumber(ctx context.Context, in ProvisionAcquireInput) (ProvisionAcquired, error) {
+func (a *Activities) ProvisionImportNumber(ctx context.Context, in steps.ProvisionAcquireInput) (steps.ProvisionAcquired, error) {
 	log := a.provisionLog(ctx, in.OrgID, in.WorkflowID).With("e164", phone.Redact(in.E164))
 	if err := a.provisionPrecheck(ctx, in); err != nil {
-		return ProvisionAcquired{}, err
+		return steps.ProvisionAcquired{}, err
 	}
 	pc, err := a.provisionClient(ctx, in.OrgID)
 	if err != nil {
-		return ProvisionAcquired{}, err
+		return steps.ProvisionAcquired{}, err
 	}
 	owned, err := pc.ListOwnedNumbers(ctx, in.E164)
 	if err != nil {
-		return ProvisionAcquired{}, provisionProviderError(err)
+		return steps.ProvisionAcquired{}, provisionProviderError(err)
 	}
 	if len(owned) == 0 {
-		return ProvisionAcquired{}, temporal.NewNonRetryableApplicationError(
+		return steps.ProvisionAcquired{}, temporal.NewNonRetryableApplicationError(
 			"That number isn't in your Twilio account, so it can't be imported. Check the number, or buy it instead.",
-			ErrTypeNumberNotOwned, nil)
+			steps.ErrTypeNumberNotOwned, nil)
 	}
 	log.Info("number found in the account for import", "providerSid", owned[0].SID)
-	out := ProvisionAcquired{ProviderSID: owned[0].SID, FriendlyName: owned[0].FriendlyName}
+	out := steps.ProvisionAcquired{ProviderSID: owned[0].SID, FriendlyName: owned[0].FriendlyName}
 	out.MonthlyCost, out.Currency = a.provisionPrice(ctx, pc, in.E164, log)
 	return out, nil
 }
 
 // provisionPrecheck refuses, before anything is bought, what could not be
 // recorded afterwards.
-func (a *Activities) provisionPrecheck(ctx context.Context, in ProvisionAcquireInput) error {
+func (a *Activities) provisionPrecheck(ctx context.Context, in steps.ProvisionAcquireInput) error {
 	invalid := func(msg string) error {
-		return temporal.NewNonRetryableApplicationError(msg, ErrTypeInvalidItem, nil)
+		return temporal.NewNonRetryableApplicationError(msg, steps.ErrTypeInvalidItem, nil)
 	}
 	if !phone.IsE164(in.E164) {
 		return invalid("That isn't a phone number in international format (like +14155550123).")
@@ -186,7 +156,7 @@ func (a *Activities) provisionPrecheck(ctx context.Context, in ProvisionAcquireI
 		case fd.E164 != in.E164:
 			return temporal.NewNonRetryableApplicationError(
 				fmt.Sprintf("This business already has a front desk number (%s). Import that number instead, or release it from the number inventory first.", phone.Display(fd.E164)),
-				ErrTypeFrontDeskTaken, nil)
+				steps.ErrTypeFrontDeskTaken, nil)
 		}
 	}
 	return nil
@@ -222,23 +192,10 @@ func (a *Activities) provisionPrice(ctx context.Context, pc *provider.Client, e1
 	return p.Amount, p.Currency
 }
 
-// ProvisionRecordInput records an acquired number in phone_numbers.
-type ProvisionRecordInput struct {
-	ProvisionAcquireInput
-	Acquired      ProvisionAcquired `json:"acquired"`
-	ActorUserID   uuid.UUID         `json:"actorUserId"`
-	CorrelationID string            `json:"correlationId"`
-}
-
-// ProvisionRecorded names the number's row.
-type ProvisionRecorded struct {
-	NumberID uuid.UUID `json:"numberId"`
-}
-
 // ProvisionRecordNumber inserts or updates the number's row, its history
 // and the audit trail. Idempotent: the live row is found by E.164, the
 // event and audit entry are keyed by the request.
-func (a *Activities) ProvisionRecordNumber(ctx context.Context, in ProvisionRecordInput) (ProvisionRecorded, error) {
+func (a *Activities) ProvisionRecordNumber(ctx context.Context, in steps.ProvisionRecordInput) (steps.ProvisionRecorded, error) {
 	o := a.Store.Org(in.OrgID)
 	n, created, err := o.UpsertProvisionedNumber(ctx, store.ProvisionedNumber{
 		E164: in.E164, ProviderSID: in.Acquired.ProviderSID, Class: in.Class, SitterID: in.SitterID,
@@ -246,14 +203,14 @@ func (a *Activities) ProvisionRecordNumber(ctx context.Context, in ProvisionReco
 	})
 	switch {
 	case errors.Is(err, store.ErrFrontDeskTaken):
-		return ProvisionRecorded{}, temporal.NewNonRetryableApplicationError(
-			"This business already has a front desk number. Release it from the number inventory first.", ErrTypeFrontDeskTaken, err)
+		return steps.ProvisionRecorded{}, temporal.NewNonRetryableApplicationError(
+			"This business already has a front desk number. Release it from the number inventory first.", steps.ErrTypeFrontDeskTaken, err)
 	case errors.Is(err, store.ErrConflict):
-		return ProvisionRecorded{}, temporal.NewNonRetryableApplicationError("That number is already used by another business on Snout.", ErrTypeNumberInUse, err)
+		return steps.ProvisionRecorded{}, temporal.NewNonRetryableApplicationError("That number is already used by another business on Snout.", ErrTypeNumberInUse, err)
 	case errors.Is(err, store.ErrNotFound): // the sitter foreign key
-		return ProvisionRecorded{}, temporal.NewNonRetryableApplicationError("That sitter wasn't found, or is no longer active.", ErrTypeSitterNotFound, err)
+		return steps.ProvisionRecorded{}, temporal.NewNonRetryableApplicationError("That sitter wasn't found, or is no longer active.", ErrTypeSitterNotFound, err)
 	case err != nil:
-		return ProvisionRecorded{}, err
+		return steps.ProvisionRecorded{}, err
 	}
 	kind, action, detail := "imported", "number.imported", "Imported from the Twilio account"
 	if in.Acquired.Bought {
@@ -264,7 +221,7 @@ func (a *Activities) ProvisionRecordNumber(ctx context.Context, in ProvisionReco
 	}
 	detail += fmt.Sprintf(" as a %s number (request %s)", strings.ReplaceAll(in.Class, "_", " "), in.WorkflowID)
 	if err := o.AddNumberEventOnce(ctx, n.ID, kind, detail, in.ActorUserID.String()); err != nil {
-		return ProvisionRecorded{}, err
+		return steps.ProvisionRecorded{}, err
 	}
 	if err := o.Audit(ctx, store.Audit{
 		ActorType: "user", ActorID: in.ActorUserID.String(), Action: action, EntityType: "phone_number", EntityID: n.ID.String(),
@@ -273,30 +230,10 @@ func (a *Activities) ProvisionRecordNumber(ctx context.Context, in ProvisionReco
 			"currency": in.Acquired.Currency, "newRow": created, "requestId": in.WorkflowID},
 		DedupeKey: in.WorkflowID + "/" + in.E164 + "/" + kind,
 	}); err != nil {
-		return ProvisionRecorded{}, err
+		return steps.ProvisionRecorded{}, err
 	}
 	a.provisionLog(ctx, in.OrgID, in.WorkflowID).Info("number recorded", "numberId", n.ID, "class", in.Class, "bought", in.Acquired.Bought)
-	return ProvisionRecorded{NumberID: n.ID}, nil
-}
-
-// ProvisionWebhookInput installs one number's SMS webhook.
-type ProvisionWebhookInput struct {
-	OrgID    uuid.UUID `json:"orgId"`
-	NumberID uuid.UUID `json:"numberId"`
-	// RequestKey identifies this attempt in the number's history.
-	RequestKey string `json:"requestKey"`
-	ActorID    string `json:"actorId"`
-}
-
-// ProvisionWebhookResult is the per-number outcome.
-type ProvisionWebhookResult struct {
-	NumberID     uuid.UUID `json:"numberId"`
-	E164         string    `json:"e164"`
-	ProviderSID  string    `json:"providerSid,omitempty"`
-	Status       string    `json:"status"` // verified or failed
-	Error        string    `json:"error,omitempty"`
-	ProviderCode int       `json:"providerCode,omitempty"`
-	URL          string    `json:"url"`
+	return steps.ProvisionRecorded{NumberID: n.ID}, nil
 }
 
 // ProvisionInstallWebhook points the number's inbound texts at Snout and
@@ -304,19 +241,19 @@ type ProvisionWebhookResult struct {
 // round trip: Twilio must report the exact URL and method). Failures the
 // owner must act on come back as a failed result, recorded on the number;
 // transient provider trouble is returned as an error so Temporal retries.
-func (a *Activities) ProvisionInstallWebhook(ctx context.Context, in ProvisionWebhookInput) (ProvisionWebhookResult, error) {
+func (a *Activities) ProvisionInstallWebhook(ctx context.Context, in steps.ProvisionWebhookInput) (steps.ProvisionWebhookResult, error) {
 	log := a.provisionLog(ctx, in.OrgID, in.RequestKey).With("numberId", in.NumberID)
 	o := a.Store.Org(in.OrgID)
 	n, err := o.Number(ctx, in.NumberID)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return ProvisionWebhookResult{}, temporal.NewNonRetryableApplicationError("That number wasn't found.", ErrTypeInvalidItem, err)
+			return steps.ProvisionWebhookResult{}, temporal.NewNonRetryableApplicationError("That number wasn't found.", steps.ErrTypeInvalidItem, err)
 		}
-		return ProvisionWebhookResult{}, err
+		return steps.ProvisionWebhookResult{}, err
 	}
 	url := a.setupSMSWebhookURL()
-	res := ProvisionWebhookResult{NumberID: n.ID, E164: n.E164, ProviderSID: n.ProviderSID, URL: url}
-	fail := func(msg string, code int) (ProvisionWebhookResult, error) {
+	res := steps.ProvisionWebhookResult{NumberID: n.ID, E164: n.E164, ProviderSID: n.ProviderSID, URL: url}
+	fail := func(msg string, code int) (steps.ProvisionWebhookResult, error) {
 		res.Status, res.Error, res.ProviderCode = "failed", msg, code
 		log.Warn("webhook not installed", "reason", msg, "providerCode", code)
 		if err := o.SetNumberWebhook(ctx, n.ID, "failed", msg, res.ProviderSID, a.now()); err != nil {
@@ -378,7 +315,7 @@ func (a *Activities) ProvisionInstallWebhook(ctx context.Context, in ProvisionWe
 	return res, nil
 }
 
-func (a *Activities) webhookProviderFailure(res ProvisionWebhookResult, err error, fail func(string, int) (ProvisionWebhookResult, error)) (ProvisionWebhookResult, error) {
+func (a *Activities) webhookProviderFailure(res steps.ProvisionWebhookResult, err error, fail func(string, int) (steps.ProvisionWebhookResult, error)) (steps.ProvisionWebhookResult, error) {
 	var pe *provider.Error
 	if provider.Classify(err) == provider.Transient || !errors.As(err, &pe) {
 		return res, err // Temporal retries; the workflow records the failure if retries run out
@@ -386,19 +323,9 @@ func (a *Activities) webhookProviderFailure(res ProvisionWebhookResult, err erro
 	return fail(provider.Explain(pe.Code), pe.Code)
 }
 
-// ProvisionMarkWebhookInput records a webhook failure the activity itself
-// could not record (its retries ran out).
-type ProvisionMarkWebhookInput struct {
-	OrgID      uuid.UUID `json:"orgId"`
-	NumberID   uuid.UUID `json:"numberId"`
-	Error      string    `json:"error"`
-	RequestKey string    `json:"requestKey"`
-	ActorID    string    `json:"actorId"`
-}
-
 // ProvisionMarkWebhookFailed records that a number's webhook could not be
 // installed.
-func (a *Activities) ProvisionMarkWebhookFailed(ctx context.Context, in ProvisionMarkWebhookInput) error {
+func (a *Activities) ProvisionMarkWebhookFailed(ctx context.Context, in steps.ProvisionMarkWebhookInput) error {
 	o := a.Store.Org(in.OrgID)
 	if err := o.SetNumberWebhook(ctx, in.NumberID, "failed", in.Error, "", a.now()); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -406,21 +333,10 @@ func (a *Activities) ProvisionMarkWebhookFailed(ctx context.Context, in Provisio
 	return o.AddNumberEventOnce(ctx, in.NumberID, "webhook_failed", in.Error+" (request "+in.RequestKey+")", in.ActorID)
 }
 
-// ProvisionReleaseInput gives a bought number back (compensation).
-type ProvisionReleaseInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	NumberID      uuid.UUID `json:"numberId"`
-	ProviderSID   string    `json:"providerSid"`
-	WorkflowID    string    `json:"workflowId"`
-	Reason        string    `json:"reason"`
-	ActorUserID   uuid.UUID `json:"actorUserId"`
-	CorrelationID string    `json:"correlationId"`
-}
-
 // ProvisionReleaseNumber releases a number this request bought and marks
 // its row released. A number already gone from the account counts as
 // released.
-func (a *Activities) ProvisionReleaseNumber(ctx context.Context, in ProvisionReleaseInput) error {
+func (a *Activities) ProvisionReleaseNumber(ctx context.Context, in steps.ProvisionReleaseInput) error {
 	log := a.provisionLog(ctx, in.OrgID, in.WorkflowID).With("numberId", in.NumberID)
 	pc, err := a.provisionClient(ctx, in.OrgID)
 	if err != nil {
@@ -458,9 +374,9 @@ func (a *Activities) provisionClient(ctx context.Context, orgID uuid.UUID) (*pro
 	pc, err := a.Providers.ForOrg(ctx, orgID)
 	switch {
 	case errors.Is(err, orgprovider.ErrNotConnected):
-		return nil, temporal.NewNonRetryableApplicationError("Connect your Twilio account first.", ErrTypeProviderNotConnected, err)
+		return nil, temporal.NewNonRetryableApplicationError("Connect your Twilio account first.", steps.ErrTypeProviderNotConnected, err)
 	case err != nil && strings.Contains(err.Error(), "opening provider credentials"):
-		return nil, temporal.NewNonRetryableApplicationError("Snout can't read the stored Twilio credentials any more. Connect your Twilio account again.", ErrTypeProviderNotConnected, err)
+		return nil, temporal.NewNonRetryableApplicationError("Snout can't read the stored Twilio credentials any more. Connect your Twilio account again.", steps.ErrTypeProviderNotConnected, err)
 	case err != nil:
 		return nil, err
 	}
@@ -474,7 +390,7 @@ func provisionProviderError(err error) error {
 	if provider.Classify(err) == provider.Transient || !errors.As(err, &pe) {
 		return err
 	}
-	return temporal.NewNonRetryableApplicationError(provider.Explain(pe.Code), ErrTypeProviderRejected, err, ProviderFailure{Code: pe.Code})
+	return temporal.NewNonRetryableApplicationError(provider.Explain(pe.Code), steps.ErrTypeProviderRejected, err, steps.ProviderFailure{Code: pe.Code})
 }
 
 func (a *Activities) provisionLog(ctx context.Context, orgID uuid.UUID, requestID string) *slog.Logger {

@@ -13,13 +13,14 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/snoutos/snout/activities"
-	"github.com/snoutos/snout/internal/config"
-	"github.com/snoutos/snout/internal/orgprovider"
-	"github.com/snoutos/snout/internal/provider"
-	"github.com/snoutos/snout/internal/secrets"
+	"github.com/snoutos/snout/dev/testenv"
+	"github.com/snoutos/snout/dev/twiliosim"
+	"github.com/snoutos/snout/internal/platform/config"
+	"github.com/snoutos/snout/internal/platform/secrets"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/internal/testenv"
-	"github.com/snoutos/snout/internal/twiliosim"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
+	"github.com/snoutos/snout/internal/twilio/provider"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // provisionEnv: the real activities on a fresh database, with one org
@@ -93,7 +94,7 @@ func errorType(err error) string {
 
 func TestProvisionActivitiesAreIdempotent(t *testing.T) {
 	e := newProvisionEnv(t)
-	in := activities.ProvisionAcquireInput{OrgID: e.orgID, WorkflowID: "provision-test-1", Action: "buy", E164: "+16285550120", Class: "pool"}
+	in := steps.ProvisionAcquireInput{OrgID: e.orgID, WorkflowID: "provision-test-1", Action: "buy", E164: "+16285550120", Class: "pool"}
 
 	first, err := e.acts.ProvisionBuyNumber(e.ctx, in)
 	if err != nil || !first.Bought || first.ProviderSID == "" || first.MonthlyCost != "1.15" {
@@ -112,7 +113,7 @@ func TestProvisionActivitiesAreIdempotent(t *testing.T) {
 		t.Fatalf("another request's view of an owned number: %+v (%v)", got, err)
 	}
 
-	rec := activities.ProvisionRecordInput{ProvisionAcquireInput: in, Acquired: first, ActorUserID: uuid.New(), CorrelationID: "c1"}
+	rec := steps.ProvisionRecordInput{ProvisionAcquireInput: in, Acquired: first, ActorUserID: uuid.New(), CorrelationID: "c1"}
 	r1, err := e.acts.ProvisionRecordNumber(e.ctx, rec)
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +131,7 @@ func TestProvisionActivitiesAreIdempotent(t *testing.T) {
 		t.Fatalf("purchase recorded in the number's history %d times (%v)", nEvents, err)
 	}
 
-	hook := activities.ProvisionWebhookInput{OrgID: e.orgID, NumberID: r1.NumberID, RequestKey: "provision-test-1"}
+	hook := steps.ProvisionWebhookInput{OrgID: e.orgID, NumberID: r1.NumberID, RequestKey: "provision-test-1"}
 	res, err := e.acts.ProvisionInstallWebhook(e.ctx, hook)
 	if err != nil || res.Status != "verified" || res.URL != "https://snout.example/webhooks/twilio/sms" {
 		t.Fatalf("webhook: %+v (%v)", res, err)
@@ -143,7 +144,7 @@ func TestProvisionActivitiesAreIdempotent(t *testing.T) {
 		t.Fatalf("number row after webhook: %+v", n)
 	}
 
-	rel := activities.ProvisionReleaseInput{OrgID: e.orgID, NumberID: r1.NumberID, ProviderSID: first.ProviderSID, WorkflowID: "provision-test-1", Reason: "test"}
+	rel := steps.ProvisionReleaseInput{OrgID: e.orgID, NumberID: r1.NumberID, ProviderSID: first.ProviderSID, WorkflowID: "provision-test-1", Reason: "test"}
 	if err := e.acts.ProvisionReleaseNumber(e.ctx, rel); err != nil {
 		t.Fatal(err)
 	}
@@ -161,34 +162,34 @@ func TestProvisionActivitiesAreIdempotent(t *testing.T) {
 func TestProvisionActivitiesRefuseWhatCannotBeRecorded(t *testing.T) {
 	e := newProvisionEnv(t)
 	// Importing a number the account doesn't own.
-	_, err := e.acts.ProvisionImportNumber(e.ctx, activities.ProvisionAcquireInput{OrgID: e.orgID, WorkflowID: "w", Action: "import", E164: "+16285550130", Class: "pool"})
-	if errorType(err) != activities.ErrTypeNumberNotOwned {
+	_, err := e.acts.ProvisionImportNumber(e.ctx, steps.ProvisionAcquireInput{OrgID: e.orgID, WorkflowID: "w", Action: "import", E164: "+16285550130", Class: "pool"})
+	if errorType(err) != steps.ErrTypeNumberNotOwned {
 		t.Fatalf("import of a number not owned: %v", err)
 	}
 	// A sitter number for a sitter of no org.
 	ghost := uuid.New()
-	_, err = e.acts.ProvisionBuyNumber(e.ctx, activities.ProvisionAcquireInput{OrgID: e.orgID, WorkflowID: "w", Action: "buy", E164: "+16285550131", Class: "sitter", SitterID: &ghost})
+	_, err = e.acts.ProvisionBuyNumber(e.ctx, steps.ProvisionAcquireInput{OrgID: e.orgID, WorkflowID: "w", Action: "buy", E164: "+16285550131", Class: "sitter", SitterID: &ghost})
 	if errorType(err) != activities.ErrTypeSitterNotFound || e.ownedCount(t, "+16285550131") != 0 {
 		t.Fatalf("sitter number for an unknown sitter: %v", err)
 	}
 	// A second front desk number is refused before anything is bought.
-	fd := activities.ProvisionAcquireInput{OrgID: e.orgID, WorkflowID: "w", Action: "buy", E164: "+16285550132", Class: "front_desk"}
+	fd := steps.ProvisionAcquireInput{OrgID: e.orgID, WorkflowID: "w", Action: "buy", E164: "+16285550132", Class: "front_desk"}
 	acq, err := e.acts.ProvisionBuyNumber(e.ctx, fd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.acts.ProvisionRecordNumber(e.ctx, activities.ProvisionRecordInput{ProvisionAcquireInput: fd, Acquired: acq}); err != nil {
+	if _, err := e.acts.ProvisionRecordNumber(e.ctx, steps.ProvisionRecordInput{ProvisionAcquireInput: fd, Acquired: acq}); err != nil {
 		t.Fatal(err)
 	}
 	second := fd
 	second.E164 = "+16285550133"
-	if _, err := e.acts.ProvisionBuyNumber(e.ctx, second); errorType(err) != activities.ErrTypeFrontDeskTaken || e.ownedCount(t, second.E164) != 0 {
+	if _, err := e.acts.ProvisionBuyNumber(e.ctx, second); errorType(err) != steps.ErrTypeFrontDeskTaken || e.ownedCount(t, second.E164) != 0 {
 		t.Fatalf("second front desk: %v", err)
 	}
 	// A number Twilio no longer sells: the owner-facing explanation.
-	_, err = e.acts.ProvisionBuyNumber(e.ctx, activities.ProvisionAcquireInput{OrgID: e.orgID, WorkflowID: "w", Action: "buy", E164: "+15335550100", Class: "pool"})
+	_, err = e.acts.ProvisionBuyNumber(e.ctx, steps.ProvisionAcquireInput{OrgID: e.orgID, WorkflowID: "w", Action: "buy", E164: "+15335550100", Class: "pool"})
 	var appErr *temporal.ApplicationError
-	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypeProviderRejected || appErr.Message() == "" {
+	if !errors.As(err, &appErr) || appErr.Type() != steps.ErrTypeProviderRejected || appErr.Message() == "" {
 		t.Fatalf("unavailable number: %v", err)
 	}
 }
@@ -212,8 +213,8 @@ func TestSetupConnectProviderKeepsNothingOnRefusal(t *testing.T) {
 		return p
 	}
 	wrong := pending("0123456789abcdef0123456789abcdef")
-	_, err := e.acts.SetupConnectProvider(e.ctx, activities.SetupConnectInput{OrgID: fresh, WorkflowID: "setup-x", PendingID: wrong.ID, AccountSID: e.acct.Sid})
-	if errorType(err) != activities.ErrTypeCredentialsRejected {
+	_, err := e.acts.SetupConnectProvider(e.ctx, steps.SetupConnectInput{OrgID: fresh, WorkflowID: "setup-x", PendingID: wrong.ID, AccountSID: e.acct.Sid})
+	if errorType(err) != steps.ErrTypeCredentialsRejected {
 		t.Fatalf("wrong token: %v", err)
 	}
 	if _, err := org.PendingCredential(e.ctx, wrong.ID, time.Now()); !errors.Is(err, store.ErrNotFound) {
@@ -224,7 +225,7 @@ func TestSetupConnectProviderKeepsNothingOnRefusal(t *testing.T) {
 	}
 	// The same account cannot serve two businesses.
 	right := pending(e.acct.AuthToken)
-	if _, err := e.acts.SetupConnectProvider(e.ctx, activities.SetupConnectInput{OrgID: fresh, WorkflowID: "setup-x", PendingID: right.ID, AccountSID: e.acct.Sid}); errorType(err) != activities.ErrTypeAccountTaken {
+	if _, err := e.acts.SetupConnectProvider(e.ctx, steps.SetupConnectInput{OrgID: fresh, WorkflowID: "setup-x", PendingID: right.ID, AccountSID: e.acct.Sid}); errorType(err) != activities.ErrTypeAccountTaken {
 		t.Fatalf("account of another org: %v", err)
 	}
 }
@@ -233,8 +234,8 @@ func TestSetupSaveProgressOnlyMovesForward(t *testing.T) {
 	e := newProvisionEnv(t)
 	save := func(v int64, step string) {
 		t.Helper()
-		err := e.acts.SetupSaveProgress(e.ctx, activities.SetupProgressInput{OrgID: e.orgID, WorkflowID: "setup-x", RunKey: "r", Version: v, CurrentStep: step,
-			State: map[string]any{"version": v, "currentStep": step}, Audit: &activities.SetupAuditEntry{Action: "setup.test"}})
+		err := e.acts.SetupSaveProgress(e.ctx, steps.SetupProgressInput{OrgID: e.orgID, WorkflowID: "setup-x", RunKey: "r", Version: v, CurrentStep: step,
+			State: map[string]any{"version": v, "currentStep": step}, Audit: &steps.SetupAuditEntry{Action: "setup.test"}})
 		if err != nil {
 			t.Fatal(err)
 		}

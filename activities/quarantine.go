@@ -11,49 +11,25 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snoutos/snout/internal/obs"
-	"github.com/snoutos/snout/internal/phone"
-	"github.com/snoutos/snout/internal/segments"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/message"
+	"github.com/snoutos/snout/internal/domain/phone"
+	"github.com/snoutos/snout/internal/domain/segments"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // Application error types the quarantine workflow treats as final.
 const (
 	ErrTypeNumberNotQuarantinable = "NumberNotQuarantinable"
-	ErrTypeNoReplacement          = "NoReplacementNumber"
-	ErrTypeInvalidReplacement     = "InvalidReplacementNumber"
+
+	ErrTypeInvalidReplacement = "InvalidReplacementNumber"
 )
-
-// QuarantineBeginInput marks a number quarantined.
-type QuarantineBeginInput struct {
-	OrgID               uuid.UUID  `json:"orgId"`
-	QuarantineID        uuid.UUID  `json:"quarantineId"`
-	NumberID            uuid.UUID  `json:"numberId"`
-	ReplacementNumberID *uuid.UUID `json:"replacementNumberId,omitempty"`
-	// Avoid: numbers no thread may move to (others quarantined with it).
-	Avoid          []uuid.UUID `json:"avoid,omitempty"`
-	EndAction      string      `json:"endAction"`
-	NotifyClients  bool        `json:"notifyClients"`
-	Reason         string      `json:"reason,omitempty"`
-	StartedAt      time.Time   `json:"startedAt"`
-	CooldownEndsAt time.Time   `json:"cooldownEndsAt"`
-	ActorUserID    uuid.UUID   `json:"actorUserId"`
-	CorrelationID  string      `json:"correlationId"`
-}
-
-// QuarantineBeginResult names where the threads go.
-type QuarantineBeginResult struct {
-	ReplacementNumberID uuid.UUID `json:"replacementNumberId"`
-	ReplacementE164     string    `json:"replacementE164"`
-	// Targets are the numbers threads may move to, best first (the
-	// replacement, then other candidates for clients who already have a
-	// thread on the replacement).
-	Targets []uuid.UUID `json:"targets"`
-}
 
 // BeginQuarantine stores the quarantine, marks the number quarantined and
 // settles the replacement. Idempotent on the quarantine ID.
-func (a *Activities) QuarantineBegin(ctx context.Context, in QuarantineBeginInput) (QuarantineBeginResult, error) {
+func (a *Activities) QuarantineBegin(ctx context.Context, in steps.QuarantineBeginInput) (steps.QuarantineBeginResult, error) {
 	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
 	log := a.Log.With("orgId", in.OrgID, "numberId", in.NumberID, "quarantineId", in.QuarantineID)
 	org := a.Store.Org(in.OrgID)
@@ -62,14 +38,14 @@ func (a *Activities) QuarantineBegin(ctx context.Context, in QuarantineBeginInpu
 	if existing, err := org.QuarantineByID(ctx, in.QuarantineID); err == nil && existing.ReplacementNumberID != nil {
 		in.ReplacementNumberID = existing.ReplacementNumberID
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return QuarantineBeginResult{}, err
+		return steps.QuarantineBeginResult{}, err
 	}
 
 	candidates, err := org.ReplacementCandidates(ctx, append([]uuid.UUID{in.NumberID}, in.Avoid...), in.StartedAt)
 	if err != nil {
-		return QuarantineBeginResult{}, err
+		return steps.QuarantineBeginResult{}, err
 	}
-	var res QuarantineBeginResult
+	var res steps.QuarantineBeginResult
 	if in.ReplacementNumberID != nil {
 		rep, err := org.Number(ctx, *in.ReplacementNumberID)
 		switch {
@@ -84,7 +60,7 @@ func (a *Activities) QuarantineBegin(ctx context.Context, in QuarantineBeginInpu
 		res.ReplacementNumberID, res.ReplacementE164 = rep.ID, rep.E164
 	} else {
 		if len(candidates) == 0 {
-			return res, temporal.NewNonRetryableApplicationError("There is no active pool or front desk number to take this number's conversations.", ErrTypeNoReplacement, nil)
+			return res, temporal.NewNonRetryableApplicationError("There is no active pool or front desk number to take this number's conversations.", steps.ErrTypeNoReplacement, nil)
 		}
 		res.ReplacementNumberID, res.ReplacementE164 = candidates[0].ID, candidates[0].E164
 	}
@@ -129,59 +105,30 @@ func (a *Activities) QuarantineBegin(ctx context.Context, in QuarantineBeginInpu
 	return res, nil
 }
 
-// QuarantineMoveThreadsInput moves the threads off a quarantined number.
-type QuarantineMoveThreadsInput struct {
-	OrgID         uuid.UUID   `json:"orgId"`
-	QuarantineID  uuid.UUID   `json:"quarantineId"`
-	NumberID      uuid.UUID   `json:"numberId"`
-	Targets       []uuid.UUID `json:"targets"`
-	CorrelationID string      `json:"correlationId"`
-}
-
-// QuarantineMoveThreadsResult lists every move of the quarantine.
-type QuarantineMoveThreadsResult struct {
-	Moves []store.ThreadMove `json:"moves"`
-	Stuck []uuid.UUID        `json:"stuck,omitempty"`
-}
-
 // MoveQuarantinedThreads moves each thread to the first target where its
 // client has no thread yet, recording the move for inbound routing.
 // Idempotent: a retry moves nothing twice and returns all moves.
-func (a *Activities) QuarantineMoveThreads(ctx context.Context, in QuarantineMoveThreadsInput) (QuarantineMoveThreadsResult, error) {
+func (a *Activities) QuarantineMoveThreads(ctx context.Context, in steps.QuarantineMoveThreadsInput) (steps.QuarantineMoveThreadsResult, error) {
 	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
 	org := a.Store.Org(in.OrgID)
 	moves, stuck, err := org.MoveThreadsForQuarantine(ctx, in.QuarantineID, in.NumberID, in.Targets, a.now())
 	if err != nil {
-		return QuarantineMoveThreadsResult{}, err
+		return steps.QuarantineMoveThreadsResult{}, err
 	}
 	if err := org.Audit(ctx, store.Audit{
 		ActorType: "system", Action: "number.quarantine.threads_moved", EntityType: "phone_number", EntityID: in.NumberID.String(),
 		CorrelationID: in.CorrelationID, Detail: map[string]any{"quarantineId": in.QuarantineID, "moved": len(moves), "stuck": len(stuck)},
 		DedupeKey: "quarantine/" + in.QuarantineID.String() + "/moved",
 	}); err != nil {
-		return QuarantineMoveThreadsResult{}, err
+		return steps.QuarantineMoveThreadsResult{}, err
 	}
 	a.Log.InfoContext(ctx, "quarantined number's threads moved", "orgId", in.OrgID, "numberId", in.NumberID,
 		"quarantineId", in.QuarantineID, "moved", len(moves), "stuck", len(stuck))
-	return QuarantineMoveThreadsResult{Moves: moves, Stuck: stuck}, nil
-}
-
-// QuarantineNoticeInput asks for the text telling one client
-// their conversation moved to a new number.
-type QuarantineNoticeInput struct {
-	OrgID          uuid.UUID `json:"orgId"`
-	QuarantineID   uuid.UUID `json:"quarantineId"`
-	ThreadID       uuid.UUID `json:"threadId"`
-	OldE164        string    `json:"oldE164"`
-	CooldownEndsAt time.Time `json:"cooldownEndsAt"`
-	CorrelationID  string    `json:"correlationId"`
-}
-
-// QuarantineNoticeResult names the stored message, or why none.
-type QuarantineNoticeResult struct {
-	MessageID uuid.UUID `json:"messageId"`
-	Skipped   bool      `json:"skipped"`
-	Reason    string    `json:"reason,omitempty"`
+	out := steps.QuarantineMoveThreadsResult{Moves: make([]contract.QuarantineMove, 0, len(moves)), Stuck: stuck}
+	for _, m := range moves {
+		out.Moves = append(out.Moves, contract.QuarantineMove{ThreadID: m.ThreadID, ClientID: m.ClientID, ToNumberID: m.ToNumberID, ToE164: m.ToE164})
+	}
+	return out, nil
 }
 
 // NoticeMessageID is the ID of a quarantine's notice to one thread: the
@@ -193,33 +140,33 @@ func NoticeMessageID(quarantineID, threadID uuid.UUID) uuid.UUID {
 // PrepareNumberChangeNotice stores the notice as a pending outbound system
 // message from the thread's new number, for the delivery workflow to send.
 // Clients who opted out are not texted.
-func (a *Activities) QuarantinePrepareNotice(ctx context.Context, in QuarantineNoticeInput) (QuarantineNoticeResult, error) {
+func (a *Activities) QuarantinePrepareNotice(ctx context.Context, in steps.QuarantineNoticeInput) (steps.QuarantineNoticeResult, error) {
 	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
 	org := a.Store.Org(in.OrgID)
 	id := NoticeMessageID(in.QuarantineID, in.ThreadID)
 	t, client, num, err := org.NoticeRecipient(ctx, in.ThreadID)
 	if err != nil {
-		return QuarantineNoticeResult{}, err
+		return steps.QuarantineNoticeResult{}, err
 	}
 	if client.OptedOutAt != nil {
-		return QuarantineNoticeResult{MessageID: id, Skipped: true, Reason: "The client has opted out of texts."}, nil
+		return steps.QuarantineNoticeResult{MessageID: id, Skipped: true, Reason: "The client has opted out of texts."}, nil
 	}
 	orgRow, err := a.Store.OrgByID(ctx, in.OrgID)
 	if err != nil {
-		return QuarantineNoticeResult{}, err
+		return steps.QuarantineNoticeResult{}, err
 	}
 	body := NumberChangeNotice(orgRow.Name, in.OldE164, in.CooldownEndsAt)
 	info := segments.Analyze(body)
 	now := a.now()
 	m := &store.Message{
 		ID: id, ThreadID: t.ID, Direction: store.DirectionOutbound, SenderType: store.SenderSystem, Body: body,
-		Media: []store.MediaItem{}, FromE164: num.E164, ToE164: client.PhoneE164, Status: store.StatusPending,
+		Media: []message.MediaItem{}, FromE164: num.E164, ToE164: client.PhoneE164, Status: store.StatusPending,
 		Encoding: string(info.Encoding), Segments: info.Segments, CorrelationID: in.CorrelationID, CreatedAt: now, UpdatedAt: now,
 	}
 	if _, err := org.AddNumberChangeNotice(ctx, m); err != nil {
-		return QuarantineNoticeResult{}, err
+		return steps.QuarantineNoticeResult{}, err
 	}
-	return QuarantineNoticeResult{MessageID: id}, nil
+	return steps.QuarantineNoticeResult{MessageID: id}, nil
 }
 
 // NumberChangeNotice is the text a client receives from the new number.
@@ -232,20 +179,9 @@ func NumberChangeNotice(orgName, oldE164 string, until time.Time) string {
 		name, phone.Display(oldE164), until.UTC().Format("Jan 2"))
 }
 
-// QuarantineFinishInput ends a quarantine.
-type QuarantineFinishInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	QuarantineID  uuid.UUID `json:"quarantineId"`
-	NumberID      uuid.UUID `json:"numberId"`
-	Outcome       string    `json:"outcome"` // restored, returned_to_pool, released
-	ActorUserID   uuid.UUID `json:"actorUserId,omitempty"`
-	Reason        string    `json:"reason,omitempty"`
-	CorrelationID string    `json:"correlationId"`
-}
-
 // FinishQuarantine puts the number in its final state and closes the
 // quarantine. Idempotent.
-func (a *Activities) QuarantineFinish(ctx context.Context, in QuarantineFinishInput) error {
+func (a *Activities) QuarantineFinish(ctx context.Context, in steps.QuarantineFinishInput) error {
 	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
 	org := a.Store.Org(in.OrgID)
 	actorType, actorID := "system", "system"
@@ -280,19 +216,9 @@ func (a *Activities) QuarantineFinish(ctx context.Context, in QuarantineFinishIn
 	return nil
 }
 
-// QuarantineReleaseFailedInput reports a release the provider refused.
-type QuarantineReleaseFailedInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	QuarantineID  uuid.UUID `json:"quarantineId"`
-	NumberID      uuid.UUID `json:"numberId"`
-	PhoneNumber   string    `json:"phoneNumber"`
-	Reason        string    `json:"reason"`
-	CorrelationID string    `json:"correlationId"`
-}
-
 // QuarantineReleaseFailed raises an alert (once while it is open) saying
 // the quarantined number could not be released, and what to do.
-func (a *Activities) QuarantineReleaseFailed(ctx context.Context, in QuarantineReleaseFailedInput) error {
+func (a *Activities) QuarantineReleaseFailed(ctx context.Context, in steps.QuarantineReleaseFailedInput) error {
 	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
 	org := a.Store.Org(in.OrgID)
 	_, err := org.RaiseAlert(ctx, &store.Alert{

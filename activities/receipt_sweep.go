@@ -3,43 +3,17 @@ package activities
 import (
 	"context"
 	"errors"
-	"time"
 
-	"github.com/google/uuid"
-
-	"github.com/snoutos/snout/internal/obs"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/internal/twiliowebhook"
+	"github.com/snoutos/snout/internal/twilio/twiliowebhook"
+	"github.com/snoutos/snout/workflows/steps"
 )
-
-// UndispatchedReceiptsInput bounds one sweep.
-type UndispatchedReceiptsInput struct {
-	// MinAge leaves alone receipts younger than this: their webhook
-	// handler may still be starting the workflow.
-	MinAge time.Duration `json:"minAge"`
-	Limit  int           `json:"limit"`
-}
-
-// UndispatchedReceipt is a webhook whose workflow was never started or
-// signalled, with what the sweep needs to do it.
-type UndispatchedReceipt struct {
-	ReceiptID     uuid.UUID `json:"receiptId"`
-	OrgID         uuid.UUID `json:"orgId"`
-	Kind          string    `json:"kind"` // sms or status
-	MessageSID    string    `json:"messageSid"`
-	CorrelationID string    `json:"correlationId"`
-	ReceivedAt    time.Time `json:"receivedAt"`
-	// Status callbacks only: the reported status and error code, and the
-	// outbound message the SID belongs to (nil when no attempt has it).
-	Status    string     `json:"status,omitempty"`
-	ErrorCode int        `json:"errorCode,omitempty"`
-	MessageID *uuid.UUID `json:"messageId,omitempty"`
-}
 
 // ListUndispatchedReceipts finds receipts older than MinAge whose workflow
 // was never started, oldest first, across orgs. A status receipt whose
 // payload cannot be read is marked processed with a note and skipped.
-func (a *Activities) ListUndispatchedReceipts(ctx context.Context, in UndispatchedReceiptsInput) ([]UndispatchedReceipt, error) {
+func (a *Activities) ListUndispatchedReceipts(ctx context.Context, in steps.UndispatchedReceiptsInput) ([]steps.UndispatchedReceipt, error) {
 	limit := in.Limit
 	if limit <= 0 {
 		limit = 100
@@ -49,7 +23,7 @@ func (a *Activities) ListUndispatchedReceipts(ctx context.Context, in Undispatch
 	if err != nil {
 		return nil, err
 	}
-	out := []UndispatchedReceipt{}
+	out := []steps.UndispatchedReceipt{}
 	for _, orgID := range orgIDs {
 		if len(out) >= limit {
 			break
@@ -60,7 +34,7 @@ func (a *Activities) ListUndispatchedReceipts(ctx context.Context, in Undispatch
 			return nil, err
 		}
 		for _, rc := range receipts {
-			u := UndispatchedReceipt{ReceiptID: rc.ID, OrgID: orgID, Kind: rc.Kind, MessageSID: rc.MessageSID,
+			u := steps.UndispatchedReceipt{ReceiptID: rc.ID, OrgID: orgID, Kind: rc.Kind, MessageSID: rc.MessageSID,
 				CorrelationID: rc.CorrelationID, ReceivedAt: rc.ReceivedAt}
 			if rc.Kind == twiliowebhook.KindStatus {
 				st, err := parseStatusReceipt(&rc)
@@ -97,7 +71,7 @@ func parseStatusReceipt(rc *store.WebhookReceipt) (twiliowebhook.Status, error) 
 
 // MarkReceiptDispatched records that a receipt's workflow was started or
 // signalled (or that there was nothing to start).
-func (a *Activities) MarkReceiptDispatched(ctx context.Context, in MarkReceiptInput) error {
+func (a *Activities) MarkReceiptDispatched(ctx context.Context, in steps.MarkReceiptInput) error {
 	org := a.Store.Org(in.OrgID)
 	if in.Note != "" {
 		return org.MarkReceiptProcessed(ctx, in.ReceiptID, a.now(), in.Note)
@@ -105,36 +79,28 @@ func (a *Activities) MarkReceiptDispatched(ctx context.Context, in MarkReceiptIn
 	return org.MarkReceiptDispatched(ctx, in.ReceiptID, a.now())
 }
 
-// ApplyStatusResult says what a status callback changed.
-type ApplyStatusResult struct {
-	MessageID uuid.UUID `json:"messageId"`
-	Changed   bool      `json:"changed"`
-	// Unknown is true when no outbound attempt has the SID.
-	Unknown bool `json:"unknown"`
-}
-
 // ApplyStatusReceipt applies a stored status callback straight to the
 // database (forward only, idempotent), for messages whose delivery
 // workflow is no longer running, and marks the receipt processed.
-func (a *Activities) ApplyStatusReceipt(ctx context.Context, in InboundReceiptRef) (ApplyStatusResult, error) {
+func (a *Activities) ApplyStatusReceipt(ctx context.Context, in steps.InboundReceiptRef) (steps.ApplyStatusResult, error) {
 	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, in.CorrelationID)
 	org := a.Store.Org(in.OrgID)
 	rc, err := org.WebhookReceipt(ctx, in.ReceiptID)
 	if err != nil {
-		return ApplyStatusResult{}, err
+		return steps.ApplyStatusResult{}, err
 	}
 	st, err := parseStatusReceipt(rc)
 	if err != nil {
-		return ApplyStatusResult{}, org.MarkReceiptProcessed(ctx, rc.ID, a.now(), "unreadable status callback")
+		return steps.ApplyStatusResult{}, org.MarkReceiptProcessed(ctx, rc.ID, a.now(), "unreadable status callback")
 	}
 	mid, changed, err := org.ApplyProviderStatus(ctx, twiliowebhook.StatusUpdate(st, rc.ReceivedAt))
 	if errors.Is(err, store.ErrNotFound) {
 		log.WarnContext(ctx, "status callback for a message Snout did not send", "status", st.Status)
-		return ApplyStatusResult{Unknown: true}, org.MarkReceiptProcessed(ctx, rc.ID, a.now(), "no outbound message has this SID")
+		return steps.ApplyStatusResult{Unknown: true}, org.MarkReceiptProcessed(ctx, rc.ID, a.now(), "no outbound message has this SID")
 	}
 	if err != nil {
-		return ApplyStatusResult{}, err
+		return steps.ApplyStatusResult{}, err
 	}
 	log.InfoContext(ctx, "status callback applied directly", "messageId", mid, "status", st.Status, "changed", changed)
-	return ApplyStatusResult{MessageID: mid, Changed: changed}, org.MarkReceiptProcessed(ctx, rc.ID, a.now(), "")
+	return steps.ApplyStatusResult{MessageID: mid, Changed: changed}, org.MarkReceiptProcessed(ctx, rc.ID, a.now(), "")
 }

@@ -15,10 +15,11 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snoutos/snout/internal/orgprovider"
-	"github.com/snoutos/snout/internal/phone"
-	"github.com/snoutos/snout/internal/provider"
+	"github.com/snoutos/snout/internal/domain/phone"
 	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
+	"github.com/snoutos/snout/internal/twilio/provider"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // Setup wizard activities. None of them receives a secret: credentials
@@ -26,53 +27,13 @@ import (
 
 // Error types of the setup activities (non-retryable).
 const (
-	ErrTypeCredentialsExpired  = "CredentialsExpired"
-	ErrTypeCredentialsRejected = "CredentialsRejected" // details: ProviderFailure
-	ErrTypeAccountTaken        = "ProviderAccountTaken"
+	ErrTypeAccountTaken = "ProviderAccountTaken"
 )
-
-// SetupCheck is one connectivity or readiness check (same fields as
-// workflows.SetupCheck, so the workflow converts it directly).
-type SetupCheck struct {
-	Key          string `json:"key"`
-	Title        string `json:"title"`
-	OK           bool   `json:"ok"`
-	Detail       string `json:"detail"`
-	Fix          string `json:"fix,omitempty"`
-	ProviderCode int    `json:"providerCode,omitempty"`
-	Diagnostic   string `json:"diagnostic,omitempty"`
-}
-
-// SetupOrgInput names the org (and the workflow, for logs and keys).
-type SetupOrgInput struct {
-	OrgID      uuid.UUID `json:"orgId"`
-	WorkflowID string    `json:"workflowId"`
-}
-
-// SetupConnectInput connects a pending credential.
-type SetupConnectInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	WorkflowID    string    `json:"workflowId"`
-	PendingID     uuid.UUID `json:"pendingId"`
-	AccountSID    string    `json:"accountSid"`
-	ActorUserID   uuid.UUID `json:"actorUserId"`
-	CorrelationID string    `json:"correlationId"`
-}
-
-// SetupProviderInfo describes the connected account (no secrets).
-type SetupProviderInfo struct {
-	AccountSID   string `json:"accountSid"`
-	APIKeySID    string `json:"apiKeySid,omitempty"`
-	AuthKind     string `json:"authKind"`
-	FriendlyName string `json:"friendlyName"`
-	Status       string `json:"status"`
-	Type         string `json:"type"`
-}
 
 // SetupConnectProvider checks the pending credential against the provider.
 // Accepted: its ciphertext becomes the org's provider account and the
 // pending row goes. Refused: the pending row goes and nothing is stored.
-func (a *Activities) SetupConnectProvider(ctx context.Context, in SetupConnectInput) (SetupProviderInfo, error) {
+func (a *Activities) SetupConnectProvider(ctx context.Context, in steps.SetupConnectInput) (steps.SetupProviderInfo, error) {
 	log := a.provisionLog(ctx, in.OrgID, in.WorkflowID)
 	o := a.Store.Org(in.OrgID)
 	pending, err := o.PendingCredential(ctx, in.PendingID, a.now())
@@ -81,31 +42,31 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in SetupConnectIn
 		if acct, aerr := o.ProviderAccount(ctx); aerr == nil && acct.AccountSID == in.AccountSID && a.now().Sub(acct.UpdatedAt) < 15*time.Minute {
 			return a.setupDescribeAccount(ctx, in.OrgID, acct)
 		}
-		return SetupProviderInfo{}, temporal.NewNonRetryableApplicationError(
-			"Those credentials expired before they could be checked. Enter them again.", ErrTypeCredentialsExpired, err)
+		return steps.SetupProviderInfo{}, temporal.NewNonRetryableApplicationError(
+			"Those credentials expired before they could be checked. Enter them again.", steps.ErrTypeCredentialsExpired, err)
 	}
 	if err != nil {
-		return SetupProviderInfo{}, err
+		return steps.SetupProviderInfo{}, err
 	}
 	acctRow := &store.ProviderAccount{OrgID: in.OrgID, AccountSID: pending.AccountSID, APIKeySID: pending.APIKeySID,
 		SecretCiphertext: pending.SecretCiphertext, SecretKeyID: pending.SecretKeyID}
 	secret, err := a.Providers.Open(acctRow)
 	if err != nil {
 		_ = o.DeletePendingCredential(ctx, pending.ID)
-		return SetupProviderInfo{}, temporal.NewNonRetryableApplicationError(
-			"Snout couldn't read those credentials back. Enter them again.", ErrTypeCredentialsExpired, err)
+		return steps.SetupProviderInfo{}, temporal.NewNonRetryableApplicationError(
+			"Snout couldn't read those credentials back. Enter them again.", steps.ErrTypeCredentialsExpired, err)
 	}
-	reject := func(code int, msg string, cause error) (SetupProviderInfo, error) {
+	reject := func(code int, msg string, cause error) (steps.SetupProviderInfo, error) {
 		if err := o.DeletePendingCredential(ctx, pending.ID); err != nil {
-			return SetupProviderInfo{}, err
+			return steps.SetupProviderInfo{}, err
 		}
 		if err := o.Audit(ctx, store.Audit{ActorType: "user", ActorID: in.ActorUserID.String(), Action: "setup.provider_rejected",
 			EntityType: "provider_account", CorrelationID: in.CorrelationID, Detail: map[string]any{"providerCode": code},
 			DedupeKey: in.WorkflowID + "/provider-rejected/" + pending.ID.String()}); err != nil {
-			return SetupProviderInfo{}, err
+			return steps.SetupProviderInfo{}, err
 		}
 		log.Info("provider credentials refused", "providerCode", code)
-		return SetupProviderInfo{}, temporal.NewNonRetryableApplicationError(msg, ErrTypeCredentialsRejected, cause, ProviderFailure{Code: code})
+		return steps.SetupProviderInfo{}, temporal.NewNonRetryableApplicationError(msg, steps.ErrTypeCredentialsRejected, cause, steps.ProviderFailure{Code: code})
 	}
 	check := func(s orgprovider.Secret) (provider.Account, error) {
 		pc, err := a.Providers.Client(s)
@@ -118,7 +79,7 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in SetupConnectIn
 	if err != nil {
 		var pe *provider.Error
 		if provider.Classify(err) == provider.Transient || !errors.As(err, &pe) {
-			return SetupProviderInfo{}, err // retried
+			return steps.SetupProviderInfo{}, err // retried
 		}
 		return reject(pe.Code, provider.Explain(pe.Code), err)
 	}
@@ -128,7 +89,7 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in SetupConnectIn
 		if _, err := check(orgprovider.Secret{AccountSID: secret.AccountSID, Secret: secret.SigningToken}); err != nil {
 			var pe *provider.Error
 			if provider.Classify(err) == provider.Transient || !errors.As(err, &pe) {
-				return SetupProviderInfo{}, err
+				return steps.SetupProviderInfo{}, err
 			}
 			return reject(pe.Code, "Twilio accepted the API key but not the auth token. Snout needs the account's auth token to check that incoming texts really come from Twilio.", err)
 		}
@@ -136,10 +97,10 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in SetupConnectIn
 	if err := o.PromotePendingCredential(ctx, pending, acct.FriendlyName); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			_ = o.DeletePendingCredential(ctx, pending.ID)
-			return SetupProviderInfo{}, temporal.NewNonRetryableApplicationError(
+			return steps.SetupProviderInfo{}, temporal.NewNonRetryableApplicationError(
 				"That Twilio account is already connected to another business on Snout.", ErrTypeAccountTaken, err)
 		}
-		return SetupProviderInfo{}, err
+		return steps.SetupProviderInfo{}, err
 	}
 	kind := "auth_token"
 	if pending.APIKeySID != "" {
@@ -149,47 +110,42 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in SetupConnectIn
 		EntityType: "provider_account", EntityID: in.OrgID.String(), CorrelationID: in.CorrelationID,
 		Detail:    map[string]any{"authKind": kind, "accountStatus": acct.Status, "accountType": acct.Type},
 		DedupeKey: in.WorkflowID + "/provider-connected/" + pending.ID.String()}); err != nil {
-		return SetupProviderInfo{}, err
+		return steps.SetupProviderInfo{}, err
 	}
 	log.Info("provider account connected", "authKind", kind, "accountStatus", acct.Status)
-	return SetupProviderInfo{AccountSID: pending.AccountSID, APIKeySID: pending.APIKeySID, AuthKind: kind,
+	return steps.SetupProviderInfo{AccountSID: pending.AccountSID, APIKeySID: pending.APIKeySID, AuthKind: kind,
 		FriendlyName: acct.FriendlyName, Status: acct.Status, Type: acct.Type}, nil
 }
 
-func (a *Activities) setupDescribeAccount(ctx context.Context, orgID uuid.UUID, row *store.ProviderAccount) (SetupProviderInfo, error) {
+func (a *Activities) setupDescribeAccount(ctx context.Context, orgID uuid.UUID, row *store.ProviderAccount) (steps.SetupProviderInfo, error) {
 	pc, err := a.provisionClient(ctx, orgID)
 	if err != nil {
-		return SetupProviderInfo{}, err
+		return steps.SetupProviderInfo{}, err
 	}
 	acct, err := pc.FetchAccount(ctx)
 	if err != nil {
-		return SetupProviderInfo{}, provisionProviderError(err)
+		return steps.SetupProviderInfo{}, provisionProviderError(err)
 	}
 	kind := "auth_token"
 	if row.APIKeySID != "" {
 		kind = "api_key"
 	}
-	return SetupProviderInfo{AccountSID: row.AccountSID, APIKeySID: row.APIKeySID, AuthKind: kind,
+	return steps.SetupProviderInfo{AccountSID: row.AccountSID, APIKeySID: row.APIKeySID, AuthKind: kind,
 		FriendlyName: acct.FriendlyName, Status: acct.Status, Type: acct.Type}, nil
-}
-
-// SetupConnectivity is the result of step 2.
-type SetupConnectivity struct {
-	Checks   []SetupCheck `json:"checks"`
-	Balance  string       `json:"balance,omitempty"`
-	Currency string       `json:"currency,omitempty"`
 }
 
 // SetupCheckConnectivity runs the connection checks, each with its own
 // result. Provider trouble is reported in the checks, never as an error.
-func (a *Activities) SetupCheckConnectivity(ctx context.Context, in SetupOrgInput) (out SetupConnectivity, err error) {
-	stored := SetupCheck{Key: "credentials_stored", Title: "Credentials stored safely"}
-	reach := SetupCheck{Key: "api_reachable", Title: "Twilio can be reached"}
-	accepted := SetupCheck{Key: "credentials_accepted", Title: "Twilio accepts the credentials"}
-	active := SetupCheck{Key: "account_active", Title: "Twilio account is active"}
-	balance := SetupCheck{Key: "balance", Title: "Account balance"}
-	skip := func(c *SetupCheck, why string) { c.Detail, c.Fix = "Not checked: "+why, "Fix the checks above first." }
-	defer func() { out.Checks = []SetupCheck{stored, reach, accepted, active, balance} }()
+func (a *Activities) SetupCheckConnectivity(ctx context.Context, in steps.SetupOrgInput) (out steps.SetupConnectivity, err error) {
+	stored := steps.SetupCheck{Key: "credentials_stored", Title: "Credentials stored safely"}
+	reach := steps.SetupCheck{Key: "api_reachable", Title: "Twilio can be reached"}
+	accepted := steps.SetupCheck{Key: "credentials_accepted", Title: "Twilio accepts the credentials"}
+	active := steps.SetupCheck{Key: "account_active", Title: "Twilio account is active"}
+	balance := steps.SetupCheck{Key: "balance", Title: "Account balance"}
+	skip := func(c *steps.SetupCheck, why string) {
+		c.Detail, c.Fix = "Not checked: "+why, "Fix the checks above first."
+	}
+	defer func() { out.Checks = []steps.SetupCheck{stored, reach, accepted, active, balance} }()
 
 	pc, perr := a.provisionClient(ctx, in.OrgID)
 	if perr != nil {
@@ -198,7 +154,7 @@ func (a *Activities) SetupCheckConnectivity(ctx context.Context, in SetupOrgInpu
 			return out, perr
 		}
 		stored.Detail, stored.Fix = "No readable Twilio credentials are stored.", "Go back to the first step and connect your Twilio account."
-		for _, c := range []*SetupCheck{&reach, &accepted, &active, &balance} {
+		for _, c := range []*steps.SetupCheck{&reach, &accepted, &active, &balance} {
 			skip(c, "no credentials.")
 		}
 		return out, nil
@@ -249,80 +205,41 @@ func (a *Activities) SetupCheckConnectivity(ctx context.Context, in SetupOrgInpu
 	return out, nil
 }
 
-// SetupSearchInput searches numbers to buy.
-type SetupSearchInput struct {
-	OrgID    uuid.UUID `json:"orgId"`
-	AreaCode string    `json:"areaCode,omitempty"`
-	Region   string    `json:"region,omitempty"`
-	TollFree bool      `json:"tollFree,omitempty"`
-	Limit    int       `json:"limit,omitempty"`
-}
-
-// SetupAvailableNumber is one number for sale, with its monthly cost.
-type SetupAvailableNumber struct {
-	E164        string `json:"e164"`
-	Display     string `json:"display"`
-	Locality    string `json:"locality,omitempty"`
-	Region      string `json:"region,omitempty"`
-	MMS         bool   `json:"mms"`
-	MonthlyCost string `json:"monthlyCost"`
-	Currency    string `json:"currency"`
-}
-
-// SetupSearchOutput answers a search.
-type SetupSearchOutput struct {
-	Numbers     []SetupAvailableNumber `json:"numbers"`
-	MonthlyCost string                 `json:"monthlyCost"`
-	Currency    string                 `json:"currency"`
-}
-
 // SetupSearchNumbers lists SMS-capable numbers for sale, each with what it
 // costs a month, so the owner sees the price before buying.
-func (a *Activities) SetupSearchNumbers(ctx context.Context, in SetupSearchInput) (SetupSearchOutput, error) {
+func (a *Activities) SetupSearchNumbers(ctx context.Context, in steps.SetupSearchInput) (steps.SetupSearchOutput, error) {
 	pc, err := a.provisionClient(ctx, in.OrgID)
 	if err != nil {
-		return SetupSearchOutput{}, err
+		return steps.SetupSearchOutput{}, err
 	}
 	found, err := pc.SearchAvailable(ctx, provider.AvailableQuery{AreaCode: in.AreaCode, Region: strings.ToUpper(in.Region), TollFree: in.TollFree, Limit: in.Limit})
 	if err != nil {
-		return SetupSearchOutput{}, provisionProviderError(err)
+		return steps.SetupSearchOutput{}, provisionProviderError(err)
 	}
 	price, err := pc.MonthlyPrice(ctx, "US", in.TollFree)
 	if err != nil {
-		return SetupSearchOutput{}, provisionProviderError(err)
+		return steps.SetupSearchOutput{}, provisionProviderError(err)
 	}
-	out := SetupSearchOutput{Numbers: []SetupAvailableNumber{}, MonthlyCost: price.Amount, Currency: price.Currency}
+	out := steps.SetupSearchOutput{Numbers: []steps.SetupAvailableNumber{}, MonthlyCost: price.Amount, Currency: price.Currency}
 	for _, n := range found {
 		if !n.Capabilities.SMS {
 			continue
 		}
-		out.Numbers = append(out.Numbers, SetupAvailableNumber{E164: n.E164, Display: phone.Display(n.E164), Locality: n.Locality,
+		out.Numbers = append(out.Numbers, steps.SetupAvailableNumber{E164: n.E164, Display: phone.Display(n.E164), Locality: n.Locality,
 			Region: n.Region, MMS: n.Capabilities.MMS, MonthlyCost: price.Amount, Currency: price.Currency})
 	}
 	return out, nil
 }
 
-// SetupNumberRow is an active number the webhook step works on.
-type SetupNumberRow struct {
-	NumberID      uuid.UUID  `json:"numberId"`
-	E164          string     `json:"e164"`
-	Class         string     `json:"class"`
-	SitterID      *uuid.UUID `json:"sitterId,omitempty"`
-	ProviderSID   string     `json:"providerSid,omitempty"`
-	MonthlyCost   string     `json:"monthlyCost,omitempty"`
-	WebhookStatus string     `json:"webhookStatus"`
-	WebhookError  string     `json:"webhookError,omitempty"`
-}
-
 // SetupListNumbers lists the org's active numbers.
-func (a *Activities) SetupListNumbers(ctx context.Context, in SetupOrgInput) ([]SetupNumberRow, error) {
+func (a *Activities) SetupListNumbers(ctx context.Context, in steps.SetupOrgInput) ([]steps.SetupNumberRow, error) {
 	rows, err := a.Store.Org(in.OrgID).ActiveNumbers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]SetupNumberRow, 0, len(rows))
+	out := make([]steps.SetupNumberRow, 0, len(rows))
 	for _, n := range rows {
-		out = append(out, SetupNumberRow{NumberID: n.ID, E164: n.E164, Class: n.Class, SitterID: n.SitterID, ProviderSID: n.ProviderSID,
+		out = append(out, steps.SetupNumberRow{NumberID: n.ID, E164: n.E164, Class: n.Class, SitterID: n.SitterID, ProviderSID: n.ProviderSID,
 			MonthlyCost: n.MonthlyCost, WebhookStatus: n.WebhookStatus, WebhookError: n.WebhookError})
 	}
 	return out, nil
@@ -330,16 +247,16 @@ func (a *Activities) SetupListNumbers(ctx context.Context, in SetupOrgInput) ([]
 
 // SetupCheckReadiness runs every readiness check, each with pass/fail and
 // what to do. Failures are results, not errors.
-func (a *Activities) SetupCheckReadiness(ctx context.Context, in SetupOrgInput) ([]SetupCheck, error) {
+func (a *Activities) SetupCheckReadiness(ctx context.Context, in steps.SetupOrgInput) ([]steps.SetupCheck, error) {
 	o := a.Store.Org(in.OrgID)
-	connected := SetupCheck{Key: "provider_connected", Title: "Twilio account connected"}
-	decrypt := SetupCheck{Key: "credentials_readable", Title: "Stored credentials can be read"}
-	account := SetupCheck{Key: "provider_account_active", Title: "Twilio accepts the credentials and the account is active"}
-	frontDesk := SetupCheck{Key: "front_desk_ready", Title: "Front desk number active and connected"}
-	webhooks := SetupCheck{Key: "number_webhooks", Title: "Every active number sends its texts to Snout"}
-	owned := SetupCheck{Key: "numbers_in_account", Title: "Every active number is still in the Twilio account"}
-	endpoint := SetupCheck{Key: "webhook_endpoint", Title: "Snout's address for incoming texts answers"}
-	worker := SetupCheck{Key: "worker_reachable", Title: "Background worker running", OK: true,
+	connected := steps.SetupCheck{Key: "provider_connected", Title: "Twilio account connected"}
+	decrypt := steps.SetupCheck{Key: "credentials_readable", Title: "Stored credentials can be read"}
+	account := steps.SetupCheck{Key: "provider_account_active", Title: "Twilio accepts the credentials and the account is active"}
+	frontDesk := steps.SetupCheck{Key: "front_desk_ready", Title: "Front desk number active and connected"}
+	webhooks := steps.SetupCheck{Key: "number_webhooks", Title: "Every active number sends its texts to Snout"}
+	owned := steps.SetupCheck{Key: "numbers_in_account", Title: "Every active number is still in the Twilio account"}
+	endpoint := steps.SetupCheck{Key: "webhook_endpoint", Title: "Snout's address for incoming texts answers"}
+	worker := steps.SetupCheck{Key: "worker_reachable", Title: "Background worker running", OK: true,
 		Detail: "A Snout worker picked up and ran these checks."}
 
 	acctRow, err := o.ProviderAccount(ctx)
@@ -444,7 +361,7 @@ func (a *Activities) SetupCheckReadiness(ctx context.Context, in SetupOrgInput) 
 		owned.Detail, owned.Fix = "Not checked: no usable credentials.", "Fix the checks above first."
 	}
 	a.setupProbeEndpoint(ctx, &endpoint)
-	return []SetupCheck{connected, decrypt, account, frontDesk, webhooks, owned, endpoint, worker}, nil
+	return []steps.SetupCheck{connected, decrypt, account, frontDesk, webhooks, owned, endpoint, worker}, nil
 }
 
 // setupProbeEndpoint checks that Snout's webhook receiver answers at the
@@ -452,7 +369,7 @@ func (a *Activities) SetupCheckReadiness(ctx context.Context, in SetupOrgInput) 
 // is a GET: the receiver only takes POST, so Snout answers 405 with its own
 // error shape, and nothing is stored or audited (an unsigned POST would be
 // recorded as a rejected webhook).
-func (a *Activities) setupProbeEndpoint(ctx context.Context, c *SetupCheck) {
+func (a *Activities) setupProbeEndpoint(ctx context.Context, c *steps.SetupCheck) {
 	target := a.setupSMSWebhookURL()
 	c.Diagnostic = target
 	u, err := url.Parse(target)
@@ -498,33 +415,9 @@ func setupIsPrivateHost(host string) bool {
 	return ip != nil && (ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified())
 }
 
-// SetupAuditEntry is one wizard event for the audit trail.
-type SetupAuditEntry struct {
-	Action  string         `json:"action"`
-	ActorID string         `json:"actorId"`
-	Detail  map[string]any `json:"detail,omitempty"`
-}
-
-// SetupProgressInput mirrors the workflow's state into setup_progress.
-type SetupProgressInput struct {
-	OrgID      uuid.UUID `json:"orgId"`
-	WorkflowID string    `json:"workflowId"`
-	// RunKey is the workflow chain's first run ID: with Version it keys
-	// the audit event, so a retried activity appends it once.
-	RunKey      string `json:"runKey"`
-	Version     int64  `json:"version"`
-	CurrentStep string `json:"currentStep"`
-	// State is the workflow's SetupState (decoded here as plain JSON).
-	State         any              `json:"state"`
-	Diagnostics   bool             `json:"diagnostics"`
-	CompletedAt   *time.Time       `json:"completedAt,omitempty"`
-	CorrelationID string           `json:"correlationId"`
-	Audit         *SetupAuditEntry `json:"audit,omitempty"`
-}
-
 // SetupSaveProgress writes the mirror (newer versions only) and the step's
 // audit event (once per version, however often the activity retries).
-func (a *Activities) SetupSaveProgress(ctx context.Context, in SetupProgressInput) error {
+func (a *Activities) SetupSaveProgress(ctx context.Context, in steps.SetupProgressInput) error {
 	o := a.Store.Org(in.OrgID)
 	state, err := json.Marshal(in.State)
 	if err != nil {

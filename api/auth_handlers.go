@@ -11,9 +11,9 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/api/workflowservice/v1"
 
-	"github.com/snoutos/snout/internal/auth"
-	"github.com/snoutos/snout/internal/notify"
-	"github.com/snoutos/snout/internal/obs"
+	"github.com/snoutos/snout/internal/platform/auth"
+	"github.com/snoutos/snout/internal/platform/notify"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
 )
 

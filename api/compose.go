@@ -20,12 +20,13 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snoutos/snout/internal/contentpolicy"
-	"github.com/snoutos/snout/internal/obs"
-	"github.com/snoutos/snout/internal/provider"
-	"github.com/snoutos/snout/internal/segments"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/contentpolicy"
+	"github.com/snoutos/snout/internal/domain/message"
+	"github.com/snoutos/snout/internal/domain/segments"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/workflows"
+	"github.com/snoutos/snout/internal/twilio/provider"
 )
 
 // composeRoutes: sending inside a thread (owner, admin, sitter), the
@@ -115,7 +116,7 @@ func sitterMessageView(m *store.Message) SitterMessageView {
 	}
 }
 
-func mediaURLs(items []store.MediaItem) []string {
+func mediaURLs(items []message.MediaItem) []string {
 	out := make([]string, 0, len(items))
 	for _, it := range items {
 		out = append(out, it.URL)
@@ -357,9 +358,9 @@ func conversationCanSend(conv *store.Conversation) error {
 
 func (s *Server) newOutboundMessage(ctx context.Context, conv *store.Conversation, req ComposeRequest, sender string) *store.Message {
 	info := segments.Analyze(req.Body)
-	media := make([]store.MediaItem, 0, len(req.MediaURLs))
+	media := make([]message.MediaItem, 0, len(req.MediaURLs))
 	for _, u := range req.MediaURLs {
-		media = append(media, store.MediaItem{URL: u})
+		media = append(media, message.MediaItem{URL: u})
 	}
 	now := s.now()
 	return &store.Message{
@@ -394,11 +395,11 @@ func (s *Server) startDelivery(ctx context.Context, orgID, messageID uuid.UUID) 
 		return unavailable
 	}
 	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                    workflows.DeliveryWorkflowID(messageID),
+		ID:                    contract.DeliveryWorkflowID(messageID),
 		TaskQueue:             s.cfg.TemporalTaskQueue,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.OrgIDKey.ValueSet(orgID.String())),
-	}, workflows.DeliveryWorkflowName, workflows.DeliveryInput{OrgID: orgID, MessageID: messageID, CorrelationID: obs.CorrelationID(ctx)})
+		TypedSearchAttributes: temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(orgID.String())),
+	}, contract.DeliveryWorkflowName, contract.DeliveryInput{OrgID: orgID, MessageID: messageID, CorrelationID: obs.CorrelationID(ctx)})
 	if err != nil {
 		s.log.ErrorContext(ctx, "starting the delivery workflow failed", "messageId", messageID, "err", err)
 		return unavailable
@@ -683,8 +684,8 @@ func (s *Server) retryDeadLetter(c *gin.Context) {
 	if !ok {
 		return
 	}
-	err := s.signalDelivery(c.Request.Context(), m.ID, workflows.SignalDeliveryRetry,
-		workflows.RetrySignal{UserID: p.UserID, CorrelationID: obs.CorrelationID(c.Request.Context())})
+	err := s.signalDelivery(c.Request.Context(), m.ID, contract.SignalDeliveryRetry,
+		contract.RetrySignal{UserID: p.UserID, CorrelationID: obs.CorrelationID(c.Request.Context())})
 	if err != nil {
 		respondError(c, s.log, err)
 		return
@@ -706,8 +707,8 @@ func (s *Server) discardDeadLetter(c *gin.Context) {
 	if !ok {
 		return
 	}
-	err = s.signalDelivery(c.Request.Context(), m.ID, workflows.SignalDeliveryDiscard,
-		workflows.DiscardSignal{UserID: p.UserID, Reason: reason, CorrelationID: obs.CorrelationID(c.Request.Context())})
+	err = s.signalDelivery(c.Request.Context(), m.ID, contract.SignalDeliveryDiscard,
+		contract.DiscardSignal{UserID: p.UserID, Reason: reason, CorrelationID: obs.CorrelationID(c.Request.Context())})
 	if err != nil {
 		respondError(c, s.log, err)
 		return
@@ -743,7 +744,7 @@ func (s *Server) signalDelivery(ctx context.Context, messageID uuid.UUID, signal
 	if s.temporal == nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "Delivery can't be reached right now. Try again in a minute.", RetryAfter: 30}
 	}
-	err := s.temporal.SignalWorkflow(ctx, workflows.DeliveryWorkflowID(messageID), "", signal, arg)
+	err := s.temporal.SignalWorkflow(ctx, contract.DeliveryWorkflowID(messageID), "", signal, arg)
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		return conflict("The delivery of this message has already finished, so it can't be changed any more.")

@@ -13,11 +13,12 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/snoutos/snout/api"
-	"github.com/snoutos/snout/internal/provider"
-	"github.com/snoutos/snout/internal/seed"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/dev/seed"
+	"github.com/snoutos/snout/dev/twiliosim"
+	"github.com/snoutos/snout/internal/domain/message"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/internal/twiliosim"
-	"github.com/snoutos/snout/workflows"
+	"github.com/snoutos/snout/internal/twilio/provider"
 )
 
 var e164Pattern = regexp.MustCompile(`\+[1-9][0-9]{7,14}`)
@@ -141,12 +142,12 @@ func (e *outboundEnv) thread(id uuid.UUID) *store.Thread {
 }
 
 // workflowResult waits for the delivery workflow to finish.
-func (e *outboundEnv) workflowResult(id uuid.UUID) workflows.DeliveryState {
+func (e *outboundEnv) workflowResult(id uuid.UUID) contract.DeliveryState {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
 	defer cancel()
-	var st workflows.DeliveryState
-	if err := e.tc.GetWorkflow(ctx, workflows.DeliveryWorkflowID(id), "").Get(ctx, &st); err != nil {
+	var st contract.DeliveryState
+	if err := e.tc.GetWorkflow(ctx, contract.DeliveryWorkflowID(id), "").Get(ctx, &st); err != nil {
 		e.t.Fatal(err)
 	}
 	return st
@@ -191,7 +192,7 @@ func TestComposeOwnerReplyIsDelivered(t *testing.T) {
 		t.Errorf("delivered message: attempts %d, sid %v, dead-lettered %v", m.Attempts, m.ProviderSID, m.DeadLetteredAt)
 	}
 	atts := e.attempts(v.ID)
-	if len(atts) != 1 || atts[0].Status != store.StatusDelivered || atts[0].Trigger != store.TriggerAutomatic {
+	if len(atts) != 1 || atts[0].Status != store.StatusDelivered || atts[0].Trigger != message.TriggerAutomatic {
 		t.Errorf("attempts = %+v", atts)
 	}
 	sent := e.simMessages(emersonPhone)
@@ -203,7 +204,7 @@ func TestComposeOwnerReplyIsDelivered(t *testing.T) {
 	if st.Status != "delivered" || st.Attempts != 1 || st.ProviderSID != *m.ProviderSID {
 		t.Errorf("workflow result %+v", st)
 	}
-	desc, err := e.tc.DescribeWorkflowExecution(e.ctx, workflows.DeliveryWorkflowID(v.ID), "")
+	desc, err := e.tc.DescribeWorkflowExecution(e.ctx, contract.DeliveryWorkflowID(v.ID), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +328,7 @@ func TestComposePermanentFailureDeadLettersThenRetryDelivers(t *testing.T) {
 		t.Errorf("after retry: attempts %d, dead-lettered %v", m.Attempts, m.DeadLetteredAt)
 	}
 	atts := e.attempts(v.ID)
-	if len(atts) != 2 || atts[1].Trigger != store.TriggerManual || atts[1].Status != store.StatusDelivered {
+	if len(atts) != 2 || atts[1].Trigger != message.TriggerManual || atts[1].Status != store.StatusDelivered {
 		t.Errorf("attempts after retry = %+v", atts)
 	}
 	if th := e.thread(avery); th.FailedDeliveries != 0 {

@@ -3,13 +3,15 @@ package api
 import (
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/serviceerror"
 
-	"github.com/snoutos/snout/internal/obs"
+	"github.com/snoutos/snout/internal/errs"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
 )
 
@@ -23,6 +25,7 @@ type ErrorDetail struct {
 	Code          string            `json:"code"`
 	Message       string            `json:"message"`
 	Fields        map[string]string `json:"fields,omitempty"`
+	Detail        any               `json:"detail,omitempty"`
 	CorrelationID string            `json:"correlationId"`
 }
 
@@ -34,6 +37,8 @@ type Error struct {
 	Fields  map[string]string
 	// RetryAfter, in seconds, for 429 and 503.
 	RetryAfter int
+	// Detail is extra structured data (a conflict's impact).
+	Detail any
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -77,16 +82,20 @@ func respondError(c *gin.Context, log *slog.Logger, err error) {
 		c.Header("Retry-After", strconv.Itoa(apiErr.RetryAfter))
 	}
 	c.AbortWithStatusJSON(apiErr.Status, ErrorBody{Error: ErrorDetail{
-		Code: apiErr.Code, Message: apiErr.Message, Fields: apiErr.Fields, CorrelationID: cid,
+		Code: apiErr.Code, Message: apiErr.Message, Fields: apiErr.Fields, Detail: apiErr.Detail, CorrelationID: cid,
 	}})
 }
 
-// httpMeaning gives err its HTTP meaning: an *Error as it is, ErrNotFound a
-// 404 naming what, a conflict or an already started workflow a 409. Anything
-// else is nil: a 500 the caller logs.
+// httpMeaning gives err its HTTP meaning: a service refusal (errs.Error) by
+// its kind, an *Error as it is, ErrNotFound a 404 naming what, a conflict
+// or an already started workflow a 409. Anything else is nil: a 500 the
+// caller logs.
 func httpMeaning(err error, what string) *Error {
 	var apiErr *Error
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if e, ok := errs.As(err); ok {
+		return fromRefusal(e)
+	}
 	switch {
 	case errors.As(err, &apiErr):
 		return apiErr
@@ -96,6 +105,64 @@ func httpMeaning(err error, what string) *Error {
 		return conflict("That conflicts with the current state; reload and try again.")
 	}
 	return nil
+}
+
+// kindStatus is the HTTP status of each kind of refusal.
+var kindStatus = map[errs.Kind]int{
+	errs.KindInvalid:         http.StatusBadRequest,
+	errs.KindNotFound:        http.StatusNotFound,
+	errs.KindConflict:        http.StatusConflict,
+	errs.KindForbidden:       http.StatusForbidden,
+	errs.KindBlocked:         http.StatusUnprocessableEntity,
+	errs.KindUnauthenticated: http.StatusUnauthorized,
+	errs.KindTooMany:         http.StatusTooManyRequests,
+	errs.KindUnavailable:     http.StatusServiceUnavailable,
+}
+
+func fromRefusal(e *errs.Error) *Error {
+	status, ok := kindStatus[e.Kind]
+	if !ok {
+		return nil
+	}
+	out := &Error{Status: status, Code: e.Code, Message: e.Message, Fields: e.Fields, Detail: e.Detail}
+	if e.RetryAfter > 0 {
+		out.RetryAfter = int(math.Ceil(e.RetryAfter.Seconds()))
+	}
+	return out
+}
+
+// handlerFunc is a handler that returns its response body or an error; the
+// adapter reply writes either, so no handler repeats the error path.
+type handlerFunc func(c *gin.Context) (any, error)
+
+// withStatus answers with a status other than the route's usual one (a
+// 202 for work that continues, a 200 asking for confirmation).
+type withStatus struct {
+	status int
+	body   any
+}
+
+// status makes a handler's result answer with code.
+func status(code int, body any) any { return withStatus{code, body} }
+
+// reply adapts h to Gin: the body with status on success (204 when the
+// body is nil), otherwise the error through respondError.
+func (s *Server) reply(code int, h handlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v, err := h(c)
+		if err != nil {
+			respondError(c, s.log, err)
+			return
+		}
+		if ws, ok := v.(withStatus); ok {
+			code, v = ws.status, ws.body
+		}
+		if v == nil {
+			c.Status(http.StatusNoContent)
+			return
+		}
+		c.JSON(code, v)
+	}
 }
 
 // internalError says something failed on our side, without internals.

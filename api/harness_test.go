@@ -14,13 +14,13 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/snoutos/snout/api"
-	"github.com/snoutos/snout/internal/config"
-	"github.com/snoutos/snout/internal/notify"
-	"github.com/snoutos/snout/internal/orgprovider"
-	"github.com/snoutos/snout/internal/secrets"
-	"github.com/snoutos/snout/internal/seed"
+	"github.com/snoutos/snout/dev/seed"
+	"github.com/snoutos/snout/dev/testenv"
+	"github.com/snoutos/snout/internal/platform/config"
+	"github.com/snoutos/snout/internal/platform/notify"
+	"github.com/snoutos/snout/internal/platform/secrets"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/internal/testenv"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
 )
 
 const demoPassword = "demo-password-123"

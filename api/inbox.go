@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/snoutos/snout/internal/domain/message"
 	"github.com/snoutos/snout/internal/store"
 )
 
@@ -94,22 +95,22 @@ type ThreadPage struct {
 
 // MessageView is one message as owners and admins see it.
 type MessageView struct {
-	ID            uuid.UUID         `json:"id"`
-	Direction     string            `json:"direction"`
-	SenderType    string            `json:"senderType"`
-	SenderName    string            `json:"senderName"`
-	CreatedAt     time.Time         `json:"createdAt"`
-	Body          string            `json:"body"`
-	Media         []store.MediaItem `json:"media"`
-	Status        string            `json:"status"`
-	ErrorCode     *int              `json:"errorCode"`
-	FailureReason string            `json:"failureReason"`
-	Attempts      int               `json:"attempts"`
-	Encoding      string            `json:"encoding"`
-	Segments      int               `json:"segments"`
-	From          string            `json:"from"`
-	To            string            `json:"to"`
-	DeadLettered  bool              `json:"deadLettered"`
+	ID            uuid.UUID           `json:"id"`
+	Direction     string              `json:"direction"`
+	SenderType    string              `json:"senderType"`
+	SenderName    string              `json:"senderName"`
+	CreatedAt     time.Time           `json:"createdAt"`
+	Body          string              `json:"body"`
+	Media         []message.MediaItem `json:"media"`
+	Status        string              `json:"status"`
+	ErrorCode     *int                `json:"errorCode"`
+	FailureReason string              `json:"failureReason"`
+	Attempts      int                 `json:"attempts"`
+	Encoding      string              `json:"encoding"`
+	Segments      int                 `json:"segments"`
+	From          string              `json:"from"`
+	To            string              `json:"to"`
+	DeadLettered  bool                `json:"deadLettered"`
 	// Routing is the stored routing trace of an inbound message.
 	Routing json.RawMessage `json:"routing,omitempty"`
 }
@@ -273,7 +274,7 @@ func messageView(m *store.ThreadMessage, clientName string) MessageView {
 		From: m.FromE164, To: m.ToE164, DeadLettered: m.DeadLetteredAt != nil,
 	}
 	if v.Media == nil {
-		v.Media = []store.MediaItem{}
+		v.Media = []message.MediaItem{}
 	}
 	if m.Direction == store.DirectionInbound && len(m.Routing) > 0 {
 		v.Routing = m.Routing

@@ -14,7 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/snoutos/snout/api"
-	"github.com/snoutos/snout/internal/seed"
+	"github.com/snoutos/snout/dev/seed"
 	"github.com/snoutos/snout/internal/store"
 )
 

@@ -15,11 +15,11 @@ import (
 
 	"github.com/snoutos/snout/activities"
 	"github.com/snoutos/snout/api"
-	"github.com/snoutos/snout/internal/config"
-	"github.com/snoutos/snout/internal/orgprovider"
-	"github.com/snoutos/snout/internal/seed"
-	"github.com/snoutos/snout/internal/testenv"
-	"github.com/snoutos/snout/internal/twiliosim"
+	"github.com/snoutos/snout/dev/seed"
+	"github.com/snoutos/snout/dev/testenv"
+	"github.com/snoutos/snout/dev/twiliosim"
+	"github.com/snoutos/snout/internal/platform/config"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
 	"github.com/snoutos/snout/worker"
 )
 

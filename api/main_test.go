@@ -3,7 +3,7 @@ package api_test
 import (
 	"testing"
 
-	"github.com/snoutos/snout/internal/testenv"
+	"github.com/snoutos/snout/dev/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

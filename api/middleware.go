@@ -13,8 +13,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/snoutos/snout/internal/auth"
-	"github.com/snoutos/snout/internal/obs"
+	"github.com/snoutos/snout/internal/platform/auth"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
 )
 

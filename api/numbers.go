@@ -14,10 +14,10 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
-	"github.com/snoutos/snout/internal/phone"
-	"github.com/snoutos/snout/internal/provider"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/phone"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/workflows"
+	"github.com/snoutos/snout/internal/twilio/provider"
 )
 
 // numberRoutes: the number inventory (list, detail, CSV export), its
@@ -384,7 +384,7 @@ func (s *Server) quarantineView(q *store.Quarantine) *QuarantineView {
 	v := &QuarantineView{
 		ID: q.ID, Status: q.Status, EndAction: q.EndAction, NotifyClients: q.NotifyClients, Reason: q.Reason,
 		ReplacementNumberID: q.ReplacementNumberID, CooldownEndsAt: q.CooldownEndsAt, CoolingDown: q.Status == store.QuarantineCoolingDown,
-		CreatedAt: q.CreatedAt, FinishedAt: q.FinishedAt, WorkflowID: workflows.QuarantineWorkflowID(q.NumberID),
+		CreatedAt: q.CreatedAt, FinishedAt: q.FinishedAt, WorkflowID: contract.QuarantineWorkflowID(q.NumberID),
 	}
 	_ = json.Unmarshal(q.Impact, &v.Impact)
 	if s.cfg.TemporalUIURL != "" {

@@ -23,10 +23,10 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snoutos/snout/internal/obs"
-	"github.com/snoutos/snout/internal/phone"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/phone"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/workflows"
 )
 
 // ---- Confirmation of destructive actions ----
@@ -198,8 +198,8 @@ func (s *Server) requireTemporal() error {
 }
 
 func numberSearchAttributes(orgID uuid.UUID, e164 string, numberID uuid.UUID) temporal.SearchAttributes {
-	return temporal.NewSearchAttributes(workflows.OrgIDKey.ValueSet(orgID.String()),
-		workflows.PhoneNumberKey.ValueSet(e164), workflows.NumberIDKey.ValueSet(numberID.String()))
+	return temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(orgID.String()),
+		contract.PhoneNumberKey.ValueSet(e164), contract.NumberIDKey.ValueSet(numberID.String()))
 }
 
 // workflowFailure turns a failed workflow into a plain-language 422, or
@@ -276,7 +276,7 @@ func (s *Server) releaseNumber(c *gin.Context) {
 		return
 	}
 	if !done {
-		c.JSON(http.StatusAccepted, gin.H{"status": "releasing", "workflowId": workflows.ReleaseNumberWorkflowID(row.ID)})
+		c.JSON(http.StatusAccepted, gin.H{"status": "releasing", "workflowId": contract.ReleaseNumberWorkflowID(row.ID)})
 		return
 	}
 	s.respondNumber(c, row.ID)
@@ -290,10 +290,10 @@ func (s *Server) runRelease(ctx context.Context, p Principal, row *store.Invento
 	}
 	s.auditNumber(ctx, p, "number.release.confirmed", row.ID, map[string]any{"e164": row.E164})
 	run, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.ReleaseNumberWorkflowID(row.ID), TaskQueue: s.cfg.TemporalTaskQueue,
+		ID: contract.ReleaseNumberWorkflowID(row.ID), TaskQueue: s.cfg.TemporalTaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes:    numberSearchAttributes(p.OrgID, row.E164, row.ID),
-	}, workflows.ReleaseNumberWorkflowName, workflows.ReleaseNumberInput{
+	}, contract.ReleaseNumberWorkflowName, contract.ReleaseNumberInput{
 		OrgID: p.OrgID, NumberID: row.ID, ActorUserID: p.UserID, CorrelationID: obs.CorrelationID(ctx),
 	})
 	if err != nil {
@@ -301,7 +301,7 @@ func (s *Server) runRelease(ctx context.Context, p Principal, row *store.Invento
 	}
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	var res workflows.ReleaseNumberResult
+	var res contract.ReleaseNumberResult
 	if err := run.Get(wctx, &res); err != nil {
 		if wctx.Err() != nil && ctx.Err() == nil {
 			return false, nil
@@ -565,7 +565,7 @@ func (s *Server) bulkReleaseNumbers(c *gin.Context) {
 			items[i].OK, items[i].Error = false, s.itemError(ctx, err)
 			continue
 		}
-		items[i].WorkflowID = workflows.ReleaseNumberWorkflowID(row.ID)
+		items[i].WorkflowID = contract.ReleaseNumberWorkflowID(row.ID)
 		if done {
 			if now, err := org.InventoryNumber(ctx, row.ID, s.now()); err == nil {
 				v := numberView(*now)
@@ -601,7 +601,7 @@ var requestIDPatternNumbers = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // numbers, the one front desk) and returns, per item, the workflow item or
 // a plain-language error keyed by field.
 type provisionCheck struct {
-	item  workflows.ProvisionItem
+	item  contract.ProvisionItem
 	field string
 	err   string
 }
@@ -628,7 +628,7 @@ func (s *Server) checkProvisionItems(ctx context.Context, org *store.OrgStore, a
 			continue
 		}
 		class := normaliseClass(r.Class)
-		chk.item = workflows.ProvisionItem{Action: action, E164: e164, Class: class, FriendlyName: strings.TrimSpace(r.FriendlyName)}
+		chk.item = contract.ProvisionItem{Action: action, E164: e164, Class: class, FriendlyName: strings.TrimSpace(r.FriendlyName)}
 		switch {
 		case !oneOf(class, numberClasses):
 			chk.field, chk.err = "class", "Use front_desk, sitter or pool."
@@ -693,17 +693,17 @@ func normaliseClass(s string) string {
 // runProvision starts (or rejoins, for the same request ID) the
 // provisioning workflow and waits up to 90 seconds for its result; nil
 // result means it is still running.
-func (s *Server) runProvision(ctx context.Context, p Principal, requestID string, items []workflows.ProvisionItem) (*workflows.ProvisionResult, error) {
+func (s *Server) runProvision(ctx context.Context, p Principal, requestID string, items []contract.ProvisionItem) (*contract.ProvisionResult, error) {
 	if err := s.requireTemporal(); err != nil {
 		return nil, err
 	}
-	id := workflows.ProvisionWorkflowID(p.OrgID, requestID)
+	id := contract.ProvisionWorkflowID(p.OrgID, requestID)
 	run, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: id, TaskQueue: s.cfg.TemporalTaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.OrgIDKey.ValueSet(p.OrgID.String())),
-	}, workflows.ProvisionNumbersWorkflowName, workflows.ProvisionInput{
+		TypedSearchAttributes:    temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(p.OrgID.String())),
+	}, contract.ProvisionNumbersWorkflowName, contract.ProvisionInput{
 		OrgID: p.OrgID, RequestID: requestID, Items: items, ActorUserID: p.UserID, CorrelationID: obs.CorrelationID(ctx),
 	})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
@@ -715,7 +715,7 @@ func (s *Server) runProvision(ctx context.Context, p Principal, requestID string
 	}
 	wctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	var res workflows.ProvisionResult
+	var res contract.ProvisionResult
 	if err := run.Get(wctx, &res); err != nil {
 		if wctx.Err() != nil && ctx.Err() == nil {
 			return nil, nil
@@ -725,8 +725,8 @@ func (s *Server) runProvision(ctx context.Context, p Principal, requestID string
 	return &res, nil
 }
 
-func (s *Server) buyNumbers(c *gin.Context)    { s.provisionNumbers(c, workflows.ProvisionBuy) }
-func (s *Server) importNumbers(c *gin.Context) { s.provisionNumbers(c, workflows.ProvisionImport) }
+func (s *Server) buyNumbers(c *gin.Context)    { s.provisionNumbers(c, contract.ProvisionBuy) }
+func (s *Server) importNumbers(c *gin.Context) { s.provisionNumbers(c, contract.ProvisionImport) }
 
 // provisionNumbers buys or imports numbers (JSON items) through
 // ProvisionNumbersWorkflow, which also installs and verifies each number's
@@ -755,7 +755,7 @@ func (s *Server) provisionNumbers(c *gin.Context, action string) {
 		return
 	}
 	fields := map[string]string{}
-	items := make([]workflows.ProvisionItem, len(checks))
+	items := make([]contract.ProvisionItem, len(checks))
 	for i, chk := range checks {
 		if chk.err != "" {
 			fields[fmt.Sprintf("items[%d].%s", i, chk.field)] = chk.err
@@ -772,7 +772,7 @@ func (s *Server) provisionNumbers(c *gin.Context, action string) {
 		respondError(c, s.log, err)
 		return
 	}
-	wfID := workflows.ProvisionWorkflowID(p.OrgID, req.RequestID)
+	wfID := contract.ProvisionWorkflowID(p.OrgID, req.RequestID)
 	if res == nil {
 		c.JSON(http.StatusAccepted, gin.H{"status": "in_progress", "requestId": req.RequestID, "workflowId": wfID})
 		return
@@ -787,7 +787,7 @@ func (s *Server) provisionNumbers(c *gin.Context, action string) {
 }
 
 func pastTense(action string) string {
-	if action == workflows.ProvisionBuy {
+	if action == contract.ProvisionBuy {
 		return "bought"
 	}
 	return "imported"
@@ -811,17 +811,17 @@ func (s *Server) searchNumbersForSale(c *gin.Context) {
 	p := principal(c)
 	q.OrgID = p.OrgID
 	run, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.NumberSearchWorkflowID(p.OrgID, uuid.NewString()), TaskQueue: s.cfg.TemporalTaskQueue,
+		ID: contract.NumberSearchWorkflowID(p.OrgID, uuid.NewString()), TaskQueue: s.cfg.TemporalTaskQueue,
 		WorkflowExecutionTimeout: time.Minute,
-		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.OrgIDKey.ValueSet(p.OrgID.String())),
-	}, workflows.NumberSearchWorkflowName, q)
+		TypedSearchAttributes:    temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(p.OrgID.String())),
+	}, contract.NumberSearchWorkflowName, q)
 	if err != nil {
 		respondError(c, s.log, err)
 		return
 	}
 	wctx, cancel := context.WithTimeout(ctx, 50*time.Second)
 	defer cancel()
-	var res workflows.SetupSearchResult
+	var res contract.SetupSearchResult
 	if err := run.Get(wctx, &res); err != nil {
 		if wctx.Err() != nil && ctx.Err() == nil {
 			respondError(c, s.log, unavailable("The provider is slow to answer. Try the search again in a minute."))
@@ -831,7 +831,7 @@ func (s *Server) searchNumbersForSale(c *gin.Context) {
 		return
 	}
 	if res.Numbers == nil {
-		res.Numbers = []workflows.SetupAvailableNumber{}
+		res.Numbers = []contract.SetupAvailableNumber{}
 	}
 	c.JSON(http.StatusOK, SetupSearchView{Numbers: res.Numbers, MonthlyCost: res.MonthlyCost, Currency: res.Currency})
 }

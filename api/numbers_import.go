@@ -12,7 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
-	"github.com/snoutos/snout/workflows"
+	"github.com/snoutos/snout/contract"
 )
 
 // Bulk import reads a CSV of numbers the provider account already owns:
@@ -218,12 +218,12 @@ func (s *Server) bulkImportNumbers(c *gin.Context) {
 		reqs = append(reqs, item)
 		reqRow = append(reqRow, i)
 	}
-	checks, err := s.checkProvisionItems(ctx, s.store.Org(p.OrgID), workflows.ProvisionImport, reqs)
+	checks, err := s.checkProvisionItems(ctx, s.store.Org(p.OrgID), contract.ProvisionImport, reqs)
 	if err != nil {
 		respondError(c, s.log, err)
 		return
 	}
-	var items []workflows.ProvisionItem
+	var items []contract.ProvisionItem
 	var itemRow []int
 	for k, chk := range checks {
 		res := &results[reqRow[k]]
@@ -272,7 +272,7 @@ func (s *Server) bulkImportNumbers(c *gin.Context) {
 			ok++
 		}
 	}
-	c.JSON(status, gin.H{"requestId": requestID, "workflowId": workflows.ProvisionWorkflowID(p.OrgID, requestID),
+	c.JSON(status, gin.H{"requestId": requestID, "workflowId": contract.ProvisionWorkflowID(p.OrgID, requestID),
 		"rows": results, "imported": ok, "failed": len(results) - ok})
 }
 

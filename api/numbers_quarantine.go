@@ -14,10 +14,10 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
-	"github.com/snoutos/snout/internal/obs"
-	"github.com/snoutos/snout/internal/phone"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/phone"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/workflows"
 )
 
 // quarantineBlocker explains why a number cannot be quarantined, or is nil.
@@ -128,7 +128,7 @@ func (s *Server) respondQuarantinePreview(c *gin.Context, replacement *uuid.UUID
 		"action": "quarantine", "numberIds": []uuid.UUID{row.ID}, "impact": plan, "threads": threads,
 		"message": fmt.Sprintf("%s will stop being used. Its %s will move to %s; texts clients send to the old number during the cooldown still reach them.",
 			phone.Display(row.E164), plural(plan.Threads, "conversation", "conversations"), plan.Replacement.Display),
-		"defaults":     gin.H{"cooldownDays": s.defaultCooldownDays(), "endAction": workflows.QuarantineEndReturnToPool, "notifyClients": false},
+		"defaults":     gin.H{"cooldownDays": s.defaultCooldownDays(), "endAction": contract.QuarantineEndReturnToPool, "notifyClients": false},
 		"confirmToken": token, "expiresAt": exp,
 	})
 }
@@ -154,9 +154,9 @@ type quarantineRequest struct {
 func (s *Server) quarantineOptions(req *quarantineRequest) (time.Duration, error) {
 	fields := map[string]string{}
 	if req.EndAction == "" {
-		req.EndAction = workflows.QuarantineEndReturnToPool
+		req.EndAction = contract.QuarantineEndReturnToPool
 	}
-	if req.EndAction != workflows.QuarantineEndReturnToPool && req.EndAction != workflows.QuarantineEndRelease {
+	if req.EndAction != contract.QuarantineEndReturnToPool && req.EndAction != contract.QuarantineEndRelease {
 		fields["endAction"] = "Use return_to_pool or release."
 	}
 	cooldown := s.cfg.QuarantineCooldown
@@ -242,17 +242,17 @@ func (s *Server) startQuarantine(ctx context.Context, p Principal, row *store.In
 		return nil, uuid.Nil, err
 	}
 	qid := store.NewID()
-	in := workflows.QuarantineInput{
+	in := contract.QuarantineInput{
 		OrgID: p.OrgID, QuarantineID: qid, NumberID: row.ID, PhoneNumber: row.E164, ReplacementNumberID: &replacement, Avoid: avoid,
 		NotifyClients: req.NotifyClients, EndAction: req.EndAction, Cooldown: cooldown, Reason: req.Reason,
 		ActorUserID: p.UserID, CorrelationID: obs.CorrelationID(ctx),
 	}
 	run, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.QuarantineWorkflowID(row.ID), TaskQueue: s.cfg.TemporalTaskQueue,
+		ID: contract.QuarantineWorkflowID(row.ID), TaskQueue: s.cfg.TemporalTaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		TypedSearchAttributes:    numberSearchAttributes(p.OrgID, row.E164, row.ID),
-	}, workflows.QuarantineWorkflowName, in)
+	}, contract.QuarantineWorkflowName, in)
 	if err != nil {
 		var started *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &started) {
@@ -269,15 +269,15 @@ func (s *Server) startQuarantine(ctx context.Context, p Principal, row *store.In
 
 // awaitQuarantineStarted polls the workflow's state until the cooldown
 // runs (or later), the workflow fails, or wait passes (nil state).
-func (s *Server) awaitQuarantineStarted(ctx context.Context, run client.WorkflowRun, wait time.Duration) (*workflows.QuarantineState, error) {
+func (s *Server) awaitQuarantineStarted(ctx context.Context, run client.WorkflowRun, wait time.Duration) (*contract.QuarantineState, error) {
 	deadline := time.Now().Add(wait)
 	for {
-		v, err := s.temporal.QueryWorkflow(ctx, run.GetID(), run.GetRunID(), workflows.QueryQuarantineState)
+		v, err := s.temporal.QueryWorkflow(ctx, run.GetID(), run.GetRunID(), contract.QueryQuarantineState)
 		if err == nil {
-			var st workflows.QuarantineState
+			var st contract.QuarantineState
 			if v.Get(&st) == nil {
 				switch st.Phase {
-				case workflows.QuarantinePhaseCoolingDown, workflows.QuarantinePhaseFinishing, workflows.QuarantinePhaseDone:
+				case contract.QuarantinePhaseCoolingDown, contract.QuarantinePhaseFinishing, contract.QuarantinePhaseDone:
 					return &st, nil
 				}
 			}
@@ -320,8 +320,8 @@ func (s *Server) quarantineStatus(c *gin.Context) {
 	}
 	body := gin.H{"number": numberView(*row), "quarantine": s.quarantineView(q)}
 	if q.Status == store.QuarantineCoolingDown && s.temporal != nil {
-		if v, err := s.temporal.QueryWorkflow(ctx, workflows.QuarantineWorkflowID(row.ID), "", workflows.QueryQuarantineState); err == nil {
-			var st workflows.QuarantineState
+		if v, err := s.temporal.QueryWorkflow(ctx, contract.QuarantineWorkflowID(row.ID), "", contract.QueryQuarantineState); err == nil {
+			var st contract.QuarantineState
 			if v.Get(&st) == nil && st.QuarantineID == q.ID {
 				body["state"] = st
 			}
@@ -353,13 +353,13 @@ func (s *Server) coolingDown(c *gin.Context) (*store.InventoryRow, *store.Quaran
 // restoreQuarantine ends the cooldown early: the number is back in
 // service; the moved threads stay where they are.
 func (s *Server) restoreQuarantine(c *gin.Context) {
-	s.signalQuarantine(c, workflows.SignalQuarantineRestore, false)
+	s.signalQuarantine(c, contract.SignalQuarantineRestore, false)
 }
 
 // releaseQuarantineNow releases the quarantined number to the provider
 // now. Destructive: it takes a confirmation.
 func (s *Server) releaseQuarantineNow(c *gin.Context) {
-	s.signalQuarantine(c, workflows.SignalQuarantineReleaseNow, true)
+	s.signalQuarantine(c, contract.SignalQuarantineReleaseNow, true)
 }
 
 func (s *Server) signalQuarantine(c *gin.Context, signal string, confirm bool) {
@@ -394,7 +394,7 @@ func (s *Server) signalQuarantine(c *gin.Context, signal string, confirm bool) {
 		respondError(c, s.log, err)
 		return
 	}
-	err = s.temporal.SignalWorkflow(ctx, workflows.QuarantineWorkflowID(row.ID), "", signal, workflows.QuarantineSignal{
+	err = s.temporal.SignalWorkflow(ctx, contract.QuarantineWorkflowID(row.ID), "", signal, contract.QuarantineSignal{
 		UserID: p.UserID, Reason: strings.TrimSpace(req.Reason), CorrelationID: obs.CorrelationID(ctx),
 	})
 	var nf *serviceerror.NotFound
@@ -428,7 +428,7 @@ func (s *Server) signalQuarantine(c *gin.Context, signal string, confirm bool) {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	c.JSON(http.StatusAccepted, gin.H{"status": "requested", "request": signal, "workflowId": workflows.QuarantineWorkflowID(row.ID)})
+	c.JSON(http.StatusAccepted, gin.H{"status": "requested", "request": signal, "workflowId": contract.QuarantineWorkflowID(row.ID)})
 }
 
 // ---- Bulk quarantine ----

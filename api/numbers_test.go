@@ -21,13 +21,14 @@ import (
 
 	"github.com/snoutos/snout/activities"
 	"github.com/snoutos/snout/api"
-	"github.com/snoutos/snout/internal/orgprovider"
-	"github.com/snoutos/snout/internal/provider"
-	"github.com/snoutos/snout/internal/seed"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/dev/seed"
+	"github.com/snoutos/snout/dev/testenv"
+	"github.com/snoutos/snout/dev/twiliosim"
+	"github.com/snoutos/snout/internal/domain/message"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/internal/testenv"
-	"github.com/snoutos/snout/internal/twiliosim"
-	"github.com/snoutos/snout/workflows"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
+	"github.com/snoutos/snout/internal/twilio/provider"
 )
 
 func init() {
@@ -191,7 +192,7 @@ func (e *numbersEnv) addAttempts(t *testing.T, threadID uuid.UUID, fromE164 stri
 		}
 		at := time.Now().Add(-time.Duration(i+1) * time.Hour)
 		m := &store.Message{ID: store.NewID(), OrgID: e.orgID, ThreadID: threadID, Direction: store.DirectionOutbound, SenderType: store.SenderOwner,
-			Body: "Checking in", Media: []store.MediaItem{}, FromE164: fromE164, ToE164: "+16505550107", Status: status, ErrorCode: errCode,
+			Body: "Checking in", Media: []message.MediaItem{}, FromE164: fromE164, ToE164: "+16505550107", Status: status, ErrorCode: errCode,
 			Encoding: "GSM-7", Segments: 1, Attempts: 1, CreatedAt: at, UpdatedAt: at}
 		if _, err := e.store.DB().NewInsert().Model(m).Exec(e.ctx); err != nil {
 			t.Fatal(err)
@@ -580,9 +581,9 @@ func TestNumberAssignGuardrails(t *testing.T) {
 
 // quarantineState reads GET /numbers/:id/quarantine.
 type quarantineStatus struct {
-	Number     api.NumberView             `json:"number"`
-	Quarantine api.QuarantineView         `json:"quarantine"`
-	State      *workflows.QuarantineState `json:"state"`
+	Number     api.NumberView            `json:"number"`
+	Quarantine api.QuarantineView        `json:"quarantine"`
+	State      *contract.QuarantineState `json:"state"`
 }
 
 func TestQuarantinePoolNumberWithLiveThreads(t *testing.T) {
@@ -635,14 +636,14 @@ func TestQuarantinePoolNumberWithLiveThreads(t *testing.T) {
 		"endAction": "return_to_pool", "reason": "Carrier filtering"})
 	wantStatus(t, "confirmed quarantine", r, http.StatusOK)
 	var started struct {
-		QuarantineID uuid.UUID                 `json:"quarantineId"`
-		WorkflowID   string                    `json:"workflowId"`
-		State        workflows.QuarantineState `json:"state"`
-		Number       api.NumberView            `json:"number"`
+		QuarantineID uuid.UUID                `json:"quarantineId"`
+		WorkflowID   string                   `json:"workflowId"`
+		State        contract.QuarantineState `json:"state"`
+		Number       api.NumberView           `json:"number"`
 	}
 	r.json(t, &started)
-	if started.WorkflowID != workflows.QuarantineWorkflowID(pool1) || started.Number.Status != store.NumberQuarantined ||
-		started.State.Phase != workflows.QuarantinePhaseCoolingDown || len(started.State.Impact.Moves) != onPool1 {
+	if started.WorkflowID != contract.QuarantineWorkflowID(pool1) || started.Number.Status != store.NumberQuarantined ||
+		started.State.Phase != contract.QuarantinePhaseCoolingDown || len(started.State.Impact.Moves) != onPool1 {
 		t.Fatalf("confirm answered %s", r.Body)
 	}
 	days := started.Number.CooldownEndsAt.Sub(time.Now()).Hours() / 24
@@ -699,7 +700,7 @@ func TestQuarantinePoolNumberWithLiveThreads(t *testing.T) {
 	wantStatus(t, "quarantine status", r, http.StatusOK)
 	var st quarantineStatus
 	r.json(t, &st)
-	if st.State == nil || st.State.Phase != workflows.QuarantinePhaseCoolingDown || st.Quarantine.Status != "cooling_down" ||
+	if st.State == nil || st.State.Phase != contract.QuarantinePhaseCoolingDown || st.Quarantine.Status != "cooling_down" ||
 		st.State.Impact.ClientsNotified != notifiable || st.Quarantine.Impact.Threads != onPool1 {
 		t.Errorf("status while cooling down = %s", r.Body)
 	}
@@ -732,8 +733,8 @@ func TestQuarantinePoolNumberWithLiveThreads(t *testing.T) {
 		t.Error("restoring moved Ada's thread back")
 	}
 	wantStatus(t, "restore twice", e.do("POST", path+"/quarantine/restore", e.owner, nil), http.StatusConflict)
-	var res workflows.QuarantineResult
-	if err := e.tc.GetWorkflow(e.ctx, started.WorkflowID, "").Get(e.ctx, &res); err != nil || res.Outcome != workflows.QuarantineOutcomeRestored {
+	var res contract.QuarantineResult
+	if err := e.tc.GetWorkflow(e.ctx, started.WorkflowID, "").Get(e.ctx, &res); err != nil || res.Outcome != contract.QuarantineOutcomeRestored {
 		t.Errorf("workflow ended %+v, %v", res, err)
 	}
 	evs, _ := e.org().NumberEvents(e.ctx, pool1, 10)
@@ -845,7 +846,7 @@ func TestNumbersBulkReleaseIsPerNumber(t *testing.T) {
 
 func TestNumbersBulkImportCSVReportsBadRowsAndKeepsGoodOnes(t *testing.T) {
 	e := newNumbersEnv(t)
-	e.requireWorkflow(t, workflows.ProvisionNumbersWorkflowName)
+	e.requireWorkflow(t, contract.ProvisionNumbersWorkflowName)
 	// The account already owns these two (bought in the provider's console).
 	for _, n := range []string{"+14155550160", "+14155550161"} {
 		if _, err := e.provider(t).BuyNumber(e.ctx, provider.BuyRequest{E164: n}); err != nil {
@@ -914,7 +915,7 @@ func TestNumbersBulkImportCSVReportsBadRowsAndKeepsGoodOnes(t *testing.T) {
 
 func TestNumbersBuyThroughProvisioning(t *testing.T) {
 	e := newNumbersEnv(t)
-	e.requireWorkflow(t, workflows.ProvisionNumbersWorkflowName)
+	e.requireWorkflow(t, contract.ProvisionNumbersWorkflowName)
 	// An admin finds numbers for sale, with the monthly cost, before buying.
 	admin := e.admin
 	r := e.do("GET", "/api/v1/numbers/available?areaCode=628&limit=3", admin, nil)
@@ -931,8 +932,8 @@ func TestNumbersBuyThroughProvisioning(t *testing.T) {
 		"items": []map[string]any{{"e164": "+14155550170", "class": "pool", "friendlyName": "Weekend pool"}}})
 	wantStatus(t, "buy", r, http.StatusOK)
 	var out struct {
-		Items     []workflows.ProvisionItemResult `json:"items"`
-		Succeeded int                             `json:"succeeded"`
+		Items     []contract.ProvisionItemResult `json:"items"`
+		Succeeded int                            `json:"succeeded"`
 	}
 	r.json(t, &out)
 	if out.Succeeded != 1 || out.Items[0].NumberID == nil {
@@ -950,7 +951,7 @@ func TestNumbersBuyThroughProvisioning(t *testing.T) {
 		"items": []map[string]any{{"e164": "+14155550170", "class": "pool"}}})
 	if r.Status == http.StatusOK {
 		var again struct {
-			Items []workflows.ProvisionItemResult `json:"items"`
+			Items []contract.ProvisionItemResult `json:"items"`
 		}
 		r.json(t, &again)
 		if len(again.Items) != 1 || again.Items[0].NumberID == nil || *again.Items[0].NumberID != *out.Items[0].NumberID {
@@ -972,18 +973,18 @@ func TestNumbersImportStartsProvisioningByName(t *testing.T) {
 	tc := testenv.Temporal(t)
 	queue := testenv.TaskQueue(t)
 	h := newHarness(t, func(d *api.Deps) { d.Temporal = tc; d.Config.TemporalTaskQueue = queue })
-	var got workflows.ProvisionInput
-	standIn := func(ctx workflow.Context, in workflows.ProvisionInput) (workflows.ProvisionResult, error) {
+	var got contract.ProvisionInput
+	standIn := func(ctx workflow.Context, in contract.ProvisionInput) (contract.ProvisionResult, error) {
 		got = in
-		res := workflows.ProvisionResult{}
+		res := contract.ProvisionResult{}
 		for _, it := range in.Items {
 			id := uuid.New()
-			res.Items = append(res.Items, workflows.ProvisionItemResult{E164: it.E164, NumberID: &id, OK: true, WebhookStatus: "verified"})
+			res.Items = append(res.Items, contract.ProvisionItemResult{E164: it.E164, NumberID: &id, OK: true, WebhookStatus: "verified"})
 		}
 		return res, nil
 	}
 	w := sdkworker.New(tc, queue, sdkworker.Options{})
-	w.RegisterWorkflowWithOptions(standIn, workflow.RegisterOptions{Name: workflows.ProvisionNumbersWorkflowName})
+	w.RegisterWorkflowWithOptions(standIn, workflow.RegisterOptions{Name: contract.ProvisionNumbersWorkflowName})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -992,11 +993,11 @@ func TestNumbersImportStartsProvisioningByName(t *testing.T) {
 	r := h.do("POST", "/api/v1/numbers/import", admin, map[string]any{"requestId": "imp-1", "items": []map[string]any{
 		{"e164": "(415) 555-0180", "class": "sitter", "sitterEmail": "sam@demo.test"}, {"e164": "+14155550181", "class": "pool"}}})
 	wantStatus(t, "import", r, http.StatusOK)
-	if len(got.Items) != 2 || got.Items[0].E164 != "+14155550180" || got.Items[0].Action != workflows.ProvisionImport ||
+	if len(got.Items) != 2 || got.Items[0].E164 != "+14155550180" || got.Items[0].Action != contract.ProvisionImport ||
 		got.Items[0].SitterID == nil || *got.Items[0].SitterID != seed.ID("sitter/sam") || got.OrgID != h.demo.OrgID || got.RequestID != "imp-1" {
 		t.Errorf("workflow input = %+v", got)
 	}
-	desc, err := tc.DescribeWorkflowExecution(ctx, workflows.ProvisionWorkflowID(h.demo.OrgID, "imp-1"), "")
+	desc, err := tc.DescribeWorkflowExecution(ctx, contract.ProvisionWorkflowID(h.demo.OrgID, "imp-1"), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,11 +16,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.temporal.io/sdk/client"
 
-	"github.com/snoutos/snout/internal/config"
-	"github.com/snoutos/snout/internal/notify"
-	"github.com/snoutos/snout/internal/orgprovider"
-	"github.com/snoutos/snout/internal/secrets"
+	"github.com/snoutos/snout/internal/platform/config"
+	"github.com/snoutos/snout/internal/platform/notify"
+	"github.com/snoutos/snout/internal/platform/secrets"
 	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
 	"github.com/snoutos/snout/policies"
 )
 

@@ -17,11 +17,11 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snoutos/snout/internal/obs"
-	"github.com/snoutos/snout/internal/orgprovider"
-	"github.com/snoutos/snout/internal/phone"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/phone"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/workflows"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
 )
 
 // The setup wizard's API. Every step is an update on the org's
@@ -62,16 +62,16 @@ func (s *Server) setupRoutes() []featureRoute {
 	return []featureRoute{
 		{http.MethodGet, "/api/v1/setup", s.getSetup},
 		{http.MethodPost, "/api/v1/setup/provider", s.setupConnectProvider},
-		{http.MethodPost, "/api/v1/setup/connectivity", s.setupStep(workflows.UpdateSetupVerifyConnectivity)},
+		{http.MethodPost, "/api/v1/setup/connectivity", s.setupStep(contract.UpdateSetupVerifyConnectivity)},
 		{http.MethodGet, "/api/v1/setup/available-numbers", s.setupAvailableNumbers},
 		{http.MethodPost, "/api/v1/setup/front-desk", s.setupFrontDesk},
-		{http.MethodPost, "/api/v1/setup/sitter-numbers", s.setupBulkNumbers(workflows.UpdateSetupSitterNumbers, true)},
-		{http.MethodPost, "/api/v1/setup/sitter-numbers/skip", s.setupStep(workflows.UpdateSetupSkipSitterNumbers)},
-		{http.MethodPost, "/api/v1/setup/pool-numbers", s.setupBulkNumbers(workflows.UpdateSetupPoolNumbers, false)},
-		{http.MethodPost, "/api/v1/setup/pool-numbers/skip", s.setupStep(workflows.UpdateSetupSkipPoolNumbers)},
-		{http.MethodPost, "/api/v1/setup/webhooks", s.setupStep(workflows.UpdateSetupInstallWebhooks)},
+		{http.MethodPost, "/api/v1/setup/sitter-numbers", s.setupBulkNumbers(contract.UpdateSetupSitterNumbers, true)},
+		{http.MethodPost, "/api/v1/setup/sitter-numbers/skip", s.setupStep(contract.UpdateSetupSkipSitterNumbers)},
+		{http.MethodPost, "/api/v1/setup/pool-numbers", s.setupBulkNumbers(contract.UpdateSetupPoolNumbers, false)},
+		{http.MethodPost, "/api/v1/setup/pool-numbers/skip", s.setupStep(contract.UpdateSetupSkipPoolNumbers)},
+		{http.MethodPost, "/api/v1/setup/webhooks", s.setupStep(contract.UpdateSetupInstallWebhooks)},
 		{http.MethodPost, "/api/v1/setup/webhooks/:numberId/retry", s.setupRetryWebhook},
-		{http.MethodPost, "/api/v1/setup/readiness", s.setupStep(workflows.UpdateSetupCheckReadiness)},
+		{http.MethodPost, "/api/v1/setup/readiness", s.setupStep(contract.UpdateSetupCheckReadiness)},
 		{http.MethodPost, "/api/v1/setup/diagnostics", s.setupDiagnostics},
 	}
 }
@@ -166,14 +166,14 @@ type SetupResultView struct {
 
 // SetupSearchView lists numbers for sale with their monthly cost.
 type SetupSearchView struct {
-	Numbers     []workflows.SetupAvailableNumber `json:"numbers"`
-	MonthlyCost string                           `json:"monthlyCost"`
-	Currency    string                           `json:"currency"`
+	Numbers     []contract.SetupAvailableNumber `json:"numbers"`
+	MonthlyCost string                          `json:"monthlyCost"`
+	Currency    string                          `json:"currency"`
 }
 
 // setupView renders the state, hiding webhook URLs, SIDs and raw provider
 // codes unless diagnostics are on.
-func setupView(st workflows.SetupState, live bool) SetupView {
+func setupView(st contract.SetupState, live bool) SetupView {
 	diag := st.Diagnostics
 	text := func(s string) string {
 		if diag {
@@ -204,7 +204,7 @@ func setupView(st workflows.SetupState, live bool) SetupView {
 		v.Provider = &SetupProviderView{FriendlyName: p.FriendlyName, Status: p.Status, Type: p.Type, AuthKind: p.AuthKind,
 			ConnectedAt: p.ConnectedAt, AccountSID: secretish(p.AccountSID), APIKeySID: secretish(p.APIKeySID)}
 	}
-	checks := func(in []workflows.SetupCheck) []SetupCheckView {
+	checks := func(in []contract.SetupCheck) []SetupCheckView {
 		out := []SetupCheckView{}
 		for _, c := range in {
 			out = append(out, SetupCheckView{Key: c.Key, Title: c.Title, OK: c.OK, Detail: text(c.Detail), Fix: text(c.Fix),
@@ -250,8 +250,8 @@ func (s *Server) setupProgress(ctx context.Context, p Principal) (SetupView, err
 	}
 	qctx, cancel := context.WithTimeout(ctx, setupQueryTimeout)
 	defer cancel()
-	res, qerr := s.temporal.QueryWorkflow(qctx, workflows.SetupWorkflowID(p.OrgID), "", workflows.QuerySetupProgress)
-	var st workflows.SetupState
+	res, qerr := s.temporal.QueryWorkflow(qctx, contract.SetupWorkflowID(p.OrgID), "", contract.QuerySetupProgress)
+	var st contract.SetupState
 	if qerr == nil {
 		qerr = res.Get(&st)
 	}
@@ -265,14 +265,14 @@ func (s *Server) setupProgress(ctx context.Context, p Principal) (SetupView, err
 }
 
 // savedSetupState decodes the mirrored state (a fresh one when none).
-func savedSetupState(saved *store.SetupProgress, orgID uuid.UUID, now time.Time) workflows.SetupState {
+func savedSetupState(saved *store.SetupProgress, orgID uuid.UUID, now time.Time) contract.SetupState {
 	if saved != nil && len(saved.Steps) > 0 {
-		var st workflows.SetupState
-		if json.Unmarshal(saved.Steps, &st) == nil && len(st.Steps) == len(workflows.SetupStepOrder) {
+		var st contract.SetupState
+		if json.Unmarshal(saved.Steps, &st) == nil && len(st.Steps) == len(contract.SetupStepOrder) {
 			return st
 		}
 	}
-	return workflows.NewSetupState(orgID, now)
+	return contract.NewSetupState(orgID, now)
 }
 
 // ensureSetup starts the org's wizard unless it runs already or has
@@ -292,18 +292,18 @@ func (s *Server) ensureSetup(ctx context.Context, p Principal) (*store.SetupProg
 	case saved.CompletedAt != nil:
 		return saved, nil
 	}
-	in := workflows.SetupInput{OrgID: p.OrgID, StartedBy: p.UserID, CorrelationID: obs.CorrelationID(ctx)}
+	in := contract.SetupInput{OrgID: p.OrgID, StartedBy: p.UserID, CorrelationID: obs.CorrelationID(ctx)}
 	if saved != nil {
 		st := savedSetupState(saved, p.OrgID, s.now())
 		in.State = &st
 	}
 	_, err = s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       workflows.SetupWorkflowID(p.OrgID),
+		ID:                       contract.SetupWorkflowID(p.OrgID),
 		TaskQueue:                s.cfg.TemporalTaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.OrgIDKey.ValueSet(p.OrgID.String())),
-	}, workflows.SetupWorkflowName, in)
+		TypedSearchAttributes:    temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(p.OrgID.String())),
+	}, contract.SetupWorkflowName, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if err != nil && !errors.As(err, &started) { // already started: completed, updates answer "already complete"
 		return nil, err
@@ -321,7 +321,7 @@ func (s *Server) setupUpdate(ctx context.Context, p Principal, name string, args
 		return conflict("Setup is already complete.")
 	}
 	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.SetupWorkflowID(p.OrgID), UpdateName: name, Args: []any{args},
+		WorkflowID: contract.SetupWorkflowID(p.OrgID), UpdateName: name, Args: []any{args},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err == nil {
@@ -339,11 +339,11 @@ func setupError(ctx context.Context, err error) error {
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) {
 		switch appErr.Type() {
-		case workflows.SetupErrOutOfOrder, workflows.SetupErrComplete:
+		case contract.SetupErrOutOfOrder, contract.SetupErrComplete:
 			return conflict(appErr.Message())
-		case workflows.SetupErrInvalid:
+		case contract.SetupErrInvalid:
 			return badRequest(appErr.Message(), nil)
-		case workflows.SetupErrProvider:
+		case contract.SetupErrProvider:
 			return unprocessable("provider_error", appErr.Message())
 		}
 	}
@@ -363,7 +363,7 @@ func setupError(ctx context.Context, err error) error {
 func (s *Server) respondSetup(c *gin.Context, name string, args any) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), setupCallTimeout)
 	defer cancel()
-	var st workflows.SetupState
+	var st contract.SetupState
 	if err := s.setupUpdate(ctx, principal(c), name, args, &st); err != nil {
 		respondError(c, s.log, err)
 		return
@@ -371,14 +371,14 @@ func (s *Server) respondSetup(c *gin.Context, name string, args any) {
 	c.JSON(http.StatusOK, setupView(st, true))
 }
 
-func setupActor(c *gin.Context) workflows.SetupActor {
-	return workflows.SetupActor{UserID: principal(c).UserID, CorrelationID: obs.CorrelationID(c.Request.Context())}
+func setupActor(c *gin.Context) contract.SetupActor {
+	return contract.SetupActor{UserID: principal(c).UserID, CorrelationID: obs.CorrelationID(c.Request.Context())}
 }
 
 // numberSearchQuery reads and checks the search options of a numbers-for-sale
 // search (setup wizard and inventory); on a bad option it has answered 400.
-func (s *Server) numberSearchQuery(c *gin.Context) (workflows.NumberSearchInput, bool) {
-	q := workflows.NumberSearchInput{AreaCode: strings.TrimSpace(c.Query("areaCode")),
+func (s *Server) numberSearchQuery(c *gin.Context) (contract.NumberSearchInput, bool) {
+	q := contract.NumberSearchInput{AreaCode: strings.TrimSpace(c.Query("areaCode")),
 		Region: strings.ToUpper(strings.TrimSpace(c.Query("region")))}
 	fields := map[string]string{}
 	if q.AreaCode != "" && !areaCodeFormat.MatchString(q.AreaCode) {
@@ -482,8 +482,8 @@ func (s *Server) setupConnectProvider(c *gin.Context) {
 			s.log.ErrorContext(dctx, "deleting pending credentials failed", "orgId", p.OrgID, "err", err)
 		}
 	}()
-	var st workflows.SetupState
-	err = s.setupUpdate(ctx, p, workflows.UpdateSetupConnectProvider, workflows.SetupConnectArgs{
+	var st contract.SetupState
+	err = s.setupUpdate(ctx, p, contract.UpdateSetupConnectProvider, contract.SetupConnectArgs{
 		SetupActor: setupActor(c), PendingCredentialID: pending.ID, AccountSID: req.AccountSID}, &st)
 	if err != nil {
 		respondError(c, s.log, err)
@@ -498,16 +498,16 @@ func (s *Server) setupAvailableNumbers(c *gin.Context) {
 	if !ok {
 		return
 	}
-	args := workflows.SetupSearchArgs{SetupActor: setupActor(c), AreaCode: q.AreaCode, Region: q.Region, TollFree: q.TollFree, Limit: q.Limit}
+	args := contract.SetupSearchArgs{SetupActor: setupActor(c), AreaCode: q.AreaCode, Region: q.Region, TollFree: q.TollFree, Limit: q.Limit}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), setupCallTimeout)
 	defer cancel()
-	var res workflows.SetupSearchResult
-	if err := s.setupUpdate(ctx, principal(c), workflows.UpdateSetupSearchNumbers, args, &res); err != nil {
+	var res contract.SetupSearchResult
+	if err := s.setupUpdate(ctx, principal(c), contract.UpdateSetupSearchNumbers, args, &res); err != nil {
 		respondError(c, s.log, err)
 		return
 	}
 	if res.Numbers == nil {
-		res.Numbers = []workflows.SetupAvailableNumber{}
+		res.Numbers = []contract.SetupAvailableNumber{}
 	}
 	c.JSON(http.StatusOK, SetupSearchView{Numbers: res.Numbers, MonthlyCost: res.MonthlyCost, Currency: res.Currency})
 }
@@ -527,16 +527,16 @@ func (s *Server) setupFrontDesk(c *gin.Context) {
 		respondError(c, s.log, badRequest(`Send either {"buy":{"e164":"+1…"}} or {"import":{"e164":"+1…"}}.`, nil))
 		return
 	}
-	action, raw, field := workflows.ProvisionBuy, req.Buy, "buy.e164"
+	action, raw, field := contract.ProvisionBuy, req.Buy, "buy.e164"
 	if req.Import != nil {
-		action, raw, field = workflows.ProvisionImport, req.Import, "import.e164"
+		action, raw, field = contract.ProvisionImport, req.Import, "import.e164"
 	}
 	e164, err := phone.Normalize(raw.E164, "US")
 	if err != nil {
 		respondError(c, s.log, invalidField(field, "Enter a phone number, like +1 415 555 0100."))
 		return
 	}
-	s.respondSetup(c, workflows.UpdateSetupFrontDesk, workflows.SetupFrontDeskArgs{SetupActor: setupActor(c), Action: action, E164: e164})
+	s.respondSetup(c, contract.UpdateSetupFrontDesk, contract.SetupFrontDeskArgs{SetupActor: setupActor(c), Action: action, E164: e164})
 }
 
 type setupBulkRequest struct {
@@ -559,11 +559,11 @@ func (s *Server) setupBulkNumbers(update string, sitters bool) gin.HandlerFunc {
 			return
 		}
 		fields := map[string]string{}
-		args := workflows.SetupNumbersArgs{SetupActor: setupActor(c)}
+		args := contract.SetupNumbersArgs{SetupActor: setupActor(c)}
 		for i, it := range req.Items {
 			prefix := "items[" + strconv.Itoa(i) + "]."
-			item := workflows.SetupNumberItem{Action: strings.ToLower(strings.TrimSpace(it.Action))}
-			if item.Action != workflows.ProvisionBuy && item.Action != workflows.ProvisionImport {
+			item := contract.SetupNumberItem{Action: strings.ToLower(strings.TrimSpace(it.Action))}
+			if item.Action != contract.ProvisionBuy && item.Action != contract.ProvisionImport {
 				fields[prefix+"action"] = "Use buy or import."
 			}
 			e164, err := phone.Normalize(it.E164, "US")
@@ -601,7 +601,7 @@ func (s *Server) setupRetryWebhook(c *gin.Context) {
 		respondError(c, s.log, err) // another org's number answers 404 like a missing one
 		return
 	}
-	s.respondSetup(c, workflows.UpdateSetupRetryWebhook, workflows.SetupRetryWebhookArgs{SetupActor: setupActor(c), NumberID: id})
+	s.respondSetup(c, contract.UpdateSetupRetryWebhook, contract.SetupRetryWebhookArgs{SetupActor: setupActor(c), NumberID: id})
 }
 
 func (s *Server) setupDiagnostics(c *gin.Context) {
@@ -612,5 +612,5 @@ func (s *Server) setupDiagnostics(c *gin.Context) {
 		respondError(c, s.log, invalidField("enabled", "Send true to show provider details, false to hide them."))
 		return
 	}
-	s.respondSetup(c, workflows.UpdateSetupDiagnostics, workflows.SetupDiagnosticsArgs{SetupActor: setupActor(c), Enabled: *req.Enabled})
+	s.respondSetup(c, contract.UpdateSetupDiagnostics, contract.SetupDiagnosticsArgs{SetupActor: setupActor(c), Enabled: *req.Enabled})
 }

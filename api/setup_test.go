@@ -24,16 +24,17 @@ import (
 
 	"github.com/snoutos/snout/activities"
 	"github.com/snoutos/snout/api"
-	"github.com/snoutos/snout/internal/auth"
-	"github.com/snoutos/snout/internal/config"
-	"github.com/snoutos/snout/internal/notify"
-	"github.com/snoutos/snout/internal/orgprovider"
-	"github.com/snoutos/snout/internal/provider"
-	"github.com/snoutos/snout/internal/secrets"
-	"github.com/snoutos/snout/internal/seed"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/dev/seed"
+	"github.com/snoutos/snout/dev/testenv"
+	"github.com/snoutos/snout/dev/twiliosim"
+	"github.com/snoutos/snout/internal/platform/auth"
+	"github.com/snoutos/snout/internal/platform/config"
+	"github.com/snoutos/snout/internal/platform/notify"
+	"github.com/snoutos/snout/internal/platform/secrets"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/internal/testenv"
-	"github.com/snoutos/snout/internal/twiliosim"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
+	"github.com/snoutos/snout/internal/twilio/provider"
 	"github.com/snoutos/snout/worker"
 	"github.com/snoutos/snout/workflows"
 )
@@ -290,7 +291,7 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 
 	// Opening the wizard starts it.
 	v, _ := e.step("GET", "/api/v1/setup", nil, http.StatusOK)
-	if v.CurrentStep != workflows.StepProvider || !stepOf(v, workflows.StepProvider).Available || stepOf(v, workflows.StepConnectivity).Available {
+	if v.CurrentStep != contract.StepProvider || !stepOf(v, contract.StepProvider).Available || stepOf(v, contract.StepConnectivity).Available {
 		t.Fatalf("fresh wizard: %+v", v)
 	}
 	// The workflow enforces the order.
@@ -318,7 +319,7 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 
 	// Right credentials: stored encrypted; the token is in no readable form.
 	v, r = e.step("POST", "/api/v1/setup/provider", map[string]string{"accountSid": e.acct.Sid, "authToken": e.acct.AuthToken}, http.StatusOK)
-	if stepOf(v, workflows.StepProvider).Status != workflows.StepDone || v.Provider == nil || v.Provider.FriendlyName != "Whisker Walks" {
+	if stepOf(v, contract.StepProvider).Status != contract.StepDone || v.Provider == nil || v.Provider.FriendlyName != "Whisker Walks" {
 		t.Fatalf("after connecting: %s", r.Body)
 	}
 	if bytes.Contains(r.Body, []byte(e.acct.Sid)) || v.Provider.AccountSID != "" {
@@ -334,7 +335,7 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 
 	// Connectivity: each check with its own result, balance shown.
 	v, r = e.step("POST", "/api/v1/setup/connectivity", nil, http.StatusOK)
-	if !allChecksPass(v.Connectivity) || v.Balance != "20.00" || stepOf(v, workflows.StepConnectivity).Status != workflows.StepDone {
+	if !allChecksPass(v.Connectivity) || v.Balance != "20.00" || stepOf(v, contract.StepConnectivity).Status != contract.StepDone {
 		t.Fatalf("connectivity: %s", r.Body)
 	}
 
@@ -359,8 +360,8 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	// Buy the front desk number.
 	v, r = e.step("POST", "/api/v1/setup/front-desk", map[string]any{"buy": map[string]string{"e164": frontDesk}}, http.StatusOK)
 	fd := numberOf(v, frontDesk)
-	if stepOf(v, workflows.StepFrontDesk).Status != workflows.StepDone || fd == nil || !fd.Bought || fd.MonthlyCost != "1.15" ||
-		fd.Class != "front_desk" || fd.WebhookStatus != workflows.WebhookVerified {
+	if stepOf(v, contract.StepFrontDesk).Status != contract.StepDone || fd == nil || !fd.Bought || fd.MonthlyCost != "1.15" ||
+		fd.Class != "front_desk" || fd.WebhookStatus != contract.WebhookVerified {
 		t.Fatalf("front desk: %s", r.Body)
 	}
 	if o := e.owned(frontDesk); o == nil || o.SMSURL != smsURL || o.SMSMethod != "POST" {
@@ -388,7 +389,7 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 		!strings.Contains(v.LastResults[2].Error, "isn't in your Twilio account") {
 		t.Fatalf("sitter imports: %s", r.Body)
 	}
-	if n := numberOf(v, samNumber); n == nil || n.SitterID == nil || *n.SitterID != e.sam || n.Bought || n.WebhookStatus != workflows.WebhookVerified {
+	if n := numberOf(v, samNumber); n == nil || n.SitterID == nil || *n.SitterID != e.sam || n.Bought || n.WebhookStatus != contract.WebhookVerified {
 		t.Fatalf("Sam's number: %+v", n)
 	}
 
@@ -396,12 +397,12 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	e.stopWorker()
 	e.startAPI()
 	v, _ = e.step("GET", "/api/v1/setup", nil, http.StatusOK)
-	if v.Live || v.Notice == "" || v.CurrentStep != workflows.StepPoolNumbers || stepOf(v, workflows.StepSitterNumbers).Status != workflows.StepDone {
+	if v.Live || v.Notice == "" || v.CurrentStep != contract.StepPoolNumbers || stepOf(v, contract.StepSitterNumbers).Status != contract.StepDone {
 		t.Fatalf("with the worker down: live %v step %q notice %q", v.Live, v.CurrentStep, v.Notice)
 	}
 	e.startWorker()
 	v, _ = e.step("GET", "/api/v1/setup", nil, http.StatusOK)
-	if !v.Live || v.CurrentStep != workflows.StepPoolNumbers || numberOf(v, frontDesk) == nil || numberOf(v, rileyNumber) == nil {
+	if !v.Live || v.CurrentStep != contract.StepPoolNumbers || numberOf(v, frontDesk) == nil || numberOf(v, rileyNumber) == nil {
 		t.Fatalf("after restarts the wizard lost progress: %+v", v)
 	}
 
@@ -433,11 +434,11 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	}
 	v, r = e.step("POST", "/api/v1/setup/webhooks", nil, http.StatusOK)
 	a := numberOf(v, poolA)
-	if stepOf(v, workflows.StepWebhooks).Status != workflows.StepPending || a == nil || a.WebhookStatus != workflows.WebhookFailed || a.WebhookError != provider.Explain(20404) {
+	if stepOf(v, contract.StepWebhooks).Status != contract.StepPending || a == nil || a.WebhookStatus != contract.WebhookFailed || a.WebhookError != provider.Explain(20404) {
 		t.Fatalf("webhook partial failure: %s", r.Body)
 	}
 	for _, n := range []string{frontDesk, samNumber, rileyNumber, poolB} {
-		if nv := numberOf(v, n); nv == nil || nv.WebhookStatus != workflows.WebhookVerified {
+		if nv := numberOf(v, n); nv == nil || nv.WebhookStatus != contract.WebhookVerified {
 			t.Fatalf("number %s: %+v", n, nv)
 		}
 	}
@@ -450,7 +451,7 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	}
 	e.sim.ClearNumberFaults()
 	v, r = e.step("POST", "/api/v1/setup/webhooks/"+a.ID.String()+"/retry", nil, http.StatusOK)
-	if nv := numberOf(v, poolA); nv.WebhookStatus != workflows.WebhookVerified || stepOf(v, workflows.StepWebhooks).Status != workflows.StepDone {
+	if nv := numberOf(v, poolA); nv.WebhookStatus != contract.WebhookVerified || stepOf(v, contract.StepWebhooks).Status != contract.StepDone {
 		t.Fatalf("after retry: %s", r.Body)
 	}
 	e.step("POST", "/api/v1/setup/webhooks/"+uuid.NewString()+"/retry", nil, http.StatusNotFound)
@@ -470,8 +471,8 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	if !v.Complete || !allChecksPass(v.Readiness) || len(v.Readiness) < 7 {
 		t.Fatalf("readiness: %s", r.Body)
 	}
-	run := e.tc.GetWorkflow(e.ctx, workflows.SetupWorkflowID(e.orgID), "")
-	var res workflows.SetupResult
+	run := e.tc.GetWorkflow(e.ctx, contract.SetupWorkflowID(e.orgID), "")
+	var res contract.SetupResult
 	if err := run.Get(e.ctx, &res); err != nil || res.CompletedAt.IsZero() {
 		t.Fatalf("setup workflow result %+v, err %v", res, err)
 	}
@@ -489,7 +490,7 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	}
 
 	// No secret in Temporal's history, and the history replays.
-	history := e.history(workflows.SetupWorkflowID(e.orgID))
+	history := e.history(contract.SetupWorkflowID(e.orgID))
 	if strings.Contains(history.String(), e.acct.AuthToken) {
 		t.Fatal("the auth token is in the setup workflow's history")
 	}
@@ -504,8 +505,8 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	}
 	poolHistory := e.history(poolRequest)
 	replayer := sdkworker.NewWorkflowReplayer()
-	replayer.RegisterWorkflowWithOptions(workflows.SetupWorkflow, workflow.RegisterOptions{Name: workflows.SetupWorkflowName})
-	replayer.RegisterWorkflowWithOptions(workflows.ProvisionNumbersWorkflow, workflow.RegisterOptions{Name: workflows.ProvisionNumbersWorkflowName})
+	replayer.RegisterWorkflowWithOptions(workflows.SetupWorkflow, workflow.RegisterOptions{Name: contract.SetupWorkflowName})
+	replayer.RegisterWorkflowWithOptions(workflows.ProvisionNumbersWorkflow, workflow.RegisterOptions{Name: contract.ProvisionNumbersWorkflowName})
 	for name, h := range map[string]*historypb.History{"setup": history, "pool provisioning": poolHistory} {
 		if err := replayer.ReplayWorkflowHistory(nil, h); err != nil {
 			t.Fatalf("replaying the %s history: %v", name, err)
@@ -641,11 +642,11 @@ func TestSetupConnectsWithAPIKeyAndKeepsOrgsApart(t *testing.T) {
 
 	// Even a wizard workflow that was terminated resumes from its saved
 	// progress when the owner comes back.
-	if err := e.tc.TerminateWorkflow(e.ctx, workflows.SetupWorkflowID(e.orgID), "", "operator test"); err != nil {
+	if err := e.tc.TerminateWorkflow(e.ctx, contract.SetupWorkflowID(e.orgID), "", "operator test"); err != nil {
 		t.Fatal(err)
 	}
 	v, _ = e.step("GET", "/api/v1/setup", nil, http.StatusOK)
-	if !v.Live || v.CurrentStep != workflows.StepFrontDesk || v.Provider == nil || v.Provider.AuthKind != "api_key" {
+	if !v.Live || v.CurrentStep != contract.StepFrontDesk || v.Provider == nil || v.Provider.AuthKind != "api_key" {
 		t.Fatalf("after termination: live %v step %q provider %+v", v.Live, v.CurrentStep, v.Provider)
 	}
 	r = e.do("GET", "/api/v1/setup/available-numbers?areaCode=628&limit=3", nil)
@@ -656,7 +657,7 @@ func TestSetupConnectsWithAPIKeyAndKeepsOrgsApart(t *testing.T) {
 	// The demo org's owner sees only their own wizard.
 	e.token = e.login("owner@demo.test")
 	v, _ = e.step("GET", "/api/v1/setup", nil, http.StatusOK)
-	if v.OrgID != e.demo.OrgID || v.Provider != nil || v.CurrentStep != workflows.StepProvider {
+	if v.OrgID != e.demo.OrgID || v.Provider != nil || v.CurrentStep != contract.StepProvider {
 		t.Fatalf("another org's wizard leaked: %+v", v)
 	}
 }

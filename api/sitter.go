@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/snoutos/snout/internal/domain/message"
 	"github.com/snoutos/snout/internal/store"
 )
 
@@ -74,16 +75,16 @@ type SitterThreadPage struct {
 // SitterThreadMessageView is a message as a sitter sees it: no numbers, no
 // routing trace, no provider details.
 type SitterThreadMessageView struct {
-	ID            uuid.UUID         `json:"id"`
-	Direction     string            `json:"direction"`
-	SenderType    string            `json:"senderType"`
-	SenderName    string            `json:"senderName"`
-	Mine          bool              `json:"mine"`
-	CreatedAt     time.Time         `json:"createdAt"`
-	Body          string            `json:"body"`
-	Media         []store.MediaItem `json:"media"`
-	Status        string            `json:"status"`
-	FailureReason string            `json:"failureReason"`
+	ID            uuid.UUID           `json:"id"`
+	Direction     string              `json:"direction"`
+	SenderType    string              `json:"senderType"`
+	SenderName    string              `json:"senderName"`
+	Mine          bool                `json:"mine"`
+	CreatedAt     time.Time           `json:"createdAt"`
+	Body          string              `json:"body"`
+	Media         []message.MediaItem `json:"media"`
+	Status        string              `json:"status"`
+	FailureReason string              `json:"failureReason"`
 }
 
 // SitterMessagePage is a page of a conversation, oldest first; NextCursor
@@ -248,7 +249,7 @@ func sitterThreadMessageView(m *store.ThreadMessage, client *store.Client, sitte
 		SenderName: maskPhoneNumbers(senderName(m, sitterClientName(client.Name))),
 		Mine:       m.SenderSitterID != nil && *m.SenderSitterID == sitterID,
 		CreatedAt:  m.CreatedAt, Body: maskPhoneNumbers(m.Body), Status: m.Status,
-		FailureReason: maskPhoneNumbers(m.ErrorMessage), Media: []store.MediaItem{},
+		FailureReason: maskPhoneNumbers(m.ErrorMessage), Media: []message.MediaItem{},
 	}
 	national := nationalDigits(client.PhoneE164)
 	for _, item := range m.Media {

@@ -12,8 +12,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/snoutos/snout/api"
-	"github.com/snoutos/snout/internal/phone"
-	"github.com/snoutos/snout/internal/seed"
+	"github.com/snoutos/snout/dev/seed"
+	"github.com/snoutos/snout/internal/domain/message"
+	"github.com/snoutos/snout/internal/domain/phone"
 	"github.com/snoutos/snout/internal/store"
 )
 
@@ -233,7 +234,7 @@ func TestSitterResponsesNeverCarryAClientNumber(t *testing.T) {
 	msg := &store.Message{ID: uuid.New(), OrgID: h.demo.OrgID, ThreadID: thread, Direction: store.DirectionInbound, SenderType: store.SenderClient,
 		Body: "Call me on 650.555.0119 or +1 (650) 555-0119, or 6505550119. Gate code 4471, see you 12/20/2026!", Status: store.StatusReceived,
 		FromE164: "+16505550119", ToE164: seed.PoolNumber2, Encoding: "GSM-7", Segments: 1, Routing: []byte(`{"rule":"owner_inbox","from":"+16505550119"}`),
-		Media: []store.MediaItem{{URL: "https://media.example/+16505550119/cat.jpg", ContentType: "image/jpeg"}, {URL: "https://media.example/dog.jpg", ContentType: "image/jpeg"}}}
+		Media: []message.MediaItem{{URL: "https://media.example/+16505550119/cat.jpg", ContentType: "image/jpeg"}, {URL: "https://media.example/dog.jpg", ContentType: "image/jpeg"}}}
 	if _, err := db.NewInsert().Model(msg).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -15,11 +15,11 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snoutos/snout/internal/obs"
-	"github.com/snoutos/snout/internal/provider"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/internal/twiliowebhook"
-	"github.com/snoutos/snout/workflows"
+	"github.com/snoutos/snout/internal/twilio/provider"
+	"github.com/snoutos/snout/internal/twilio/twiliowebhook"
 )
 
 // Twilio's webhook endpoints.
@@ -173,11 +173,11 @@ func (s *Server) dispatchInboundText(ctx context.Context, org *store.OrgStore, r
 	dctx, cancel := context.WithTimeout(ctx, webhookDispatchTimeout)
 	defer cancel()
 	_, err := s.temporal.ExecuteWorkflow(dctx, client.StartWorkflowOptions{
-		ID:                    workflows.InboundWorkflowID(rc.MessageSID),
+		ID:                    contract.InboundWorkflowID(rc.MessageSID),
 		TaskQueue:             s.cfg.TemporalTaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.OrgIDKey.ValueSet(rc.OrgID.String())),
-	}, workflows.InboundWorkflowName, workflows.InboundInput{
+		TypedSearchAttributes: temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(rc.OrgID.String())),
+	}, contract.InboundWorkflowName, contract.InboundInput{
 		OrgID: rc.OrgID, ReceiptID: rc.ID, MessageSID: rc.MessageSID, CorrelationID: rc.CorrelationID,
 	})
 	if err != nil && !temporal.IsWorkflowExecutionAlreadyStartedError(err) {
@@ -256,7 +256,7 @@ func (s *Server) dispatchStatus(ctx context.Context, org *store.OrgStore, rc *st
 	}
 	dctx, cancel := context.WithTimeout(ctx, webhookDispatchTimeout)
 	defer cancel()
-	err = s.temporal.SignalWorkflow(dctx, workflows.DeliveryWorkflowID(att.MessageID), "", workflows.SignalDeliveryStatus, workflows.StatusSignal{
+	err = s.temporal.SignalWorkflow(dctx, contract.DeliveryWorkflowID(att.MessageID), "", contract.SignalDeliveryStatus, contract.StatusSignal{
 		MessageSID: st.MessageSID, Status: st.Status, ErrorCode: st.ErrorCode, ReceivedAt: rc.ReceivedAt, ReceiptID: rc.ID,
 	})
 	var gone *serviceerror.NotFound

@@ -22,15 +22,17 @@ import (
 
 	"github.com/snoutos/snout/activities"
 	"github.com/snoutos/snout/api"
-	"github.com/snoutos/snout/internal/config"
-	"github.com/snoutos/snout/internal/orgprovider"
-	"github.com/snoutos/snout/internal/provider"
-	"github.com/snoutos/snout/internal/seed"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/dev/seed"
+	"github.com/snoutos/snout/dev/testenv"
+	"github.com/snoutos/snout/dev/twiliosim"
+	"github.com/snoutos/snout/internal/domain/message"
+	"github.com/snoutos/snout/internal/domain/routing"
+	"github.com/snoutos/snout/internal/platform/config"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/internal/testenv"
-	"github.com/snoutos/snout/internal/twiliosim"
+	"github.com/snoutos/snout/internal/twilio/orgprovider"
+	"github.com/snoutos/snout/internal/twilio/provider"
 	"github.com/snoutos/snout/worker"
-	"github.com/snoutos/snout/workflows"
 )
 
 // inboundRig is the whole inbound path for real: the Twilio simulator
@@ -220,9 +222,9 @@ func (r *inboundRig) auditActions(correlationID string) []string {
 	return actions
 }
 
-func trace(t *testing.T, m store.Message) store.RoutingTrace {
+func trace(t *testing.T, m store.Message) routing.Trace {
 	t.Helper()
-	var tr store.RoutingTrace
+	var tr routing.Trace
 	if err := json.Unmarshal(m.Routing, &tr); err != nil {
 		t.Fatalf("routing trace %s: %v", m.Routing, err)
 	}
@@ -278,7 +280,7 @@ func TestInboundTextToSittersNumberRoutesToSitterInWindow(t *testing.T) {
 	}
 
 	// The workflow carries the org for operators filtering in the Web UI.
-	desc, err := r.tc.DescribeWorkflowExecution(context.Background(), workflows.InboundWorkflowID(res.MessageSID), "")
+	desc, err := r.tc.DescribeWorkflowExecution(context.Background(), contract.InboundWorkflowID(res.MessageSID), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -667,11 +669,11 @@ func TestInboundReceiptWrittenWhileTemporalIsDownIsSweptLater(t *testing.T) {
 
 	// The sweep (run here at once, not by its schedule) re-drives both.
 	run, err := r.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "sweep-" + uuid.NewString(), TaskQueue: r.queue},
-		workflows.ReceiptSweepWorkflowName, workflows.SweepInput{})
+		contract.ReceiptSweepWorkflowName, contract.SweepInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res workflows.SweepResult
+	var res contract.SweepResult
 	if err := run.Get(ctx, &res); err != nil {
 		t.Fatal(err)
 	}
@@ -692,7 +694,7 @@ func TestInboundReceiptWrittenWhileTemporalIsDownIsSweptLater(t *testing.T) {
 	}
 	// A second sweep finds nothing left.
 	run, err = r.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "sweep-" + uuid.NewString(), TaskQueue: r.queue},
-		workflows.ReceiptSweepWorkflowName, workflows.SweepInput{})
+		contract.ReceiptSweepWorkflowName, contract.SweepInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -746,7 +748,7 @@ func TestStatusCallbackSignalsTheRunningDeliveryWorkflow(t *testing.T) {
 	ctx := context.Background()
 	msgID, sid := uuid.New(), newSID("SM")
 	m := &store.Message{ID: msgID, OrgID: r.demo.OrgID, ThreadID: seed.ID("thread/frankie-front"), Direction: store.DirectionOutbound,
-		SenderType: store.SenderOwner, Body: "Sure, 5pm works.", Media: []store.MediaItem{}, FromE164: seed.FrontDeskNumber, ToE164: "+16505550106",
+		SenderType: store.SenderOwner, Body: "Sure, 5pm works.", Media: []message.MediaItem{}, FromE164: seed.FrontDeskNumber, ToE164: "+16505550106",
 		Status: store.StatusQueued, Encoding: "GSM-7", Segments: 1, Attempts: 1}
 	if _, err := r.store.DB().NewInsert().Model(m).Exec(ctx); err != nil {
 		t.Fatal(err)
@@ -758,16 +760,16 @@ func TestStatusCallbackSignalsTheRunningDeliveryWorkflow(t *testing.T) {
 	// A stand-in delivery workflow that returns the first status signal.
 	probeQueue := testenv.TaskQueue(t)
 	w := sdkworker.New(r.tc, probeQueue, sdkworker.Options{})
-	w.RegisterWorkflowWithOptions(func(ctx workflow.Context) (workflows.StatusSignal, error) {
-		var s workflows.StatusSignal
-		workflow.GetSignalChannel(ctx, workflows.SignalDeliveryStatus).Receive(ctx, &s)
+	w.RegisterWorkflowWithOptions(func(ctx workflow.Context) (contract.StatusSignal, error) {
+		var s contract.StatusSignal
+		workflow.GetSignalChannel(ctx, contract.SignalDeliveryStatus).Receive(ctx, &s)
 		return s, nil
 	}, workflow.RegisterOptions{Name: "DeliveryProbe"})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
-	run, err := r.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.DeliveryWorkflowID(msgID), TaskQueue: probeQueue}, "DeliveryProbe")
+	run, err := r.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: contract.DeliveryWorkflowID(msgID), TaskQueue: probeQueue}, "DeliveryProbe")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -777,7 +779,7 @@ func TestStatusCallbackSignalsTheRunningDeliveryWorkflow(t *testing.T) {
 	if resp := r.post("/webhooks/twilio/status", form, ""); resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("status callback answered %d", resp.StatusCode)
 	}
-	var got workflows.StatusSignal
+	var got contract.StatusSignal
 	if err := run.Get(ctx, &got); err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/snoutos/snout/api"
-	"github.com/snoutos/snout/internal/seed"
+	"github.com/snoutos/snout/dev/seed"
 	"github.com/snoutos/snout/internal/store"
 )
 

@@ -4,6 +4,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/workflows"
 )
 
@@ -11,5 +12,5 @@ import (
 // (DeliverySend, DeliveryApplyStatus, …) are methods of activities.Activities,
 // registered with the rest in Register.
 func registerDelivery(w sdkworker.Registry) {
-	w.RegisterWorkflowWithOptions(workflows.DeliveryWorkflow, workflow.RegisterOptions{Name: workflows.DeliveryWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.DeliveryWorkflow, workflow.RegisterOptions{Name: contract.DeliveryWorkflowName})
 }

@@ -12,7 +12,8 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snoutos/snout/internal/config"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/platform/config"
 	"github.com/snoutos/snout/workflows"
 )
 
@@ -27,8 +28,8 @@ const (
 // receipt sweep. Their activities are methods of activities.Activities,
 // registered with the rest in Register.
 func registerMessaging(w sdkworker.Registry) {
-	w.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: workflows.InboundWorkflowName})
-	w.RegisterWorkflowWithOptions(workflows.ReceiptSweepWorkflow, workflow.RegisterOptions{Name: workflows.ReceiptSweepWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: contract.InboundWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.ReceiptSweepWorkflow, workflow.RegisterOptions{Name: contract.ReceiptSweepWorkflowName})
 }
 
 // ensureMessagingSchedules creates the webhook receipt sweep schedule, or
@@ -37,16 +38,16 @@ func registerMessaging(w sdkworker.Registry) {
 func ensureMessagingSchedules(ctx context.Context, c client.Client, cfg config.Config) error {
 	spec := client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: ReceiptSweepEvery}}}
 	action := &client.ScheduleWorkflowAction{
-		ID:                  workflows.ReceiptSweepScheduleID,
-		Workflow:            workflows.ReceiptSweepWorkflowName,
-		Args:                []any{workflows.SweepInput{MinAge: ReceiptSweepMinAge, Limit: 100}},
+		ID:                  contract.ReceiptSweepScheduleID,
+		Workflow:            contract.ReceiptSweepWorkflowName,
+		Args:                []any{contract.SweepInput{MinAge: ReceiptSweepMinAge, Limit: 100}},
 		TaskQueue:           cfg.TemporalTaskQueue,
 		WorkflowRunTimeout:  5 * time.Minute,
 		WorkflowTaskTimeout: 10 * time.Second,
 	}
 	sc := c.ScheduleClient()
 	_, err := sc.Create(ctx, client.ScheduleOptions{
-		ID: workflows.ReceiptSweepScheduleID, Spec: spec, Action: action,
+		ID: contract.ReceiptSweepScheduleID, Spec: spec, Action: action,
 		Overlap: enums.SCHEDULE_OVERLAP_POLICY_SKIP, CatchupWindow: ReceiptSweepEvery,
 		Note: "Re-drives inbound texts and status callbacks whose workflow never started (e.g. Temporal was down).",
 	})
@@ -54,9 +55,9 @@ func ensureMessagingSchedules(ctx context.Context, c client.Client, cfg config.C
 		return nil
 	}
 	if !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		return fmt.Errorf("creating the %s schedule: %w", workflows.ReceiptSweepScheduleID, err)
+		return fmt.Errorf("creating the %s schedule: %w", contract.ReceiptSweepScheduleID, err)
 	}
-	err = sc.GetHandle(ctx, workflows.ReceiptSweepScheduleID).Update(ctx, client.ScheduleUpdateOptions{
+	err = sc.GetHandle(ctx, contract.ReceiptSweepScheduleID).Update(ctx, client.ScheduleUpdateOptions{
 		DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
 			s := in.Description.Schedule
 			s.Spec = &spec
@@ -70,7 +71,7 @@ func ensureMessagingSchedules(ctx context.Context, c client.Client, cfg config.C
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("updating the %s schedule: %w", workflows.ReceiptSweepScheduleID, err)
+		return fmt.Errorf("updating the %s schedule: %w", contract.ReceiptSweepScheduleID, err)
 	}
 	return nil
 }

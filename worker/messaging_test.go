@@ -10,10 +10,10 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 
-	"github.com/snoutos/snout/internal/config"
-	"github.com/snoutos/snout/internal/testenv"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/dev/testenv"
+	"github.com/snoutos/snout/internal/platform/config"
 	"github.com/snoutos/snout/worker"
-	"github.com/snoutos/snout/workflows"
 )
 
 // The receipt sweep schedule is created once, kept in line with the
@@ -23,7 +23,7 @@ func TestReceiptSweepScheduleIsEnsuredIdempotently(t *testing.T) {
 	tc := testenv.Temporal(t)
 	ctx := context.Background()
 	sc := tc.ScheduleClient()
-	t.Cleanup(func() { _ = sc.GetHandle(ctx, workflows.ReceiptSweepScheduleID).Delete(ctx) })
+	t.Cleanup(func() { _ = sc.GetHandle(ctx, contract.ReceiptSweepScheduleID).Delete(ctx) })
 
 	first := config.Config{TemporalTaskQueue: testenv.TaskQueue(t)}
 	if err := worker.EnsureSchedules(ctx, tc, first); err != nil {
@@ -37,7 +37,7 @@ func TestReceiptSweepScheduleIsEnsuredIdempotently(t *testing.T) {
 		t.Fatalf("ensuring an unchanged schedule: %v", err)
 	}
 
-	desc, err := sc.GetHandle(ctx, workflows.ReceiptSweepScheduleID).Describe(ctx)
+	desc, err := sc.GetHandle(ctx, contract.ReceiptSweepScheduleID).Describe(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestReceiptSweepScheduleIsEnsuredIdempotently(t *testing.T) {
 	if !ok {
 		t.Fatalf("action %T", desc.Schedule.Action)
 	}
-	if action.Workflow != workflows.ReceiptSweepWorkflowName || action.TaskQueue != second.TemporalTaskQueue {
+	if action.Workflow != contract.ReceiptSweepWorkflowName || action.TaskQueue != second.TemporalTaskQueue {
 		t.Fatalf("schedule runs %v on %q, want the sweep on the configured queue %q", action.Workflow, action.TaskQueue, second.TemporalTaskQueue)
 	}
 	if len(action.Args) != 1 {
@@ -55,7 +55,7 @@ func TestReceiptSweepScheduleIsEnsuredIdempotently(t *testing.T) {
 	if !ok {
 		t.Fatalf("arg %T", action.Args[0])
 	}
-	var in workflows.SweepInput
+	var in contract.SweepInput
 	if err := converter.GetDefaultDataConverter().FromPayload(payload, &in); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/workflows"
 )
 
@@ -12,7 +13,7 @@ import (
 // (QuarantineBegin, NumberReleaseAtProvider, …) are methods of
 // activities.Activities, registered with the rest in Register.
 func registerNumbers(w sdkworker.Registry) {
-	w.RegisterWorkflowWithOptions(workflows.QuarantineWorkflow, workflow.RegisterOptions{Name: workflows.QuarantineWorkflowName})
-	w.RegisterWorkflowWithOptions(workflows.ReleaseNumberWorkflow, workflow.RegisterOptions{Name: workflows.ReleaseNumberWorkflowName})
-	w.RegisterWorkflowWithOptions(workflows.NumberSearchWorkflow, workflow.RegisterOptions{Name: workflows.NumberSearchWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.QuarantineWorkflow, workflow.RegisterOptions{Name: contract.QuarantineWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.ReleaseNumberWorkflow, workflow.RegisterOptions{Name: contract.ReleaseNumberWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.NumberSearchWorkflow, workflow.RegisterOptions{Name: contract.NumberSearchWorkflowName})
 }

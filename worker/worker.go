@@ -9,7 +9,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/snoutos/snout/activities"
-	"github.com/snoutos/snout/internal/config"
+	"github.com/snoutos/snout/internal/platform/config"
 )
 
 // Register adds every workflow and activity to w.

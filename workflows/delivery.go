@@ -9,11 +9,10 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snoutos/snout/activities"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/message"
+	"github.com/snoutos/snout/workflows/steps"
 )
-
-// DeliveryWorkflowName is the registered type name of DeliveryWorkflow.
-const DeliveryWorkflowName = "DeliveryWorkflow"
 
 const (
 	// deliveryAttemptBudget is how many sends one round of delivery makes
@@ -43,17 +42,17 @@ const (
 // message is dead-lettered with an alert, and the workflow waits — with no
 // timer — for the owner to retry (a new round, first attempt "manual") or
 // discard it.
-func DeliveryWorkflow(ctx workflow.Context, in DeliveryInput) (DeliveryState, error) {
+func DeliveryWorkflow(ctx workflow.Context, in contract.DeliveryInput) (contract.DeliveryState, error) {
 	w := &delivery{in: in}
 	if err := w.setup(ctx); err != nil {
-		return DeliveryState{}, err
+		return contract.DeliveryState{}, err
 	}
 	return w.run(ctx)
 }
 
 // delivery is one running delivery workflow.
 type delivery struct {
-	in        DeliveryInput
+	in        contract.DeliveryInput
 	log       log.Logger
 	state     deliveryProgress
 	statusCh  workflow.ReceiveChannel
@@ -89,8 +88,8 @@ type deliverySend struct {
 
 // ownerChoice is what ended a dead-letter wait.
 type ownerChoice struct {
-	retry     *RetrySignal
-	discard   *DiscardSignal
+	retry     *contract.RetrySignal
+	discard   *contract.DiscardSignal
 	delivered bool // a late callback said the last attempt got through
 }
 
@@ -100,14 +99,14 @@ func (w *delivery) setup(ctx workflow.Context) error {
 	}
 	w.log = log.With(workflow.GetLogger(ctx), "orgId", w.in.OrgID.String(), "messageId", w.in.MessageID.String(), "correlationId", w.in.CorrelationID)
 	w.state = deliveryProgress{Status: "pending", StatusWait: defaultDeliveryStatusWait}
-	w.statusCh = workflow.GetSignalChannel(ctx, SignalDeliveryStatus)
-	w.retryCh = workflow.GetSignalChannel(ctx, SignalDeliveryRetry)
-	w.discardCh = workflow.GetSignalChannel(ctx, SignalDeliveryDiscard)
-	return workflow.SetQueryHandler(ctx, QueryDeliveryState, func() (DeliveryState, error) { return w.snapshot(), nil })
+	w.statusCh = workflow.GetSignalChannel(ctx, contract.SignalDeliveryStatus)
+	w.retryCh = workflow.GetSignalChannel(ctx, contract.SignalDeliveryRetry)
+	w.discardCh = workflow.GetSignalChannel(ctx, contract.SignalDeliveryDiscard)
+	return workflow.SetQueryHandler(ctx, contract.QueryDeliveryState, func() (contract.DeliveryState, error) { return w.snapshot(), nil })
 }
 
-func (w *delivery) run(ctx workflow.Context) (DeliveryState, error) {
-	trigger := activities.TriggerAutomatic
+func (w *delivery) run(ctx workflow.Context) (contract.DeliveryState, error) {
+	trigger := message.TriggerAutomatic
 	recovering := false
 	for {
 		delivered, err := w.deliverRound(ctx, trigger)
@@ -141,7 +140,7 @@ func (w *delivery) run(ctx workflow.Context) (DeliveryState, error) {
 			if err := w.resend(ctx, *choice.retry); err != nil {
 				return w.snapshot(), err
 			}
-			trigger, recovering = activities.TriggerManual, true
+			trigger, recovering = message.TriggerManual, true
 		}
 	}
 }
@@ -160,7 +159,7 @@ func (w *delivery) deliverRound(ctx workflow.Context, trigger string) (bool, err
 			w.state.Attempt = max(w.state.Attempt, failure.Attempt)
 			w.state.Status, w.state.ProviderSID = "failed", ""
 			w.state.ErrorCode, w.state.Reason = failure.Code, failure.Reason
-			w.state.Retryable, w.state.NeedsFix = false, failure.Type == activities.DeliveryNeedsFix
+			w.state.Retryable, w.state.NeedsFix = false, failure.Type == steps.DeliveryNeedsFix
 			w.log.Warn("send failed", "attempt", w.state.Attempt, "errorCode", failure.Code, "failureType", failure.Type)
 			return false, nil
 		}
@@ -181,7 +180,7 @@ func (w *delivery) deliverRound(ctx workflow.Context, trigger string) (bool, err
 			// Accepted by the carrier and no delivery report after every
 			// check: as far as anyone will ever know, it went out.
 			return true, nil
-		case !IsFinalStatus(status):
+		case !contract.IsFinalStatus(status):
 			w.state.Reason = "Twilio never confirmed that the text went out (it is still " + status + ")."
 			return false, nil
 		case w.state.Retryable && budget > 0:
@@ -191,7 +190,7 @@ func (w *delivery) deliverRound(ctx workflow.Context, trigger string) (bool, err
 			if err := workflow.Sleep(ctx, pause); err != nil {
 				return false, err
 			}
-			trigger = activities.TriggerAutomatic
+			trigger = message.TriggerAutomatic
 		default:
 			return false, nil
 		}
@@ -200,8 +199,7 @@ func (w *delivery) deliverRound(ctx workflow.Context, trigger string) (bool, err
 
 // send runs the send activity for attempts first… (up to budget runs). A
 // failed send comes back as failure, not err; err is only cancellation.
-func (w *delivery) send(ctx workflow.Context, first int, trigger string, budget int) (activities.DeliverySendResult, *activities.DeliveryFailure, error) {
-	var a *activities.Activities
+func (w *delivery) send(ctx workflow.Context, first int, trigger string, budget int) (steps.DeliverySendResult, *steps.DeliveryFailure, error) {
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 45 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
@@ -209,11 +207,11 @@ func (w *delivery) send(ctx workflow.Context, first int, trigger string, budget 
 			BackoffCoefficient:     2,
 			MaximumInterval:        time.Minute,
 			MaximumAttempts:        int32(budget),
-			NonRetryableErrorTypes: activities.DeliveryNonRetryable,
+			NonRetryableErrorTypes: steps.DeliveryNonRetryable,
 		},
 	})
-	var res activities.DeliverySendResult
-	err := workflow.ExecuteActivity(actx, a.DeliverySend, activities.DeliverySendInput{
+	var res steps.DeliverySendResult
+	err := workflow.ExecuteActivity(actx, steps.DeliverySend, steps.DeliverySendInput{
 		OrgID: w.in.OrgID, MessageID: w.in.MessageID, FirstAttempt: first, Trigger: trigger, CorrelationID: w.in.CorrelationID,
 	}).Get(ctx, &res)
 	if err == nil {
@@ -223,13 +221,13 @@ func (w *delivery) send(ctx workflow.Context, first int, trigger string, budget 
 		return res, nil, err
 	}
 	// The last run's failure, or (timeouts) every run used without one.
-	failure := &activities.DeliveryFailure{
-		Attempt: first + budget - 1, Type: activities.DeliveryTransient,
+	failure := &steps.DeliveryFailure{
+		Attempt: first + budget - 1, Type: steps.DeliveryTransient,
 		Reason: "Twilio didn't answer in time, so the text may not have been sent.",
 	}
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.HasDetails() {
-		var f activities.DeliveryFailure
+		var f steps.DeliveryFailure
 		if appErr.Details(&f) == nil {
 			failure = &f
 		}
@@ -242,18 +240,18 @@ func (w *delivery) send(ctx workflow.Context, first int, trigger string, budget 
 func (w *delivery) awaitFinalStatus(ctx workflow.Context) {
 	wait := w.state.StatusWait
 	for check := 1; ; check++ {
-		if IsFinalStatus(w.state.Status) {
+		if contract.IsFinalStatus(w.state.Status) {
 			return
 		}
 		timerCtx, cancelTimer := workflow.WithCancel(ctx)
 		timer := workflow.NewTimer(timerCtx, wait)
 		expired := false
-		for !expired && !IsFinalStatus(w.state.Status) {
-			var sig *StatusSignal
+		for !expired && !contract.IsFinalStatus(w.state.Status) {
+			var sig *contract.StatusSignal
 			sel := workflow.NewSelector(ctx)
 			sel.AddFuture(timer, func(workflow.Future) { expired = true })
 			sel.AddReceive(w.statusCh, func(c workflow.ReceiveChannel, _ bool) {
-				var s StatusSignal
+				var s contract.StatusSignal
 				c.Receive(ctx, &s)
 				sig = &s
 			})
@@ -264,11 +262,11 @@ func (w *delivery) awaitFinalStatus(ctx workflow.Context) {
 			}
 		}
 		cancelTimer()
-		if IsFinalStatus(w.state.Status) {
+		if contract.IsFinalStatus(w.state.Status) {
 			return
 		}
 		w.fetchStatus(ctx)
-		if IsFinalStatus(w.state.Status) || check >= deliveryStatusChecks {
+		if contract.IsFinalStatus(w.state.Status) || check >= deliveryStatusChecks {
 			return
 		}
 		wait *= 2
@@ -280,12 +278,12 @@ func (w *delivery) awaitFinalStatus(ctx workflow.Context) {
 // race where two clicks crossed).
 func (w *delivery) ignoreOwnerSignals(ctx workflow.Context, sel workflow.Selector) {
 	sel.AddReceive(w.retryCh, func(c workflow.ReceiveChannel, _ bool) {
-		var s RetrySignal
+		var s contract.RetrySignal
 		c.Receive(ctx, &s)
 		w.log.Warn("retry ignored: the message is not dead-lettered", "userId", s.UserID.String())
 	})
 	sel.AddReceive(w.discardCh, func(c workflow.ReceiveChannel, _ bool) {
-		var s DiscardSignal
+		var s contract.DiscardSignal
 		c.Receive(ctx, &s)
 		w.log.Warn("discard ignored: the message is not dead-lettered", "userId", s.UserID.String())
 	})
@@ -294,13 +292,13 @@ func (w *delivery) ignoreOwnerSignals(ctx workflow.Context, sel workflow.Selecto
 // applyStatus applies one callback forward-only: a status no further than
 // the attempt's current one (a repeat, or "sent" after "delivered") is
 // ignored; a callback about an earlier attempt updates only that attempt.
-func (w *delivery) applyStatus(ctx workflow.Context, sig StatusSignal) {
+func (w *delivery) applyStatus(ctx workflow.Context, sig contract.StatusSignal) {
 	i := w.findSend(sig.MessageSID)
 	if i < 0 {
 		w.log.Warn("status for an unknown provider SID ignored", "providerSid", sig.MessageSID, "status", sig.Status)
 		return
 	}
-	if StatusRank(sig.Status) <= StatusRank(w.state.Sends[i].Status) {
+	if contract.StatusRank(sig.Status) <= contract.StatusRank(w.state.Sends[i].Status) {
 		w.log.Debug("status ignored: not a step forward", "providerSid", sig.MessageSID, "status", sig.Status, "current", w.state.Sends[i].Status)
 		return
 	}
@@ -308,9 +306,8 @@ func (w *delivery) applyStatus(ctx workflow.Context, sig StatusSignal) {
 	if at.IsZero() {
 		at = workflow.Now(ctx)
 	}
-	var a *activities.Activities
-	var res activities.DeliveryStatusResult
-	err := workflow.ExecuteActivity(w.storeCtx(ctx), a.DeliveryApplyStatus, activities.DeliveryStatusInput{
+	var res steps.DeliveryStatusResult
+	err := workflow.ExecuteActivity(w.storeCtx(ctx), steps.DeliveryApplyStatus, steps.DeliveryStatusInput{
 		OrgID: w.in.OrgID, MessageID: w.in.MessageID, ProviderSID: sig.MessageSID, Status: sig.Status,
 		ErrorCode: sig.ErrorCode, At: at, CorrelationID: w.in.CorrelationID,
 	}).Get(ctx, &res)
@@ -327,13 +324,12 @@ func (w *delivery) fetchStatus(ctx workflow.Context) {
 	if i < 0 {
 		return
 	}
-	var a *activities.Activities
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second, MaximumAttempts: 5},
 	})
-	var res activities.DeliveryStatusResult
-	err := workflow.ExecuteActivity(actx, a.DeliveryFetchStatus, activities.DeliveryFetchInput{
+	var res steps.DeliveryStatusResult
+	err := workflow.ExecuteActivity(actx, steps.DeliveryFetchStatus, steps.DeliveryFetchInput{
 		OrgID: w.in.OrgID, MessageID: w.in.MessageID, ProviderSID: w.state.ProviderSID, CorrelationID: w.in.CorrelationID,
 	}).Get(ctx, &res)
 	if err != nil {
@@ -341,12 +337,12 @@ func (w *delivery) fetchStatus(ctx workflow.Context) {
 		return
 	}
 	w.log.Info("no final callback in time; fetched the status", "providerSid", w.state.ProviderSID, "status", res.Status)
-	if StatusRank(res.Status) > StatusRank(w.state.Sends[i].Status) {
+	if contract.StatusRank(res.Status) > contract.StatusRank(w.state.Sends[i].Status) {
 		w.recordStatus(i, res.Status, res)
 	}
 }
 
-func (w *delivery) recordStatus(i int, status string, res activities.DeliveryStatusResult) {
+func (w *delivery) recordStatus(i int, status string, res steps.DeliveryStatusResult) {
 	w.state.Sends[i].Status = status
 	if w.state.Sends[i].SID != w.state.ProviderSID {
 		return
@@ -366,9 +362,8 @@ func (w *delivery) findSend(sid string) int {
 }
 
 func (w *delivery) deadLetter(ctx workflow.Context) error {
-	var a *activities.Activities
-	var res activities.DeliveryDeadLetterResult
-	err := workflow.ExecuteActivity(w.storeCtx(ctx), a.DeliveryDeadLetter, activities.DeliveryDeadLetterInput{
+	var res steps.DeliveryDeadLetterResult
+	err := workflow.ExecuteActivity(w.storeCtx(ctx), steps.DeliveryDeadLetter, steps.DeliveryDeadLetterInput{
 		OrgID: w.in.OrgID, MessageID: w.in.MessageID, Attempt: w.state.Attempt, ErrorCode: w.state.ErrorCode,
 		Reason: w.state.Reason, NeedsFix: w.state.NeedsFix, CorrelationID: w.in.CorrelationID,
 	}).Get(ctx, &res)
@@ -386,20 +381,20 @@ func (w *delivery) deadLetter(ctx workflow.Context) error {
 func (w *delivery) awaitOwner(ctx workflow.Context) ownerChoice {
 	for {
 		var choice ownerChoice
-		var sig *StatusSignal
+		var sig *contract.StatusSignal
 		sel := workflow.NewSelector(ctx)
 		sel.AddReceive(w.retryCh, func(c workflow.ReceiveChannel, _ bool) {
-			var s RetrySignal
+			var s contract.RetrySignal
 			c.Receive(ctx, &s)
 			choice.retry = &s
 		})
 		sel.AddReceive(w.discardCh, func(c workflow.ReceiveChannel, _ bool) {
-			var s DiscardSignal
+			var s contract.DiscardSignal
 			c.Receive(ctx, &s)
 			choice.discard = &s
 		})
 		sel.AddReceive(w.statusCh, func(c workflow.ReceiveChannel, _ bool) {
-			var s StatusSignal
+			var s contract.StatusSignal
 			c.Receive(ctx, &s)
 			sig = &s
 		})
@@ -417,13 +412,12 @@ func (w *delivery) awaitOwner(ctx workflow.Context) ownerChoice {
 	}
 }
 
-func (w *delivery) resend(ctx workflow.Context, sig RetrySignal) error {
-	var a *activities.Activities
+func (w *delivery) resend(ctx workflow.Context, sig contract.RetrySignal) error {
 	cid := w.in.CorrelationID
 	if sig.CorrelationID != "" {
 		cid = sig.CorrelationID
 	}
-	err := workflow.ExecuteActivity(w.storeCtx(ctx), a.DeliveryResend, activities.DeliveryResendInput{
+	err := workflow.ExecuteActivity(w.storeCtx(ctx), steps.DeliveryResend, steps.DeliveryResendInput{
 		OrgID: w.in.OrgID, MessageID: w.in.MessageID, UserID: sig.UserID, NextAttempt: w.state.Attempt + 1, CorrelationID: cid,
 	}).Get(ctx, nil)
 	if err != nil {
@@ -435,8 +429,7 @@ func (w *delivery) resend(ctx workflow.Context, sig RetrySignal) error {
 }
 
 func (w *delivery) recovered(ctx workflow.Context) error {
-	var a *activities.Activities
-	err := workflow.ExecuteActivity(w.storeCtx(ctx), a.DeliveryRecovered, activities.DeliveryOutcomeInput{
+	err := workflow.ExecuteActivity(w.storeCtx(ctx), steps.DeliveryRecovered, steps.DeliveryOutcomeInput{
 		OrgID: w.in.OrgID, MessageID: w.in.MessageID, Attempt: w.state.Attempt, Status: w.state.Status, CorrelationID: w.in.CorrelationID,
 	}).Get(ctx, nil)
 	if err != nil {
@@ -446,13 +439,12 @@ func (w *delivery) recovered(ctx workflow.Context) error {
 	return nil
 }
 
-func (w *delivery) discard(ctx workflow.Context, sig DiscardSignal) (DeliveryState, error) {
-	var a *activities.Activities
+func (w *delivery) discard(ctx workflow.Context, sig contract.DiscardSignal) (contract.DeliveryState, error) {
 	cid := w.in.CorrelationID
 	if sig.CorrelationID != "" {
 		cid = sig.CorrelationID
 	}
-	err := workflow.ExecuteActivity(w.storeCtx(ctx), a.DeliveryDiscard, activities.DeliveryDiscardInput{
+	err := workflow.ExecuteActivity(w.storeCtx(ctx), steps.DeliveryDiscard, steps.DeliveryDiscardInput{
 		OrgID: w.in.OrgID, MessageID: w.in.MessageID, UserID: sig.UserID, Reason: sig.Reason, CorrelationID: cid,
 	}).Get(ctx, nil)
 	if err != nil {
@@ -467,7 +459,7 @@ func (w *delivery) discard(ctx workflow.Context, sig DiscardSignal) (DeliverySta
 // that none is lost with it.
 func (w *delivery) drainStatus(ctx workflow.Context) {
 	for {
-		var s StatusSignal
+		var s contract.StatusSignal
 		if !w.statusCh.ReceiveAsync(&s) {
 			return
 		}
@@ -484,8 +476,8 @@ func (w *delivery) storeCtx(ctx workflow.Context) workflow.Context {
 	})
 }
 
-func (w *delivery) snapshot() DeliveryState {
-	return DeliveryState{
+func (w *delivery) snapshot() contract.DeliveryState {
+	return contract.DeliveryState{
 		Status: w.state.Status, Attempts: w.state.Attempt, ProviderSID: w.state.ProviderSID,
 		ErrorCode: w.state.ErrorCode, ErrorMessage: w.state.Reason, DeadLettered: w.state.DeadLettered,
 	}

@@ -21,7 +21,10 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/activities"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/message"
 	"github.com/snoutos/snout/workflows"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // fakeDelivery stands in for the delivery activities: it answers sends
@@ -32,15 +35,15 @@ type fakeDelivery struct {
 	// sends answers each DeliverySend run in turn: a provider SID, or an
 	// error made with transient/permanent.
 	sends      []any
-	sendInputs []activities.DeliverySendInput
+	sendInputs []steps.DeliverySendInput
 	sendRuns   int
-	applied    []activities.DeliveryStatusInput
-	fetched    []activities.DeliveryFetchInput
+	applied    []steps.DeliveryStatusInput
+	fetched    []steps.DeliveryFetchInput
 	fetchReply string
-	deadLetter []activities.DeliveryDeadLetterInput
-	resends    []activities.DeliveryResendInput
-	recovered  []activities.DeliveryOutcomeInput
-	discards   []activities.DeliveryDiscardInput
+	deadLetter []steps.DeliveryDeadLetterInput
+	resends    []steps.DeliveryResendInput
+	recovered  []steps.DeliveryOutcomeInput
+	discards   []steps.DeliveryDiscardInput
 }
 
 type sendFailure struct {
@@ -48,41 +51,41 @@ type sendFailure struct {
 	code int
 }
 
-func transient(code int) sendFailure { return sendFailure{activities.DeliveryTransient, code} }
-func permanent(code int) sendFailure { return sendFailure{activities.DeliveryPermanent, code} }
+func transient(code int) sendFailure { return sendFailure{steps.DeliveryTransient, code} }
+func permanent(code int) sendFailure { return sendFailure{steps.DeliveryPermanent, code} }
 
 const statusWait = 2 * time.Minute
 
-func (f *fakeDelivery) send(ctx context.Context, in activities.DeliverySendInput) (activities.DeliverySendResult, error) {
+func (f *fakeDelivery) send(ctx context.Context, in steps.DeliverySendInput) (steps.DeliverySendResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	attempt := in.FirstAttempt + int(activity.GetInfo(ctx).Attempt) - 1
 	f.sendInputs = append(f.sendInputs, in)
 	if f.sendRuns >= len(f.sends) {
-		return activities.DeliverySendResult{}, fmt.Errorf("unexpected send #%d", f.sendRuns+1)
+		return steps.DeliverySendResult{}, fmt.Errorf("unexpected send #%d", f.sendRuns+1)
 	}
 	next := f.sends[f.sendRuns]
 	f.sendRuns++
 	switch v := next.(type) {
 	case string:
-		return activities.DeliverySendResult{Attempt: attempt, ProviderSID: v, Status: "queued", StatusWait: statusWait}, nil
+		return steps.DeliverySendResult{Attempt: attempt, ProviderSID: v, Status: "queued", StatusWait: statusWait}, nil
 	case sendFailure:
-		d := activities.DeliveryFailure{Attempt: attempt, Code: v.code, Reason: fmt.Sprintf("explained %d", v.code), Type: v.kind}
-		return activities.DeliverySendResult{}, temporal.NewApplicationErrorWithOptions(d.Reason, v.kind,
-			temporal.ApplicationErrorOptions{NonRetryable: v.kind != activities.DeliveryTransient, Details: []any{d}})
+		d := steps.DeliveryFailure{Attempt: attempt, Code: v.code, Reason: fmt.Sprintf("explained %d", v.code), Type: v.kind}
+		return steps.DeliverySendResult{}, temporal.NewApplicationErrorWithOptions(d.Reason, v.kind,
+			temporal.ApplicationErrorOptions{NonRetryable: v.kind != steps.DeliveryTransient, Details: []any{d}})
 	}
 	panic("bad script")
 }
 
-func (f *fakeDelivery) apply(_ context.Context, in activities.DeliveryStatusInput) (activities.DeliveryStatusResult, error) {
+func (f *fakeDelivery) apply(_ context.Context, in steps.DeliveryStatusInput) (steps.DeliveryStatusResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.applied = append(f.applied, in)
 	return statusOf(in.Status, in.ErrorCode), nil
 }
 
-func statusOf(status string, code int) activities.DeliveryStatusResult {
-	res := activities.DeliveryStatusResult{Status: status, ErrorCode: code, Changed: true}
+func statusOf(status string, code int) steps.DeliveryStatusResult {
+	res := steps.DeliveryStatusResult{Status: status, ErrorCode: code, Changed: true}
 	if code != 0 {
 		res.Reason = fmt.Sprintf("explained %d", code)
 		res.Retryable = code == 30003
@@ -104,13 +107,13 @@ type deliveryTest struct {
 	t    *testing.T
 	env  *testsuite.TestWorkflowEnvironment
 	fake *fakeDelivery
-	in   workflows.DeliveryInput
+	in   contract.DeliveryInput
 }
 
 func newDeliveryTest(t *testing.T, sends ...any) *deliveryTest {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
-	env.RegisterWorkflowWithOptions(workflows.DeliveryWorkflow, workflow.RegisterOptions{Name: workflows.DeliveryWorkflowName})
+	env.RegisterWorkflowWithOptions(workflows.DeliveryWorkflow, workflow.RegisterOptions{Name: contract.DeliveryWorkflowName})
 	a := &activities.Activities{}
 	for _, fn := range []any{a.DeliverySend, a.DeliveryApplyStatus, a.DeliveryFetchStatus, a.DeliveryDeadLetter,
 		a.DeliveryResend, a.DeliveryRecovered, a.DeliveryDiscard} {
@@ -120,73 +123,73 @@ func newDeliveryTest(t *testing.T, sends ...any) *deliveryTest {
 	env.OnActivity(a.DeliverySend, mock.Anything, mock.Anything).Return(f.send)
 	env.OnActivity(a.DeliveryApplyStatus, mock.Anything, mock.Anything).Return(f.apply)
 	env.OnActivity(a.DeliveryFetchStatus, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.DeliveryFetchInput) (activities.DeliveryStatusResult, error) {
+		func(_ context.Context, in steps.DeliveryFetchInput) (steps.DeliveryStatusResult, error) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.fetched = append(f.fetched, in)
 			return statusOf(f.fetchReply, 0), nil
 		})
 	env.OnActivity(a.DeliveryDeadLetter, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.DeliveryDeadLetterInput) (activities.DeliveryDeadLetterResult, error) {
+		func(_ context.Context, in steps.DeliveryDeadLetterInput) (steps.DeliveryDeadLetterResult, error) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.deadLetter = append(f.deadLetter, in)
-			return activities.DeliveryDeadLetterResult{AlertID: uuid.New()}, nil
+			return steps.DeliveryDeadLetterResult{AlertID: uuid.New()}, nil
 		})
 	env.OnActivity(a.DeliveryResend, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.DeliveryResendInput) error {
+		func(_ context.Context, in steps.DeliveryResendInput) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.resends = append(f.resends, in)
 			return nil
 		})
 	env.OnActivity(a.DeliveryRecovered, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.DeliveryOutcomeInput) error {
+		func(_ context.Context, in steps.DeliveryOutcomeInput) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.recovered = append(f.recovered, in)
 			return nil
 		})
 	env.OnActivity(a.DeliveryDiscard, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.DeliveryDiscardInput) error {
+		func(_ context.Context, in steps.DeliveryDiscardInput) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.discards = append(f.discards, in)
 			return nil
 		})
-	return &deliveryTest{t: t, env: env, fake: f, in: workflows.DeliveryInput{OrgID: uuid.New(), MessageID: uuid.New(), CorrelationID: "req-123"}}
+	return &deliveryTest{t: t, env: env, fake: f, in: contract.DeliveryInput{OrgID: uuid.New(), MessageID: uuid.New(), CorrelationID: "req-123"}}
 }
 
 // status schedules a provider callback signal after d.
 func (d *deliveryTest) status(after time.Duration, sid, status string, code int) {
 	d.env.RegisterDelayedCallback(func() {
-		d.env.SignalWorkflow(workflows.SignalDeliveryStatus, workflows.StatusSignal{MessageSID: sid, Status: status, ErrorCode: code})
+		d.env.SignalWorkflow(contract.SignalDeliveryStatus, contract.StatusSignal{MessageSID: sid, Status: status, ErrorCode: code})
 	}, after)
 }
 
-func (d *deliveryTest) run() workflows.DeliveryState {
+func (d *deliveryTest) run() contract.DeliveryState {
 	d.t.Helper()
-	d.env.ExecuteWorkflow(workflows.DeliveryWorkflowName, d.in)
+	d.env.ExecuteWorkflow(contract.DeliveryWorkflowName, d.in)
 	if !d.env.IsWorkflowCompleted() {
 		d.t.Fatal("workflow did not complete")
 	}
 	if err := d.env.GetWorkflowError(); err != nil {
 		d.t.Fatalf("workflow failed: %v", err)
 	}
-	var res workflows.DeliveryState
+	var res contract.DeliveryState
 	if err := d.env.GetWorkflowResult(&res); err != nil {
 		d.t.Fatal(err)
 	}
 	return res
 }
 
-func (d *deliveryTest) query() workflows.DeliveryState {
+func (d *deliveryTest) query() contract.DeliveryState {
 	d.t.Helper()
-	v, err := d.env.QueryWorkflow(workflows.QueryDeliveryState)
+	v, err := d.env.QueryWorkflow(contract.QueryDeliveryState)
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	var st workflows.DeliveryState
+	var st contract.DeliveryState
 	if err := v.Get(&st); err != nil {
 		d.t.Fatal(err)
 	}
@@ -211,7 +214,7 @@ func TestDeliveryDeliveredViaSignal(t *testing.T) {
 	equal(t, "applied", d.fake.appliedStatuses(), []string{"SM1:sent", "SM1:delivered"})
 	equal(t, "fetches", len(d.fake.fetched), 0)
 	equal(t, "dead letters", len(d.fake.deadLetter), 0)
-	equal(t, "send trigger", d.fake.sendInputs[0].Trigger, activities.TriggerAutomatic)
+	equal(t, "send trigger", d.fake.sendInputs[0].Trigger, message.TriggerAutomatic)
 	equal(t, "correlation", d.fake.sendInputs[0].CorrelationID, "req-123")
 }
 
@@ -220,7 +223,7 @@ func TestDeliveryDuplicateAndOutOfOrderSignals(t *testing.T) {
 	// Delivered arrives first, then itself again, then a late "sent".
 	d.env.RegisterDelayedCallback(func() {
 		for _, s := range []string{"delivered", "delivered", "sent"} {
-			d.env.SignalWorkflow(workflows.SignalDeliveryStatus, workflows.StatusSignal{MessageSID: "SM1", Status: s})
+			d.env.SignalWorkflow(contract.SignalDeliveryStatus, contract.StatusSignal{MessageSID: "SM1", Status: s})
 		}
 	}, time.Second)
 	res := d.run()
@@ -241,10 +244,10 @@ func TestDeliveryTransientSendErrorRetriedThenDelivered(t *testing.T) {
 
 func TestDeliveryThreeTransientFailuresDeadLetter(t *testing.T) {
 	d := newDeliveryTest(t, transient(30001), transient(30001), transient(30001))
-	var during workflows.DeliveryState
+	var during contract.DeliveryState
 	d.env.RegisterDelayedCallback(func() {
 		during = d.query()
-		d.env.SignalWorkflow(workflows.SignalDeliveryDiscard, workflows.DiscardSignal{UserID: uuid.New(), Reason: "client called instead"})
+		d.env.SignalWorkflow(contract.SignalDeliveryDiscard, contract.DiscardSignal{UserID: uuid.New(), Reason: "client called instead"})
 	}, time.Hour)
 	res := d.run()
 	equal(t, "send runs", d.fake.sendRuns, 3)
@@ -263,10 +266,10 @@ func TestDeliveryThreeTransientFailuresDeadLetter(t *testing.T) {
 
 func TestDeliveryPermanentErrorDeadLettersAtOnce(t *testing.T) {
 	d := newDeliveryTest(t, permanent(21211))
-	var during workflows.DeliveryState
+	var during contract.DeliveryState
 	d.env.RegisterDelayedCallback(func() {
 		during = d.query()
-		d.env.SignalWorkflow(workflows.SignalDeliveryDiscard, workflows.DiscardSignal{UserID: uuid.New()})
+		d.env.SignalWorkflow(contract.SignalDeliveryDiscard, contract.DiscardSignal{UserID: uuid.New()})
 	}, 24*time.Hour)
 	d.run()
 	equal(t, "send runs", d.fake.sendRuns, 1)
@@ -299,7 +302,7 @@ func TestDeliveryUndelivered30003RetriedAsNewAttempt(t *testing.T) {
 	equal(t, "status", res.Status, "delivered")
 	equal(t, "attempts", res.Attempts, 2)
 	equal(t, "second send starts at attempt", d.fake.sendInputs[1].FirstAttempt, 2)
-	equal(t, "second send trigger", d.fake.sendInputs[1].Trigger, activities.TriggerAutomatic)
+	equal(t, "second send trigger", d.fake.sendInputs[1].Trigger, message.TriggerAutomatic)
 	equal(t, "dead letters", len(d.fake.deadLetter), 0)
 }
 
@@ -309,7 +312,7 @@ func TestDeliveryUndeliveredThreeTimesDeadLetters(t *testing.T) {
 	d.status(time.Minute, "SM2", "undelivered", 30003)
 	d.status(2*time.Minute, "SM3", "undelivered", 30003)
 	d.env.RegisterDelayedCallback(func() {
-		d.env.SignalWorkflow(workflows.SignalDeliveryDiscard, workflows.DiscardSignal{UserID: uuid.New()})
+		d.env.SignalWorkflow(contract.SignalDeliveryDiscard, contract.DiscardSignal{UserID: uuid.New()})
 	}, time.Hour)
 	d.run()
 	equal(t, "send runs", d.fake.sendRuns, 3)
@@ -325,7 +328,7 @@ func TestDeliveryRetryFromDeadLetterDelivers(t *testing.T) {
 		if !d.query().DeadLettered {
 			t.Error("not dead-lettered before the retry")
 		}
-		d.env.SignalWorkflow(workflows.SignalDeliveryRetry, workflows.RetrySignal{UserID: owner, CorrelationID: "req-retry"})
+		d.env.SignalWorkflow(contract.SignalDeliveryRetry, contract.RetrySignal{UserID: owner, CorrelationID: "req-retry"})
 	}, time.Hour)
 	d.status(time.Hour+time.Minute, "SM2", "delivered", 0)
 	res := d.run()
@@ -341,7 +344,7 @@ func TestDeliveryRetryFromDeadLetterDelivers(t *testing.T) {
 	equal(t, "resend attempt", d.fake.resends[0].NextAttempt, 2)
 	equal(t, "resend correlation", d.fake.resends[0].CorrelationID, "req-retry")
 	equal(t, "manual send attempt", d.fake.sendInputs[1].FirstAttempt, 2)
-	equal(t, "manual send trigger", d.fake.sendInputs[1].Trigger, activities.TriggerManual)
+	equal(t, "manual send trigger", d.fake.sendInputs[1].Trigger, message.TriggerManual)
 	equal(t, "recovered", len(d.fake.recovered), 1)
 }
 
@@ -349,7 +352,7 @@ func TestDeliveryDiscard(t *testing.T) {
 	d := newDeliveryTest(t, permanent(21610))
 	owner := uuid.New()
 	d.env.RegisterDelayedCallback(func() {
-		d.env.SignalWorkflow(workflows.SignalDeliveryDiscard, workflows.DiscardSignal{UserID: owner, Reason: "they asked us to stop"})
+		d.env.SignalWorkflow(contract.SignalDeliveryDiscard, contract.DiscardSignal{UserID: owner, Reason: "they asked us to stop"})
 	}, time.Hour)
 	res := d.run()
 	equal(t, "status", res.Status, "discarded")
@@ -365,7 +368,7 @@ func TestDeliveryDiscard(t *testing.T) {
 func TestDeliveryRetryIgnoredWhileInFlight(t *testing.T) {
 	d := newDeliveryTest(t, "SM1")
 	d.env.RegisterDelayedCallback(func() {
-		d.env.SignalWorkflow(workflows.SignalDeliveryRetry, workflows.RetrySignal{UserID: uuid.New()})
+		d.env.SignalWorkflow(contract.SignalDeliveryRetry, contract.RetrySignal{UserID: uuid.New()})
 	}, time.Second)
 	d.status(2*time.Second, "SM1", "delivered", 0)
 	res := d.run()
@@ -385,7 +388,7 @@ var deliveryHistories = []string{
 }
 
 func TestDeliveryReplay(t *testing.T) {
-	replayHistories(t, deliveryHistories, replayable{workflows.DeliveryWorkflow, workflows.DeliveryWorkflowName})
+	replayHistories(t, deliveryHistories, replayable{workflows.DeliveryWorkflow, contract.DeliveryWorkflowName})
 }
 
 // TestRecordDeliveryHistories rewrites testdata/delivery_*.json from runs
@@ -399,33 +402,33 @@ func TestRecordDeliveryHistories(t *testing.T) {
 
 	// step is one thing to do once the workflow's state satisfies when.
 	type step struct {
-		when   func(workflows.DeliveryState) bool
+		when   func(contract.DeliveryState) bool
 		signal string
 		arg    any
 	}
-	accepted := func(sid string) func(workflows.DeliveryState) bool {
-		return func(st workflows.DeliveryState) bool { return st.ProviderSID == sid }
+	accepted := func(sid string) func(contract.DeliveryState) bool {
+		return func(st contract.DeliveryState) bool { return st.ProviderSID == sid }
 	}
-	deadLettered := func(st workflows.DeliveryState) bool { return st.DeadLettered }
-	status := func(sid, s string, code int) workflows.StatusSignal {
-		return workflows.StatusSignal{MessageSID: sid, Status: s, ErrorCode: code}
+	deadLettered := func(st contract.DeliveryState) bool { return st.DeadLettered }
+	status := func(sid, s string, code int) contract.StatusSignal {
+		return contract.StatusSignal{MessageSID: sid, Status: s, ErrorCode: code}
 	}
-	record := func(file string, sends []any, steps ...step) {
+	record := func(file string, sends []any, actions ...step) {
 		tq := "record-delivery-" + uuid.NewString()
 		f := &fakeDelivery{sends: sends, fetchReply: "delivered"}
 		w := worker.New(c, tq, worker.Options{})
-		w.RegisterWorkflowWithOptions(workflows.DeliveryWorkflow, workflow.RegisterOptions{Name: workflows.DeliveryWorkflowName})
+		w.RegisterWorkflowWithOptions(workflows.DeliveryWorkflow, workflow.RegisterOptions{Name: contract.DeliveryWorkflowName})
 		for name, fn := range map[string]any{
 			"DeliverySend": f.send, "DeliveryApplyStatus": f.apply,
-			"DeliveryFetchStatus": func(context.Context, activities.DeliveryFetchInput) (activities.DeliveryStatusResult, error) {
+			"DeliveryFetchStatus": func(context.Context, steps.DeliveryFetchInput) (steps.DeliveryStatusResult, error) {
 				return statusOf("delivered", 0), nil
 			},
-			"DeliveryDeadLetter": func(context.Context, activities.DeliveryDeadLetterInput) (activities.DeliveryDeadLetterResult, error) {
-				return activities.DeliveryDeadLetterResult{AlertID: uuid.New()}, nil
+			"DeliveryDeadLetter": func(context.Context, steps.DeliveryDeadLetterInput) (steps.DeliveryDeadLetterResult, error) {
+				return steps.DeliveryDeadLetterResult{AlertID: uuid.New()}, nil
 			},
-			"DeliveryResend":    func(context.Context, activities.DeliveryResendInput) error { return nil },
-			"DeliveryRecovered": func(context.Context, activities.DeliveryOutcomeInput) error { return nil },
-			"DeliveryDiscard":   func(context.Context, activities.DeliveryDiscardInput) error { return nil },
+			"DeliveryResend":    func(context.Context, steps.DeliveryResendInput) error { return nil },
+			"DeliveryRecovered": func(context.Context, steps.DeliveryOutcomeInput) error { return nil },
+			"DeliveryDiscard":   func(context.Context, steps.DeliveryDiscardInput) error { return nil },
 		} {
 			w.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 		}
@@ -433,16 +436,16 @@ func TestRecordDeliveryHistories(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer w.Stop()
-		in := workflows.DeliveryInput{OrgID: uuid.New(), MessageID: uuid.New(), CorrelationID: "req-record"}
-		id := workflows.DeliveryWorkflowID(in.MessageID)
-		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: tq}, workflows.DeliveryWorkflowName, in)
+		in := contract.DeliveryInput{OrgID: uuid.New(), MessageID: uuid.New(), CorrelationID: "req-record"}
+		id := contract.DeliveryWorkflowID(in.MessageID)
+		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: tq}, contract.DeliveryWorkflowName, in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, s := range steps {
+		for _, s := range actions {
 			for {
-				v, err := c.QueryWorkflow(ctx, id, run.GetRunID(), workflows.QueryDeliveryState)
-				var st workflows.DeliveryState
+				v, err := c.QueryWorkflow(ctx, id, run.GetRunID(), contract.QueryDeliveryState)
+				var st contract.DeliveryState
 				if err == nil && v.Get(&st) == nil && s.when(st) {
 					break
 				}
@@ -475,15 +478,15 @@ func TestRecordDeliveryHistories(t *testing.T) {
 	}
 	owner := uuid.New()
 	record(deliveryHistories[0], []any{"SM1"},
-		step{accepted("SM1"), workflows.SignalDeliveryStatus, status("SM1", "sent", 0)},
-		step{accepted("SM1"), workflows.SignalDeliveryStatus, status("SM1", "delivered", 0)})
+		step{accepted("SM1"), contract.SignalDeliveryStatus, status("SM1", "sent", 0)},
+		step{accepted("SM1"), contract.SignalDeliveryStatus, status("SM1", "delivered", 0)})
 	record(deliveryHistories[1], []any{"SM1", "SM2"},
-		step{accepted("SM1"), workflows.SignalDeliveryStatus, status("SM1", "undelivered", 30003)},
-		step{accepted("SM2"), workflows.SignalDeliveryStatus, status("SM2", "delivered", 0)})
+		step{accepted("SM1"), contract.SignalDeliveryStatus, status("SM1", "undelivered", 30003)},
+		step{accepted("SM2"), contract.SignalDeliveryStatus, status("SM2", "delivered", 0)})
 	record(deliveryHistories[2], []any{permanent(21211), "SM2"},
-		step{deadLettered, workflows.SignalDeliveryRetry, workflows.RetrySignal{UserID: owner, CorrelationID: "req-retry"}},
-		step{accepted("SM2"), workflows.SignalDeliveryStatus, status("SM2", "delivered", 0)})
+		step{deadLettered, contract.SignalDeliveryRetry, contract.RetrySignal{UserID: owner, CorrelationID: "req-retry"}},
+		step{accepted("SM2"), contract.SignalDeliveryStatus, status("SM2", "delivered", 0)})
 	record(deliveryHistories[3], []any{"SM1"},
-		step{accepted("SM1"), workflows.SignalDeliveryStatus, status("SM1", "undelivered", 30006)},
-		step{deadLettered, workflows.SignalDeliveryDiscard, workflows.DiscardSignal{UserID: owner, Reason: "landline"}})
+		step{accepted("SM1"), contract.SignalDeliveryStatus, status("SM1", "undelivered", 30006)},
+		step{deadLettered, contract.SignalDeliveryDiscard, contract.DiscardSignal{UserID: owner, Reason: "landline"}})
 }

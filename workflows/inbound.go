@@ -11,14 +11,11 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snoutos/snout/activities"
-	"github.com/snoutos/snout/internal/optout"
-	"github.com/snoutos/snout/internal/routing"
-	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/optout"
+	"github.com/snoutos/snout/internal/domain/routing"
+	"github.com/snoutos/snout/workflows/steps"
 )
-
-// InboundWorkflowName is the registered type name of InboundWorkflow.
-const InboundWorkflowName = "InboundWorkflow"
 
 // Inbound activity options: database steps retry with backoff for about a
 // quarter of an hour (a PostgreSQL restart, a failover) before the
@@ -65,17 +62,17 @@ var (
 // the thread's unread count in one idempotent transaction, audits it
 // under the webhook's correlation ID and marks the receipt processed.
 // The starter sets the OrgId search attribute.
-func InboundWorkflow(ctx workflow.Context, in InboundInput) (InboundResult, error) {
+func InboundWorkflow(ctx workflow.Context, in contract.InboundInput) (contract.InboundResult, error) {
 	w := &inbound{in: in}
 	if err := w.setup(ctx); err != nil {
-		return InboundResult{}, err
+		return contract.InboundResult{}, err
 	}
 	return w.run(ctx)
 }
 
 // inbound is one running inbound workflow.
 type inbound struct {
-	in  InboundInput
+	in  contract.InboundInput
 	log log.Logger
 	db  workflow.Context
 	// localDB is true for runs that do their database steps as local
@@ -109,32 +106,31 @@ func (w *inbound) setup(ctx workflow.Context) error {
 	return nil
 }
 
-func (w *inbound) run(ctx workflow.Context) (InboundResult, error) {
-	var a *activities.Activities
+func (w *inbound) run(ctx workflow.Context) (contract.InboundResult, error) {
 	in := w.in
 
-	var text activities.InboundText
-	ref := activities.InboundReceiptRef{OrgID: in.OrgID, ReceiptID: in.ReceiptID, MessageSID: in.MessageSID, CorrelationID: in.CorrelationID}
-	if err := w.dbStep(a.LoadInboundReceipt, ref).Get(ctx, &text); err != nil {
+	var text steps.InboundText
+	ref := steps.InboundReceiptRef{OrgID: in.OrgID, ReceiptID: in.ReceiptID, MessageSID: in.MessageSID, CorrelationID: in.CorrelationID}
+	if err := w.dbStep(steps.LoadInboundReceipt, ref).Get(ctx, &text); err != nil {
 		return w.fail(ctx, "the stored webhook could not be read", err)
 	}
 
-	var client activities.InboundClient
-	if err := w.dbStep(a.ResolveInboundClient, activities.ResolveInboundClientInput{
+	var client steps.InboundClient
+	if err := w.dbStep(steps.ResolveInboundClient, steps.ResolveInboundClientInput{
 		OrgID: in.OrgID, From: text.From, MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
 	}).Get(ctx, &client); err != nil {
 		return w.fail(ctx, "the sender could not be resolved", err)
 	}
 
-	var number activities.ReceivingNumber
-	if err := w.dbStep(a.FindReceivingNumber, activities.FindReceivingNumberInput{
+	var number steps.ReceivingNumber
+	if err := w.dbStep(steps.FindReceivingNumber, steps.FindReceivingNumberInput{
 		OrgID: in.OrgID, To: text.To, MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
 	}).Get(ctx, &number); err != nil {
 		return w.fail(ctx, "the receiving number is not this business's", err)
 	}
 
-	var thread activities.InboundThread
-	if err := w.dbStep(a.EnsureInboundThread, activities.EnsureInboundThreadInput{
+	var thread steps.InboundThread
+	if err := w.dbStep(steps.EnsureInboundThread, steps.EnsureInboundThreadInput{
 		OrgID: in.OrgID, ClientID: client.ClientID, Number: number, ReceivedAt: text.ReceivedAt,
 		MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
 	}).Get(ctx, &thread); err != nil {
@@ -143,7 +139,7 @@ func (w *inbound) run(ctx workflow.Context) (InboundResult, error) {
 
 	keyword := optout.Classify(text.Body)
 	if keyword == optout.OptOut || keyword == optout.OptIn {
-		if err := w.dbStep(a.ApplyOptOutKeyword, activities.OptOutKeywordInput{
+		if err := w.dbStep(steps.ApplyOptOutKeyword, steps.OptOutKeywordInput{
 			OrgID: in.OrgID, ClientID: client.ClientID, OptOut: keyword == optout.OptOut,
 			Keyword: keywordWord(text.Body), NumberE164: number.E164, At: text.ReceivedAt,
 			MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
@@ -153,8 +149,8 @@ func (w *inbound) run(ctx workflow.Context) (InboundResult, error) {
 	}
 
 	now := workflow.Now(ctx)
-	var rc activities.RoutingContext
-	if err := w.dbStep(a.LoadRoutingContext, activities.RoutingContextInput{
+	var rc steps.RoutingContext
+	if err := w.dbStep(steps.LoadRoutingContext, steps.RoutingContextInput{
 		OrgID: in.OrgID, ThreadID: thread.ThreadID, ClientID: client.ClientID, Around: now,
 		NumberSitterID: thread.Number.SitterID, CorrelationID: in.CorrelationID,
 	}).Get(ctx, &rc); err != nil {
@@ -168,15 +164,15 @@ func (w *inbound) run(ctx workflow.Context) (InboundResult, error) {
 	trace, sitterID := routingTrace(decision, rc.Sitters, now, thread.Number)
 	w.log.Info("inbound text routed", "threadId", thread.ThreadID.String(), "target", trace.Target.Kind, "rule", trace.Rule)
 
-	var stored activities.StoredInboundMessage
-	if err := w.dbStep(a.StoreInboundMessage, activities.StoreInboundMessageInput{
+	var stored steps.StoredInboundMessage
+	if err := w.dbStep(steps.StoreInboundMessage, steps.StoreInboundMessageInput{
 		OrgID: in.OrgID, ThreadID: thread.ThreadID, NumberID: number.NumberID, Text: text, Routing: trace,
 		SitterID: sitterID, ReceivedAt: text.ReceivedAt,
 	}).Get(ctx, &stored); err != nil {
 		return w.fail(ctx, "the message could not be stored", err)
 	}
 
-	if err := w.dbStep(a.RecordInboundAudit, activities.InboundAuditInput{
+	if err := w.dbStep(steps.RecordInboundAudit, steps.InboundAuditInput{
 		OrgID: in.OrgID, MessageID: stored.MessageID, ThreadID: thread.ThreadID, ClientID: client.ClientID, NumberID: number.NumberID,
 		MessageSID: in.MessageSID, CorrelationID: in.CorrelationID, Media: len(text.Media), Keyword: keyword.String(),
 		NewThread: thread.Created, Target: trace.Target.Kind, SitterID: sitterID, Rule: trace.Rule,
@@ -187,9 +183,9 @@ func (w *inbound) run(ctx workflow.Context) (InboundResult, error) {
 	if keyword == optout.Help {
 		// The reply is a courtesy: a provider that keeps failing does not
 		// undo the stored message.
-		var reply activities.HelpReplyResult
+		var reply steps.HelpReplyResult
 		pctx := workflow.WithActivityOptions(ctx, inboundProviderActivity)
-		if err := workflow.ExecuteActivity(pctx, a.SendHelpReply, activities.HelpReplyInput{
+		if err := workflow.ExecuteActivity(pctx, steps.SendHelpReply, steps.HelpReplyInput{
 			OrgID: in.OrgID, ThreadID: thread.ThreadID, ClientE164: client.E164, NumberE164: number.E164,
 			MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
 		}).Get(ctx, &reply); err != nil {
@@ -199,13 +195,13 @@ func (w *inbound) run(ctx workflow.Context) (InboundResult, error) {
 		}
 	}
 
-	if err := w.dbStep(a.MarkInboundReceiptProcessed, activities.MarkReceiptInput{
+	if err := w.dbStep(steps.MarkInboundReceiptProcessed, steps.MarkReceiptInput{
 		OrgID: in.OrgID, ReceiptID: in.ReceiptID,
 	}).Get(ctx, nil); err != nil {
 		return w.fail(ctx, "the receipt could not be marked processed", err)
 	}
 
-	return InboundResult{MessageID: stored.MessageID, ThreadID: thread.ThreadID, Keyword: keyword.String(),
+	return contract.InboundResult{MessageID: stored.MessageID, ThreadID: thread.ThreadID, Keyword: keyword.String(),
 		Target: trace.Target.Kind, SitterID: sitterID}, nil
 }
 
@@ -213,24 +209,23 @@ func (w *inbound) run(ctx workflow.Context) (InboundResult, error) {
 // help: an unreadable payload, a sender that is not a phone number, a
 // number the org does not have) the receipt is marked processed with the
 // reason, so operators see why the text is not in any thread.
-func (w *inbound) fail(ctx workflow.Context, what string, err error) (InboundResult, error) {
+func (w *inbound) fail(ctx workflow.Context, what string, err error) (contract.InboundResult, error) {
 	w.log.Error("inbound text not processed: "+what, "error", err)
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.NonRetryable() {
-		var a *activities.Activities
 		note := what + " (" + appErr.Type() + ")"
-		if merr := w.dbStep(a.MarkInboundReceiptProcessed, activities.MarkReceiptInput{
+		if merr := w.dbStep(steps.MarkInboundReceiptProcessed, steps.MarkReceiptInput{
 			OrgID: w.in.OrgID, ReceiptID: w.in.ReceiptID, Note: note,
 		}).Get(ctx, nil); merr != nil {
 			w.log.Error("receipt not marked", "error", merr)
 		}
 	}
-	return InboundResult{}, err
+	return contract.InboundResult{}, err
 }
 
 // routingTrace turns a routing decision into the stored trace, with sitter
 // IDs in the sentences replaced by names, and returns the target sitter.
-func routingTrace(d routing.Decision, sitters []activities.SitterName, now time.Time, number activities.ReceivingNumber) (store.RoutingTrace, *uuid.UUID) {
+func routingTrace(d routing.Decision, sitters []steps.SitterName, now time.Time, number steps.ReceivingNumber) (routing.Trace, *uuid.UUID) {
 	readable := func(s string) string {
 		for _, sn := range sitters { // a slice: deterministic order
 			if sn.Name != "" {
@@ -239,10 +234,10 @@ func routingTrace(d routing.Decision, sitters []activities.SitterName, now time.
 		}
 		return s
 	}
-	t := store.RoutingTrace{Rule: d.Rule, Reason: readable(d.Reason), Target: store.RoutingTarget{Kind: string(d.Target.Kind)},
-		Steps: make([]store.RoutingStep, 0, len(d.Trace)), DecidedAt: now, NumberID: number.NumberID, NumberClass: number.Class}
+	t := routing.Trace{Rule: d.Rule, Reason: readable(d.Reason), Target: routing.TraceTarget{Kind: string(d.Target.Kind)},
+		Steps: make([]routing.TraceStep, 0, len(d.Trace)), DecidedAt: now, NumberID: number.NumberID, NumberClass: number.Class}
 	for _, st := range d.Trace {
-		t.Steps = append(t.Steps, store.RoutingStep{Rule: st.Rule, Outcome: st.Outcome, Detail: readable(st.Detail)})
+		t.Steps = append(t.Steps, routing.TraceStep{Rule: st.Rule, Outcome: st.Outcome, Detail: readable(st.Detail)})
 	}
 	var sitterID *uuid.UUID
 	if d.Target.Kind == routing.TargetSitter {
@@ -257,7 +252,7 @@ func routingTrace(d routing.Decision, sitters []activities.SitterName, now time.
 		} else {
 			// Unreachable with IDs loaded from the database; fall back on
 			// the owner rather than lose the message.
-			t.Target = store.RoutingTarget{Kind: string(routing.TargetOwnerInbox)}
+			t.Target = routing.TraceTarget{Kind: string(routing.TargetOwnerInbox)}
 		}
 	}
 	return t, sitterID

@@ -15,9 +15,10 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snoutos/snout/activities"
-	"github.com/snoutos/snout/internal/routing"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/routing"
 	"github.com/snoutos/snout/workflows"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // inboundHistories are runs recorded on a real Temporal server (see
@@ -38,8 +39,8 @@ var inboundHistories = []string{
 
 func TestInboundReplay(t *testing.T) {
 	replayHistories(t, inboundHistories,
-		replayable{workflows.InboundWorkflow, workflows.InboundWorkflowName},
-		replayable{workflows.ReceiptSweepWorkflow, workflows.ReceiptSweepWorkflowName})
+		replayable{workflows.InboundWorkflow, contract.InboundWorkflowName},
+		replayable{workflows.ReceiptSweepWorkflow, contract.ReceiptSweepWorkflowName})
 }
 
 // TestRecordInboundHistories rewrites the histories above from runs on the
@@ -55,24 +56,24 @@ func TestRecordInboundHistories(t *testing.T) {
 	record := func(file string, f *inboundWorld, workflowName string, id string, arg any) {
 		tq := "record-inbound-" + uuid.NewString()
 		w := worker.New(c, tq, worker.Options{})
-		w.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: workflows.InboundWorkflowName})
-		w.RegisterWorkflowWithOptions(workflows.ReceiptSweepWorkflow, workflow.RegisterOptions{Name: workflows.ReceiptSweepWorkflowName})
+		w.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: contract.InboundWorkflowName})
+		w.RegisterWorkflowWithOptions(workflows.ReceiptSweepWorkflow, workflow.RegisterOptions{Name: contract.ReceiptSweepWorkflowName})
 		for name, fn := range map[string]any{
 			"LoadInboundReceipt": f.load, "ResolveInboundClient": f.client, "FindReceivingNumber": f.number,
 			"EnsureInboundThread": f.thread, "ApplyOptOutKeyword": f.optOut, "LoadRoutingContext": f.routingContext,
 			"StoreInboundMessage": f.store, "RecordInboundAudit": f.audit, "SendHelpReply": f.help,
 			"MarkInboundReceiptProcessed": f.processedReceipt,
-			"ListUndispatchedReceipts": func(context.Context, activities.UndispatchedReceiptsInput) ([]activities.UndispatchedReceipt, error) {
+			"ListUndispatchedReceipts": func(context.Context, steps.UndispatchedReceiptsInput) ([]steps.UndispatchedReceipt, error) {
 				missing := uuid.New()
-				return []activities.UndispatchedReceipt{
+				return []steps.UndispatchedReceipt{
 					{ReceiptID: uuid.New(), OrgID: inboundOrg, Kind: "sms", MessageSID: "SM" + uuid.NewString()[:8], CorrelationID: "req-sweep"},
 					{ReceiptID: uuid.New(), OrgID: inboundOrg, Kind: "status", MessageSID: "SMdone", Status: "delivered", MessageID: &missing},
 					{ReceiptID: uuid.New(), OrgID: inboundOrg, Kind: "status", MessageSID: "SMunknown", Status: "sent"},
 				}, nil
 			},
-			"MarkReceiptDispatched": func(context.Context, activities.MarkReceiptInput) error { return nil },
-			"ApplyStatusReceipt": func(context.Context, activities.InboundReceiptRef) (activities.ApplyStatusResult, error) {
-				return activities.ApplyStatusResult{Changed: true}, nil
+			"MarkReceiptDispatched": func(context.Context, steps.MarkReceiptInput) error { return nil },
+			"ApplyStatusReceipt": func(context.Context, steps.InboundReceiptRef) (steps.ApplyStatusResult, error) {
+				return steps.ApplyStatusResult{Changed: true}, nil
 			},
 		} {
 			w.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
@@ -106,8 +107,8 @@ func TestRecordInboundHistories(t *testing.T) {
 		}
 		t.Logf("recorded %d events to %s", len(hist.Events), file)
 	}
-	inbound := func(sid string) workflows.InboundInput {
-		return workflows.InboundInput{OrgID: inboundOrg, ReceiptID: uuid.New(), MessageSID: sid, CorrelationID: "req-record"}
+	inbound := func(sid string) contract.InboundInput {
+		return contract.InboundInput{OrgID: inboundOrg, ReceiptID: uuid.New(), MessageSID: sid, CorrelationID: "req-record"}
 	}
 	now := time.Now()
 
@@ -115,17 +116,17 @@ func TestRecordInboundHistories(t *testing.T) {
 	f.now = now
 	f.windows = []routing.Window{samWindow(now.Add(-time.Hour), now.Add(time.Hour), f.clientID)}
 	sid := "SM" + uuid.NewString()[:8]
-	record(inboundHistories[0], f, workflows.InboundWorkflowName, workflows.InboundWorkflowID(sid), inbound(sid))
+	record(inboundHistories[0], f, contract.InboundWorkflowName, contract.InboundWorkflowID(sid), inbound(sid))
 
 	f = newInboundWorld()
 	f.now, f.body = now, "STOP"
 	sid = "SM" + uuid.NewString()[:8]
-	record(inboundHistories[1], f, workflows.InboundWorkflowName, workflows.InboundWorkflowID(sid), inbound(sid))
+	record(inboundHistories[1], f, contract.InboundWorkflowName, contract.InboundWorkflowID(sid), inbound(sid))
 
 	f = newInboundWorld()
 	f.now, f.body, f.storeFailures = now, "help", 1
 	sid = "SM" + uuid.NewString()[:8]
-	record(inboundHistories[2], f, workflows.InboundWorkflowName, workflows.InboundWorkflowID(sid), inbound(sid))
+	record(inboundHistories[2], f, contract.InboundWorkflowName, contract.InboundWorkflowID(sid), inbound(sid))
 
-	record(inboundHistories[3], newInboundWorld(), workflows.ReceiptSweepWorkflowName, "sweep-record-"+uuid.NewString(), workflows.SweepInput{MinAge: 30 * time.Second})
+	record(inboundHistories[3], newInboundWorld(), contract.ReceiptSweepWorkflowName, "sweep-record-"+uuid.NewString(), contract.SweepInput{MinAge: 30 * time.Second})
 }

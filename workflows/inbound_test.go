@@ -15,9 +15,11 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/activities"
-	"github.com/snoutos/snout/internal/routing"
-	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/message"
+	"github.com/snoutos/snout/internal/domain/routing"
 	"github.com/snoutos/snout/workflows"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // inboundWorld stands in for the database and the provider behind the
@@ -30,7 +32,7 @@ type inboundWorld struct {
 	body     string
 	to       string
 	windows  []routing.Window
-	numbers  map[string]activities.ReceivingNumber
+	numbers  map[string]steps.ReceivingNumber
 	clientID uuid.UUID
 	threadID uuid.UUID
 
@@ -42,11 +44,11 @@ type inboundWorld struct {
 	// clientErr makes ResolveInboundClient fail.
 	clientErr error
 
-	optOuts   []activities.OptOutKeywordInput
-	stored    []activities.StoreInboundMessageInput
-	audits    []activities.InboundAuditInput
-	helps     []activities.HelpReplyInput
-	processed []activities.MarkReceiptInput
+	optOuts   []steps.OptOutKeywordInput
+	stored    []steps.StoreInboundMessageInput
+	audits    []steps.InboundAuditInput
+	helps     []steps.HelpReplyInput
+	processed []steps.MarkReceiptInput
 }
 
 var (
@@ -68,7 +70,7 @@ func newInboundWorld() *inboundWorld {
 		now:  t0,
 		body: "Is Biscuit OK?",
 		to:   "+14155550101",
-		numbers: map[string]activities.ReceivingNumber{
+		numbers: map[string]steps.ReceivingNumber{
 			"+14155550101": {NumberID: samNumber, E164: "+14155550101", Class: "sitter", Status: "active", SitterID: &samID},
 			"+14155550100": {NumberID: frontDesk, E164: "+14155550100", Class: "front_desk", Status: "active"},
 		},
@@ -77,83 +79,83 @@ func newInboundWorld() *inboundWorld {
 	}
 }
 
-func (f *inboundWorld) load(_ context.Context, in activities.InboundReceiptRef) (activities.InboundText, error) {
-	return activities.InboundText{ReceiptID: in.ReceiptID, MessageSID: in.MessageSID, From: "+16505550101", To: f.to, Body: f.body,
-		Media: []store.MediaItem{}, ReceivedAt: f.now.Add(-time.Second), CorrelationID: in.CorrelationID}, nil
+func (f *inboundWorld) load(_ context.Context, in steps.InboundReceiptRef) (steps.InboundText, error) {
+	return steps.InboundText{ReceiptID: in.ReceiptID, MessageSID: in.MessageSID, From: "+16505550101", To: f.to, Body: f.body,
+		Media: []message.MediaItem{}, ReceivedAt: f.now.Add(-time.Second), CorrelationID: in.CorrelationID}, nil
 }
 
-func (f *inboundWorld) client(_ context.Context, in activities.ResolveInboundClientInput) (activities.InboundClient, error) {
+func (f *inboundWorld) client(_ context.Context, in steps.ResolveInboundClientInput) (steps.InboundClient, error) {
 	if f.clientErr != nil {
-		return activities.InboundClient{}, f.clientErr
+		return steps.InboundClient{}, f.clientErr
 	}
-	return activities.InboundClient{ClientID: f.clientID, E164: "+16505550101"}, nil
+	return steps.InboundClient{ClientID: f.clientID, E164: "+16505550101"}, nil
 }
 
-func (f *inboundWorld) number(_ context.Context, in activities.FindReceivingNumberInput) (activities.ReceivingNumber, error) {
+func (f *inboundWorld) number(_ context.Context, in steps.FindReceivingNumberInput) (steps.ReceivingNumber, error) {
 	n, ok := f.numbers[in.To]
 	if !ok {
-		return n, temporal.NewNonRetryableApplicationError("unknown number", activities.ErrTypeUnknownNumber, nil)
+		return n, temporal.NewNonRetryableApplicationError("unknown number", steps.ErrTypeUnknownNumber, nil)
 	}
 	return n, nil
 }
 
-func (f *inboundWorld) thread(_ context.Context, in activities.EnsureInboundThreadInput) (activities.InboundThread, error) {
-	return activities.InboundThread{ThreadID: f.threadID, Created: true, Number: in.Number}, nil
+func (f *inboundWorld) thread(_ context.Context, in steps.EnsureInboundThreadInput) (steps.InboundThread, error) {
+	return steps.InboundThread{ThreadID: f.threadID, Created: true, Number: in.Number}, nil
 }
 
-func (f *inboundWorld) optOut(_ context.Context, in activities.OptOutKeywordInput) (activities.OptOutKeywordResult, error) {
+func (f *inboundWorld) optOut(_ context.Context, in steps.OptOutKeywordInput) (steps.OptOutKeywordResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.optOuts = append(f.optOuts, in)
-	return activities.OptOutKeywordResult{Changed: true}, nil
+	return steps.OptOutKeywordResult{Changed: true}, nil
 }
 
-func (f *inboundWorld) routingContext(_ context.Context, in activities.RoutingContextInput) (activities.RoutingContext, error) {
-	return activities.RoutingContext{Overrides: []routing.Override{}, Windows: f.windows,
-		Sitters: []activities.SitterName{{ID: samID.String(), Name: "Sam Patel"}}}, nil
+func (f *inboundWorld) routingContext(_ context.Context, in steps.RoutingContextInput) (steps.RoutingContext, error) {
+	return steps.RoutingContext{Overrides: []routing.Override{}, Windows: f.windows,
+		Sitters: []steps.SitterName{{ID: samID.String(), Name: "Sam Patel"}}}, nil
 }
 
-func (f *inboundWorld) store(_ context.Context, in activities.StoreInboundMessageInput) (activities.StoredInboundMessage, error) {
+func (f *inboundWorld) store(_ context.Context, in steps.StoreInboundMessageInput) (steps.StoredInboundMessage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.storeRuns++
 	if f.storeRuns <= f.storeFailures {
-		return activities.StoredInboundMessage{}, errors.New("connection reset by peer")
+		return steps.StoredInboundMessage{}, errors.New("connection reset by peer")
 	}
 	f.stored = append(f.stored, in)
-	return activities.StoredInboundMessage{MessageID: uuid.NewSHA1(uuid.Nil, []byte(in.Text.MessageSID)), Inserted: true}, nil
+	return steps.StoredInboundMessage{MessageID: uuid.NewSHA1(uuid.Nil, []byte(in.Text.MessageSID)), Inserted: true}, nil
 }
 
-func (f *inboundWorld) audit(_ context.Context, in activities.InboundAuditInput) error {
+func (f *inboundWorld) audit(_ context.Context, in steps.InboundAuditInput) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.audits = append(f.audits, in)
 	return nil
 }
 
-func (f *inboundWorld) help(_ context.Context, in activities.HelpReplyInput) (activities.HelpReplyResult, error) {
+func (f *inboundWorld) help(_ context.Context, in steps.HelpReplyInput) (steps.HelpReplyResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.helps = append(f.helps, in)
 	if f.helpErr != nil {
-		return activities.HelpReplyResult{}, f.helpErr
+		return steps.HelpReplyResult{}, f.helpErr
 	}
-	return activities.HelpReplyResult{MessageID: activities.HelpReplyMessageID(in.MessageSID), ProviderSID: "SMreply"}, nil
+	return steps.HelpReplyResult{MessageID: activities.HelpReplyMessageID(in.MessageSID), ProviderSID: "SMreply"}, nil
 }
 
-func (f *inboundWorld) processedReceipt(_ context.Context, in activities.MarkReceiptInput) error {
+func (f *inboundWorld) processedReceipt(_ context.Context, in steps.MarkReceiptInput) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.processed = append(f.processed, in)
 	return nil
 }
 
-func (f *inboundWorld) run(t *testing.T) (*testsuite.TestWorkflowEnvironment, workflows.InboundResult, error) {
+func (f *inboundWorld) run(t *testing.T) (*testsuite.TestWorkflowEnvironment, contract.InboundResult, error) {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(f.now)
-	env.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: workflows.InboundWorkflowName})
+	env.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: contract.InboundWorkflowName})
 	var a *activities.Activities
 	env.RegisterActivity(a)
 	env.OnActivity(a.LoadInboundReceipt, mock.Anything, mock.Anything).Return(f.load)
@@ -166,13 +168,13 @@ func (f *inboundWorld) run(t *testing.T) (*testsuite.TestWorkflowEnvironment, wo
 	env.OnActivity(a.RecordInboundAudit, mock.Anything, mock.Anything).Return(f.audit)
 	env.OnActivity(a.SendHelpReply, mock.Anything, mock.Anything).Return(f.help)
 	env.OnActivity(a.MarkInboundReceiptProcessed, mock.Anything, mock.Anything).Return(f.processedReceipt)
-	env.ExecuteWorkflow(workflows.InboundWorkflowName, workflows.InboundInput{
+	env.ExecuteWorkflow(contract.InboundWorkflowName, contract.InboundInput{
 		OrgID: inboundOrg, ReceiptID: uuid.MustParse("00000000-0000-4000-8000-0000000000e1"), MessageSID: testSID, CorrelationID: "req-123",
 	})
 	if !env.IsWorkflowCompleted() {
 		t.Fatal("workflow did not complete")
 	}
-	var res workflows.InboundResult
+	var res contract.InboundResult
 	err := env.GetWorkflowError()
 	if err == nil {
 		if gerr := env.GetWorkflowResult(&res); gerr != nil {
@@ -339,13 +341,13 @@ func TestInboundRetriesAFailingActivity(t *testing.T) {
 
 func TestInboundPermanentFailureMarksReceipt(t *testing.T) {
 	f := newInboundWorld()
-	f.clientErr = temporal.NewNonRetryableApplicationError("not a phone number", activities.ErrTypeInvalidSender, nil)
+	f.clientErr = temporal.NewNonRetryableApplicationError("not a phone number", steps.ErrTypeInvalidSender, nil)
 	_, _, err := f.run(t)
 	var appErr *temporal.ApplicationError
-	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypeInvalidSender {
+	if !errors.As(err, &appErr) || appErr.Type() != steps.ErrTypeInvalidSender {
 		t.Fatalf("want the InvalidSender failure, got %v", err)
 	}
-	if len(f.stored) != 0 || len(f.processed) != 1 || !strings.Contains(f.processed[0].Note, activities.ErrTypeInvalidSender) {
+	if len(f.stored) != 0 || len(f.processed) != 1 || !strings.Contains(f.processed[0].Note, steps.ErrTypeInvalidSender) {
 		t.Fatalf("receipt should be marked with the reason: %+v", f.processed)
 	}
 }
@@ -354,7 +356,7 @@ func TestInboundRejectsIncompleteInput(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflow(workflows.InboundWorkflow)
-	env.ExecuteWorkflow(workflows.InboundWorkflow, workflows.InboundInput{OrgID: inboundOrg})
+	env.ExecuteWorkflow(workflows.InboundWorkflow, contract.InboundInput{OrgID: inboundOrg})
 	if err := env.GetWorkflowError(); err == nil {
 		t.Fatal("an input without a receipt and SID must fail")
 	}

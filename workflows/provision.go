@@ -10,8 +10,9 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snoutos/snout/activities"
-	"github.com/snoutos/snout/internal/phone"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/phone"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // provisionMaxItems bounds one request (a few KB of history per item).
@@ -21,40 +22,40 @@ const provisionMaxItems = 50
 // installs and verifies its SMS webhook, and releases again a number it
 // bought that cannot be configured. Every item gets its own result: one
 // number failing never undoes the others.
-func ProvisionNumbersWorkflow(ctx workflow.Context, in ProvisionInput) (ProvisionResult, error) {
+func ProvisionNumbersWorkflow(ctx workflow.Context, in contract.ProvisionInput) (contract.ProvisionResult, error) {
 	w := &provisionWorkflow{in: in}
 	if err := w.setup(ctx); err != nil {
-		return ProvisionResult{}, err
+		return contract.ProvisionResult{}, err
 	}
 	return w.run(ctx)
 }
 
 type provisionWorkflow struct {
-	in      ProvisionInput
+	in      contract.ProvisionInput
 	wfID    string
 	log     log.Logger
-	results []ProvisionItemResult
+	results []contract.ProvisionItemResult
 }
 
 func (w *provisionWorkflow) setup(ctx workflow.Context) error {
 	if w.in.OrgID == uuid.Nil {
-		return temporal.NewNonRetryableApplicationError("provisioning needs an org ID", SetupErrInvalid, nil)
+		return temporal.NewNonRetryableApplicationError("provisioning needs an org ID", contract.SetupErrInvalid, nil)
 	}
 	if len(w.in.Items) == 0 || len(w.in.Items) > provisionMaxItems {
-		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("provisioning takes 1 to %d numbers", provisionMaxItems), SetupErrInvalid, nil)
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("provisioning takes 1 to %d numbers", provisionMaxItems), contract.SetupErrInvalid, nil)
 	}
 	w.wfID = workflow.GetInfo(ctx).WorkflowExecution.ID
 	w.log = log.With(workflow.GetLogger(ctx), "orgId", w.in.OrgID, "requestId", w.in.RequestID, "correlationId", w.in.CorrelationID)
-	w.results = make([]ProvisionItemResult, len(w.in.Items))
+	w.results = make([]contract.ProvisionItemResult, len(w.in.Items))
 	for i, it := range w.in.Items {
-		w.results[i] = ProvisionItemResult{E164: it.E164, Class: it.Class, SitterID: it.SitterID}
+		w.results[i] = contract.ProvisionItemResult{E164: it.E164, Class: it.Class, SitterID: it.SitterID}
 	}
-	return workflow.SetQueryHandler(ctx, QueryProvisionProgress, func() (ProvisionResult, error) {
-		return ProvisionResult{Items: w.results}, nil
+	return workflow.SetQueryHandler(ctx, contract.QueryProvisionProgress, func() (contract.ProvisionResult, error) {
+		return contract.ProvisionResult{Items: w.results}, nil
 	})
 }
 
-func (w *provisionWorkflow) run(ctx workflow.Context) (ProvisionResult, error) {
+func (w *provisionWorkflow) run(ctx workflow.Context) (contract.ProvisionResult, error) {
 	for i, item := range w.in.Items {
 		w.results[i] = w.provisionItem(ctx, item)
 	}
@@ -65,25 +66,24 @@ func (w *provisionWorkflow) run(ctx workflow.Context) (ProvisionResult, error) {
 		}
 	}
 	w.log.Info("provisioning finished", "items", len(w.results), "ok", ok)
-	return ProvisionResult{Items: w.results}, nil
+	return contract.ProvisionResult{Items: w.results}, nil
 }
 
 // provisionItem is one item's saga: acquire, then record and configure; a
 // number bought here is released if anything after the purchase fails.
-func (w *provisionWorkflow) provisionItem(ctx workflow.Context, item ProvisionItem) (res ProvisionItemResult) {
-	var a *activities.Activities
-	res = ProvisionItemResult{E164: item.E164, Class: item.Class, SitterID: item.SitterID}
+func (w *provisionWorkflow) provisionItem(ctx workflow.Context, item contract.ProvisionItem) (res contract.ProvisionItemResult) {
+	res = contract.ProvisionItemResult{E164: item.E164, Class: item.Class, SitterID: item.SitterID}
 	if msg := validateProvisionItem(item); msg != "" {
 		res.Error = msg
 		return res
 	}
-	in := activities.ProvisionAcquireInput{OrgID: w.in.OrgID, WorkflowID: w.wfID, Action: item.Action, E164: item.E164,
+	in := steps.ProvisionAcquireInput{OrgID: w.in.OrgID, WorkflowID: w.wfID, Action: item.Action, E164: item.E164,
 		Class: item.Class, SitterID: item.SitterID, FriendlyName: item.FriendlyName}
-	acquire := a.ProvisionImportNumber
-	if item.Action == ProvisionBuy {
-		acquire = a.ProvisionBuyNumber
+	acquire := steps.ProvisionImportNumber
+	if item.Action == contract.ProvisionBuy {
+		acquire = steps.ProvisionBuyNumber
 	}
-	var acq activities.ProvisionAcquired
+	var acq steps.ProvisionAcquired
 	if err := workflow.ExecuteActivity(provisionProviderOptions(ctx), acquire, in).Get(ctx, &acq); err != nil {
 		res.Error, res.ProviderCode = provisionPlainError(err)
 		w.log.Warn("number not acquired", "e164", phone.Redact(item.E164), "action", item.Action, "err", err)
@@ -99,7 +99,7 @@ func (w *provisionWorkflow) provisionItem(ctx workflow.Context, item ProvisionIt
 		// Compensation: never leave a bought number half set up.
 		reason, _ := provisionPlainError(err)
 		res.OK = false
-		res.WebhookStatus = WebhookFailed
+		res.WebhookStatus = contract.WebhookFailed
 		if relErr := w.release(ctx, res, reason); relErr != nil {
 			res.Error = reason + " Snout also couldn't release the number it bought; release it in the Twilio console so it stops costing money."
 			return
@@ -108,8 +108,8 @@ func (w *provisionWorkflow) provisionItem(ctx workflow.Context, item ProvisionIt
 		res.Error = "The number was bought but couldn't be set up, so it was released again: " + reason
 	}()
 
-	var rec activities.ProvisionRecorded
-	err = workflow.ExecuteActivity(provisionDBOptions(ctx), a.ProvisionRecordNumber, activities.ProvisionRecordInput{
+	var rec steps.ProvisionRecorded
+	err = workflow.ExecuteActivity(provisionDBOptions(ctx), steps.ProvisionRecordNumber, steps.ProvisionRecordInput{
 		ProvisionAcquireInput: in, Acquired: acq, ActorUserID: w.in.ActorUserID, CorrelationID: w.in.CorrelationID,
 	}).Get(ctx, &rec)
 	if err != nil {
@@ -118,13 +118,13 @@ func (w *provisionWorkflow) provisionItem(ctx workflow.Context, item ProvisionIt
 	}
 	res.NumberID = &rec.NumberID
 
-	hook := installNumberWebhook(ctx, activities.ProvisionWebhookInput{OrgID: w.in.OrgID, NumberID: rec.NumberID,
+	hook := installNumberWebhook(ctx, steps.ProvisionWebhookInput{OrgID: w.in.OrgID, NumberID: rec.NumberID,
 		RequestKey: w.wfID, ActorID: w.in.ActorUserID.String()})
 	res.WebhookStatus, res.WebhookURL = hook.Status, hook.URL
 	if hook.ProviderSID != "" {
 		res.ProviderSID = hook.ProviderSID
 	}
-	if hook.Status != WebhookVerified {
+	if hook.Status != contract.WebhookVerified {
 		res.Error, res.ProviderCode = hook.Error, hook.ProviderCode
 		if acq.Bought {
 			err = temporal.NewNonRetryableApplicationError(hook.Error, "WebhookNotInstalled", nil)
@@ -140,20 +140,19 @@ func (w *provisionWorkflow) provisionItem(ctx workflow.Context, item ProvisionIt
 }
 
 // release gives back a number this run bought and marks its row released.
-func (w *provisionWorkflow) release(ctx workflow.Context, res ProvisionItemResult, reason string) error {
-	var a *activities.Activities
+func (w *provisionWorkflow) release(ctx workflow.Context, res contract.ProvisionItemResult, reason string) error {
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	dctx = workflow.WithActivityOptions(dctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
-			MaximumAttempts: 10, NonRetryableErrorTypes: []string{activities.ErrTypeProviderNotConnected}},
+			MaximumAttempts: 10, NonRetryableErrorTypes: []string{steps.ErrTypeProviderNotConnected}},
 	})
-	in := activities.ProvisionReleaseInput{OrgID: w.in.OrgID, ProviderSID: res.ProviderSID, WorkflowID: w.wfID, Reason: reason,
+	in := steps.ProvisionReleaseInput{OrgID: w.in.OrgID, ProviderSID: res.ProviderSID, WorkflowID: w.wfID, Reason: reason,
 		ActorUserID: w.in.ActorUserID, CorrelationID: w.in.CorrelationID}
 	if res.NumberID != nil {
 		in.NumberID = *res.NumberID
 	}
-	err := workflow.ExecuteActivity(dctx, a.ProvisionReleaseNumber, in).Get(dctx, nil)
+	err := workflow.ExecuteActivity(dctx, steps.ProvisionReleaseNumber, in).Get(dctx, nil)
 	if err != nil {
 		w.log.Error("compensation failed: bought number not released", "e164", phone.Redact(res.E164), "err", err)
 	} else {
@@ -164,25 +163,24 @@ func (w *provisionWorkflow) release(ctx workflow.Context, res ProvisionItemResul
 
 // installNumberWebhook installs and verifies one number's webhook. Failures
 // come back in the result (recorded on the number), never as an error.
-func installNumberWebhook(ctx workflow.Context, in activities.ProvisionWebhookInput) activities.ProvisionWebhookResult {
-	var a *activities.Activities
-	var res activities.ProvisionWebhookResult
-	err := workflow.ExecuteActivity(provisionProviderOptions(ctx), a.ProvisionInstallWebhook, in).Get(ctx, &res)
+func installNumberWebhook(ctx workflow.Context, in steps.ProvisionWebhookInput) steps.ProvisionWebhookResult {
+	var res steps.ProvisionWebhookResult
+	err := workflow.ExecuteActivity(provisionProviderOptions(ctx), steps.ProvisionInstallWebhook, in).Get(ctx, &res)
 	if err == nil {
 		return res
 	}
 	msg, code := provisionPlainError(err)
-	res = activities.ProvisionWebhookResult{NumberID: in.NumberID, Status: WebhookFailed, Error: msg, ProviderCode: code}
-	mark := activities.ProvisionMarkWebhookInput{OrgID: in.OrgID, NumberID: in.NumberID, Error: msg, RequestKey: in.RequestKey, ActorID: in.ActorID}
-	if merr := workflow.ExecuteActivity(provisionDBOptions(ctx), a.ProvisionMarkWebhookFailed, mark).Get(ctx, nil); merr != nil {
+	res = steps.ProvisionWebhookResult{NumberID: in.NumberID, Status: contract.WebhookFailed, Error: msg, ProviderCode: code}
+	mark := steps.ProvisionMarkWebhookInput{OrgID: in.OrgID, NumberID: in.NumberID, Error: msg, RequestKey: in.RequestKey, ActorID: in.ActorID}
+	if merr := workflow.ExecuteActivity(provisionDBOptions(ctx), steps.ProvisionMarkWebhookFailed, mark).Get(ctx, nil); merr != nil {
 		workflow.GetLogger(ctx).Error("recording webhook failure failed", "numberId", in.NumberID, "err", merr)
 	}
 	return res
 }
 
-func validateProvisionItem(item ProvisionItem) string {
+func validateProvisionItem(item contract.ProvisionItem) string {
 	switch {
-	case item.Action != ProvisionBuy && item.Action != ProvisionImport:
+	case item.Action != contract.ProvisionBuy && item.Action != contract.ProvisionImport:
 		return "Choose whether to buy or import this number."
 	case !phone.IsE164(item.E164):
 		return "That isn't a phone number in international format (like +14155550123)."
@@ -203,7 +201,7 @@ func validateProvisionItem(item ProvisionItem) string {
 func provisionPlainError(err error) (string, int) {
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.NonRetryable() {
-		var pf activities.ProviderFailure
+		var pf steps.ProviderFailure
 		if appErr.HasDetails() {
 			_ = appErr.Details(&pf)
 		}

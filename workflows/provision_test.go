@@ -14,6 +14,8 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/activities"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // provisionFixture runs ProvisionNumbersWorkflow with mocked activities and
@@ -21,23 +23,23 @@ import (
 type provisionFixture struct {
 	env      *testsuite.TestWorkflowEnvironment
 	mu       sync.Mutex
-	released []activities.ProvisionReleaseInput
-	marked   []activities.ProvisionMarkWebhookInput
+	released []steps.ProvisionReleaseInput
+	marked   []steps.ProvisionMarkWebhookInput
 }
 
 func newProvisionFixture(t *testing.T) *provisionFixture {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	f := &provisionFixture{env: suite.NewTestWorkflowEnvironment()}
-	f.env.RegisterWorkflowWithOptions(ProvisionNumbersWorkflow, workflow.RegisterOptions{Name: ProvisionNumbersWorkflowName})
+	f.env.RegisterWorkflowWithOptions(ProvisionNumbersWorkflow, workflow.RegisterOptions{Name: contract.ProvisionNumbersWorkflowName})
 	f.env.RegisterActivity(&activities.Activities{})
-	f.env.OnActivity(setupActs.ProvisionReleaseNumber, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ProvisionReleaseInput) error {
+	f.env.OnActivity(setupActs.ProvisionReleaseNumber, mock.Anything, mock.Anything).Return(func(_ context.Context, in steps.ProvisionReleaseInput) error {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		f.released = append(f.released, in)
 		return nil
 	}).Maybe()
-	f.env.OnActivity(setupActs.ProvisionMarkWebhookFailed, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ProvisionMarkWebhookInput) error {
+	f.env.OnActivity(setupActs.ProvisionMarkWebhookFailed, mock.Anything, mock.Anything).Return(func(_ context.Context, in steps.ProvisionMarkWebhookInput) error {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		f.marked = append(f.marked, in)
@@ -48,8 +50,8 @@ func newProvisionFixture(t *testing.T) *provisionFixture {
 
 // recordOK mocks recording: every number gets a stable ID.
 func (f *provisionFixture) recordOK() {
-	f.env.OnActivity(setupActs.ProvisionRecordNumber, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ProvisionRecordInput) (activities.ProvisionRecorded, error) {
-		return activities.ProvisionRecorded{NumberID: setupNumberID(in.E164)}, nil
+	f.env.OnActivity(setupActs.ProvisionRecordNumber, mock.Anything, mock.Anything).Return(func(_ context.Context, in steps.ProvisionRecordInput) (steps.ProvisionRecorded, error) {
+		return steps.ProvisionRecorded{NumberID: setupNumberID(in.E164)}, nil
 	}).Maybe()
 }
 
@@ -58,11 +60,11 @@ func provisionTestSID(e164 string) string { return "PN" + strings.Repeat("0", 21
 // acquire mocks buy and import: buying marks Bought unless the E.164 is in
 // alreadyOwned; failures map E.164 to an error.
 func (f *provisionFixture) acquire(alreadyOwned map[string]bool, failures map[string]error) {
-	fn := func(_ context.Context, in activities.ProvisionAcquireInput) (activities.ProvisionAcquired, error) {
+	fn := func(_ context.Context, in steps.ProvisionAcquireInput) (steps.ProvisionAcquired, error) {
 		if err := failures[in.E164]; err != nil {
-			return activities.ProvisionAcquired{}, err
+			return steps.ProvisionAcquired{}, err
 		}
-		return activities.ProvisionAcquired{ProviderSID: provisionTestSID(in.E164), Bought: in.Action == ProvisionBuy && !alreadyOwned[in.E164], MonthlyCost: "1.15", Currency: "USD"}, nil
+		return steps.ProvisionAcquired{ProviderSID: provisionTestSID(in.E164), Bought: in.Action == contract.ProvisionBuy && !alreadyOwned[in.E164], MonthlyCost: "1.15", Currency: "USD"}, nil
 	}
 	f.env.OnActivity(setupActs.ProvisionBuyNumber, mock.Anything, mock.Anything).Return(fn).Maybe()
 	f.env.OnActivity(setupActs.ProvisionImportNumber, mock.Anything, mock.Anything).Return(fn).Maybe()
@@ -71,32 +73,32 @@ func (f *provisionFixture) acquire(alreadyOwned map[string]bool, failures map[st
 // webhooks mocks the install: numbers in failing get a permanent failure;
 // numbers in transient fail with a retryable error every time.
 func (f *provisionFixture) webhooks(failing, transient map[string]bool) {
-	f.env.OnActivity(setupActs.ProvisionInstallWebhook, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ProvisionWebhookInput) (activities.ProvisionWebhookResult, error) {
+	f.env.OnActivity(setupActs.ProvisionInstallWebhook, mock.Anything, mock.Anything).Return(func(_ context.Context, in steps.ProvisionWebhookInput) (steps.ProvisionWebhookResult, error) {
 		for e := range failing {
 			if setupNumberID(e) == in.NumberID {
-				return activities.ProvisionWebhookResult{NumberID: in.NumberID, E164: e, Status: WebhookFailed,
+				return steps.ProvisionWebhookResult{NumberID: in.NumberID, E164: e, Status: contract.WebhookFailed,
 					Error: "Twilio couldn't complete the request (error 21999).", ProviderCode: 21999}, nil
 			}
 		}
 		for e := range transient {
 			if setupNumberID(e) == in.NumberID {
-				return activities.ProvisionWebhookResult{}, errors.New("connection reset by peer")
+				return steps.ProvisionWebhookResult{}, errors.New("connection reset by peer")
 			}
 		}
-		return activities.ProvisionWebhookResult{NumberID: in.NumberID, Status: WebhookVerified, URL: "https://snout.example/webhooks/twilio/sms"}, nil
+		return steps.ProvisionWebhookResult{NumberID: in.NumberID, Status: contract.WebhookVerified, URL: "https://snout.example/webhooks/twilio/sms"}, nil
 	}).Maybe()
 }
 
-func (f *provisionFixture) run(t *testing.T, items ...ProvisionItem) ProvisionResult {
+func (f *provisionFixture) run(t *testing.T, items ...contract.ProvisionItem) contract.ProvisionResult {
 	t.Helper()
-	f.env.ExecuteWorkflow(ProvisionNumbersWorkflowName, ProvisionInput{OrgID: uuid.New(), RequestID: "test", Items: items, ActorUserID: uuid.New()})
+	f.env.ExecuteWorkflow(contract.ProvisionNumbersWorkflowName, contract.ProvisionInput{OrgID: uuid.New(), RequestID: "test", Items: items, ActorUserID: uuid.New()})
 	if !f.env.IsWorkflowCompleted() {
 		t.Fatal("provisioning did not complete")
 	}
 	if err := f.env.GetWorkflowError(); err != nil {
 		t.Fatalf("provisioning failed as a whole: %v", err)
 	}
-	var res ProvisionResult
+	var res contract.ProvisionResult
 	if err := f.env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
@@ -112,13 +114,13 @@ func TestProvisionCompensatesBoughtNumberWhoseWebhookFails(t *testing.T) {
 	bad, good := "+14155550103", "+14155550104"
 	f.acquire(nil, nil)
 	f.webhooks(map[string]bool{bad: true}, nil)
-	res := f.run(t, ProvisionItem{Action: ProvisionBuy, E164: bad, Class: "pool"}, ProvisionItem{Action: ProvisionBuy, E164: good, Class: "pool"})
+	res := f.run(t, contract.ProvisionItem{Action: contract.ProvisionBuy, E164: bad, Class: "pool"}, contract.ProvisionItem{Action: contract.ProvisionBuy, E164: good, Class: "pool"})
 
 	b, g := res.Items[0], res.Items[1]
 	if b.OK || !b.Compensated || !b.Bought || !strings.Contains(b.Error, "released again") || b.ProviderCode != 21999 {
 		t.Fatalf("failed purchase: %+v", b)
 	}
-	if !g.OK || g.Compensated || g.WebhookStatus != WebhookVerified || g.NumberID == nil || g.MonthlyCost != "1.15" {
+	if !g.OK || g.Compensated || g.WebhookStatus != contract.WebhookVerified || g.NumberID == nil || g.MonthlyCost != "1.15" {
 		t.Fatalf("good purchase was affected: %+v", g)
 	}
 	if len(f.released) != 1 || f.released[0].ProviderSID != provisionTestSID(bad) || f.released[0].NumberID != setupNumberID(bad) {
@@ -134,11 +136,11 @@ func TestProvisionNeverReleasesImportedOrAlreadyOwnedNumbers(t *testing.T) {
 	f.webhooks(map[string]bool{imported: true, owned: true}, nil)
 	sam := uuid.New()
 	res := f.run(t,
-		ProvisionItem{Action: ProvisionImport, E164: imported, Class: "sitter", SitterID: &sam},
-		ProvisionItem{Action: ProvisionBuy, E164: owned, Class: "pool"})
+		contract.ProvisionItem{Action: contract.ProvisionImport, E164: imported, Class: "sitter", SitterID: &sam},
+		contract.ProvisionItem{Action: contract.ProvisionBuy, E164: owned, Class: "pool"})
 
 	for _, r := range res.Items {
-		if !r.OK || r.Compensated || r.WebhookStatus != WebhookFailed || r.Error == "" || r.NumberID == nil {
+		if !r.OK || r.Compensated || r.WebhookStatus != contract.WebhookFailed || r.Error == "" || r.NumberID == nil {
 			t.Fatalf("kept number with a failed webhook: %+v", r)
 		}
 	}
@@ -152,13 +154,13 @@ func TestProvisionReportsEachItemsOwnFailure(t *testing.T) {
 	f.recordOK()
 	taken := "+14155550105"
 	f.acquire(nil, map[string]error{taken: temporal.NewNonRetryableApplicationError(
-		"That phone number is no longer available. Search again and pick another one.", activities.ErrTypeProviderRejected, nil, activities.ProviderFailure{Code: 21422})})
+		"That phone number is no longer available. Search again and pick another one.", steps.ErrTypeProviderRejected, nil, steps.ProviderFailure{Code: 21422})})
 	f.webhooks(nil, nil)
 	res := f.run(t,
-		ProvisionItem{Action: ProvisionBuy, E164: taken, Class: "pool"},
-		ProvisionItem{Action: ProvisionImport, E164: "+14155550106", Class: "sitter"},
-		ProvisionItem{Action: "rent", E164: "+14155550107", Class: "pool"},
-		ProvisionItem{Action: ProvisionBuy, E164: "+14155550108", Class: "pool"})
+		contract.ProvisionItem{Action: contract.ProvisionBuy, E164: taken, Class: "pool"},
+		contract.ProvisionItem{Action: contract.ProvisionImport, E164: "+14155550106", Class: "sitter"},
+		contract.ProvisionItem{Action: "rent", E164: "+14155550107", Class: "pool"},
+		contract.ProvisionItem{Action: contract.ProvisionBuy, E164: "+14155550108", Class: "pool"})
 
 	if r := res.Items[0]; r.OK || r.ProviderCode != 21422 || !strings.Contains(r.Error, "no longer available") || r.NumberID != nil {
 		t.Fatalf("unavailable number: %+v", r)
@@ -169,7 +171,7 @@ func TestProvisionReportsEachItemsOwnFailure(t *testing.T) {
 	if r := res.Items[2]; r.OK || r.Error != "Choose whether to buy or import this number." {
 		t.Fatalf("unknown action: %+v", r)
 	}
-	if r := res.Items[3]; !r.OK || r.WebhookStatus != WebhookVerified {
+	if r := res.Items[3]; !r.OK || r.WebhookStatus != contract.WebhookVerified {
 		t.Fatalf("the good item suffered from the others: %+v", r)
 	}
 	if len(f.released) != 0 {
@@ -181,9 +183,9 @@ func TestProvisionReleasesPurchaseThatCannotBeRecorded(t *testing.T) {
 	f := newProvisionFixture(t)
 	f.acquire(nil, nil)
 	f.webhooks(nil, nil)
-	f.env.OnActivity(setupActs.ProvisionRecordNumber, mock.Anything, mock.Anything).Return(activities.ProvisionRecorded{},
-		temporal.NewNonRetryableApplicationError("This business already has a front desk number.", activities.ErrTypeFrontDeskTaken, nil))
-	res := f.run(t, ProvisionItem{Action: ProvisionBuy, E164: "+14155550100", Class: "front_desk"})
+	f.env.OnActivity(setupActs.ProvisionRecordNumber, mock.Anything, mock.Anything).Return(steps.ProvisionRecorded{},
+		temporal.NewNonRetryableApplicationError("This business already has a front desk number.", steps.ErrTypeFrontDeskTaken, nil))
+	res := f.run(t, contract.ProvisionItem{Action: contract.ProvisionBuy, E164: "+14155550100", Class: "front_desk"})
 
 	if r := res.Items[0]; r.OK || !r.Compensated || !strings.Contains(r.Error, "already has a front desk number") {
 		t.Fatalf("unrecordable purchase: %+v", r)
@@ -199,7 +201,7 @@ func TestProvisionTransientWebhookTroubleIsRecordedThenCompensated(t *testing.T)
 	e := "+14155550109"
 	f.acquire(nil, nil)
 	f.webhooks(nil, map[string]bool{e: true})
-	res := f.run(t, ProvisionItem{Action: ProvisionBuy, E164: e, Class: "pool"})
+	res := f.run(t, contract.ProvisionItem{Action: contract.ProvisionBuy, E164: e, Class: "pool"})
 
 	if r := res.Items[0]; r.OK || !r.Compensated || !strings.Contains(r.Error, "temporary problem") {
 		t.Fatalf("purchase whose webhook kept failing: %+v", r)
@@ -214,9 +216,9 @@ func TestProvisionTransientWebhookTroubleIsRecordedThenCompensated(t *testing.T)
 
 func TestProvisionRejectsEmptyRequest(t *testing.T) {
 	f := newProvisionFixture(t)
-	f.env.ExecuteWorkflow(ProvisionNumbersWorkflowName, ProvisionInput{OrgID: uuid.New(), RequestID: "empty"})
+	f.env.ExecuteWorkflow(contract.ProvisionNumbersWorkflowName, contract.ProvisionInput{OrgID: uuid.New(), RequestID: "empty"})
 	var appErr *temporal.ApplicationError
-	if err := f.env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != SetupErrInvalid {
+	if err := f.env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != contract.SetupErrInvalid {
 		t.Fatalf("empty request: %v", err)
 	}
 }

@@ -10,7 +10,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snoutos/snout/activities"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // QuarantineWorkflow runs one number's quarantine (ID quarantine-<numberID>):
@@ -27,19 +28,19 @@ import (
 // The "state" and "impact" queries report progress. If the provider refuses
 // a release, an alert is raised and the workflow waits for an operator's
 // restore or release-now (a new try).
-func QuarantineWorkflow(ctx workflow.Context, in QuarantineInput) (QuarantineResult, error) {
+func QuarantineWorkflow(ctx workflow.Context, in contract.QuarantineInput) (contract.QuarantineResult, error) {
 	q := &quarantine{in: in}
 	if err := q.setup(ctx); err != nil {
-		return QuarantineResult{}, err
+		return contract.QuarantineResult{}, err
 	}
 	return q.run(ctx)
 }
 
 // quarantine is one running quarantine workflow.
 type quarantine struct {
-	in        QuarantineInput
+	in        contract.QuarantineInput
 	log       log.Logger
-	state     QuarantineState
+	state     contract.QuarantineState
 	restoreCh workflow.ReceiveChannel
 	releaseCh workflow.ReceiveChannel
 }
@@ -47,7 +48,7 @@ type quarantine struct {
 // quarantineRequest is an operator's signal, and which one it was.
 type quarantineRequest struct {
 	kind   string // SignalQuarantineRestore or SignalQuarantineReleaseNow
-	signal QuarantineSignal
+	signal contract.QuarantineSignal
 }
 
 func (q *quarantine) setup(ctx workflow.Context) error {
@@ -55,83 +56,79 @@ func (q *quarantine) setup(ctx workflow.Context) error {
 	switch {
 	case in.OrgID == uuid.Nil || in.NumberID == uuid.Nil || in.QuarantineID == uuid.Nil:
 		return temporal.NewNonRetryableApplicationError("a quarantine needs an org, a number and a quarantine ID", "InvalidQuarantineInput", nil)
-	case in.EndAction != QuarantineEndReturnToPool && in.EndAction != QuarantineEndRelease:
+	case in.EndAction != contract.QuarantineEndReturnToPool && in.EndAction != contract.QuarantineEndRelease:
 		return temporal.NewNonRetryableApplicationError("endAction must be return_to_pool or release", "InvalidQuarantineInput", nil)
 	case in.Cooldown <= 0:
 		return temporal.NewNonRetryableApplicationError("the cooldown must be positive", "InvalidQuarantineInput", nil)
 	}
 	q.log = log.With(workflow.GetLogger(ctx), "orgId", in.OrgID.String(), "numberId", in.NumberID.String(),
 		"quarantineId", in.QuarantineID.String(), "correlationId", in.CorrelationID)
-	q.state = QuarantineState{
-		Phase: QuarantinePhaseStarting, QuarantineID: in.QuarantineID, NumberID: in.NumberID, EndAction: in.EndAction,
-		CooldownEndsAt: workflow.Now(ctx).Add(in.Cooldown), Impact: QuarantineImpact{Moves: []QuarantineMove{}},
+	q.state = contract.QuarantineState{
+		Phase: contract.QuarantinePhaseStarting, QuarantineID: in.QuarantineID, NumberID: in.NumberID, EndAction: in.EndAction,
+		CooldownEndsAt: workflow.Now(ctx).Add(in.Cooldown), Impact: contract.QuarantineImpact{Moves: []contract.QuarantineMove{}},
 	}
-	q.restoreCh = workflow.GetSignalChannel(ctx, SignalQuarantineRestore)
-	q.releaseCh = workflow.GetSignalChannel(ctx, SignalQuarantineReleaseNow)
-	if err := workflow.SetQueryHandler(ctx, QueryQuarantineState, func() (QuarantineState, error) { return q.state, nil }); err != nil {
+	q.restoreCh = workflow.GetSignalChannel(ctx, contract.SignalQuarantineRestore)
+	q.releaseCh = workflow.GetSignalChannel(ctx, contract.SignalQuarantineReleaseNow)
+	if err := workflow.SetQueryHandler(ctx, contract.QueryQuarantineState, func() (contract.QuarantineState, error) { return q.state, nil }); err != nil {
 		return err
 	}
-	return workflow.SetQueryHandler(ctx, QueryQuarantineImpact, func() (QuarantineImpact, error) { return q.state.Impact, nil })
+	return workflow.SetQueryHandler(ctx, contract.QueryQuarantineImpact, func() (contract.QuarantineImpact, error) { return q.state.Impact, nil })
 }
 
-func (q *quarantine) run(ctx workflow.Context) (QuarantineResult, error) {
-	var a *activities.Activities
+func (q *quarantine) run(ctx workflow.Context) (contract.QuarantineResult, error) {
 	in := q.in
 	started := workflow.Now(ctx)
 
-	var begun activities.QuarantineBeginResult
-	err := workflow.ExecuteActivity(q.storeCtx(ctx), a.QuarantineBegin, activities.QuarantineBeginInput{
+	var begun steps.QuarantineBeginResult
+	err := workflow.ExecuteActivity(q.storeCtx(ctx), steps.QuarantineBegin, steps.QuarantineBeginInput{
 		OrgID: in.OrgID, QuarantineID: in.QuarantineID, NumberID: in.NumberID, ReplacementNumberID: in.ReplacementNumberID,
 		Avoid: in.Avoid, EndAction: in.EndAction, NotifyClients: in.NotifyClients, Reason: in.Reason, StartedAt: started,
 		CooldownEndsAt: q.state.CooldownEndsAt, ActorUserID: in.ActorUserID, CorrelationID: in.CorrelationID,
 	}).Get(ctx, &begun)
 	if err != nil {
 		q.log.Error("quarantine could not start", "error", err)
-		return QuarantineResult{}, err
+		return contract.QuarantineResult{}, err
 	}
 
-	q.state.Phase = QuarantinePhaseMoving
-	var moved activities.QuarantineMoveThreadsResult
-	err = workflow.ExecuteActivity(q.storeCtx(ctx), a.QuarantineMoveThreads, activities.QuarantineMoveThreadsInput{
+	q.state.Phase = contract.QuarantinePhaseMoving
+	var moved steps.QuarantineMoveThreadsResult
+	err = workflow.ExecuteActivity(q.storeCtx(ctx), steps.QuarantineMoveThreads, steps.QuarantineMoveThreadsInput{
 		OrgID: in.OrgID, QuarantineID: in.QuarantineID, NumberID: in.NumberID, Targets: begun.Targets, CorrelationID: in.CorrelationID,
 	}).Get(ctx, &moved)
 	if err != nil {
-		return QuarantineResult{}, err
+		return contract.QuarantineResult{}, err
 	}
-	for _, m := range moved.Moves {
-		q.state.Impact.Moves = append(q.state.Impact.Moves, QuarantineMove{ThreadID: m.ThreadID, ClientID: m.ClientID, ToNumberID: m.ToNumberID, ToE164: m.ToE164})
-	}
+	q.state.Impact.Moves = append(q.state.Impact.Moves, moved.Moves...)
 	q.state.Impact.Stuck = moved.Stuck
 	q.log.Info("threads moved", "moved", len(moved.Moves), "stuck", len(moved.Stuck))
 
 	if in.NotifyClients {
-		q.state.Phase = QuarantinePhaseNotifying
+		q.state.Phase = contract.QuarantinePhaseNotifying
 		q.notifyClients(ctx)
 	}
 
-	q.state.Phase = QuarantinePhaseCoolingDown
+	q.state.Phase = contract.QuarantinePhaseCoolingDown
 	req := q.coolDown(ctx)
 
-	q.state.Phase = QuarantinePhaseFinishing
+	q.state.Phase = contract.QuarantinePhaseFinishing
 	outcome, err := q.finish(ctx, req)
 	if err != nil {
-		return QuarantineResult{}, err
+		return contract.QuarantineResult{}, err
 	}
-	q.state.Phase, q.state.Outcome = QuarantinePhaseDone, outcome
+	q.state.Phase, q.state.Outcome = contract.QuarantinePhaseDone, outcome
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return QuarantineResult{}, err
+		return contract.QuarantineResult{}, err
 	}
-	return QuarantineResult{Outcome: outcome, Impact: q.state.Impact, FinishedAt: workflow.Now(ctx)}, nil
+	return contract.QuarantineResult{Outcome: outcome, Impact: q.state.Impact, FinishedAt: workflow.Now(ctx)}, nil
 }
 
 // notifyClients stores a notice in each moved thread and starts its
 // delivery. A notice that cannot be prepared is logged and skipped: the
 // quarantine itself must go on.
 func (q *quarantine) notifyClients(ctx workflow.Context) {
-	var a *activities.Activities
 	for _, m := range q.state.Impact.Moves {
-		var notice activities.QuarantineNoticeResult
-		err := workflow.ExecuteActivity(q.storeCtx(ctx), a.QuarantinePrepareNotice, activities.QuarantineNoticeInput{
+		var notice steps.QuarantineNoticeResult
+		err := workflow.ExecuteActivity(q.storeCtx(ctx), steps.QuarantinePrepareNotice, steps.QuarantineNoticeInput{
 			OrgID: q.in.OrgID, QuarantineID: q.in.QuarantineID, ThreadID: m.ThreadID, OldE164: q.in.PhoneNumber,
 			CooldownEndsAt: q.state.CooldownEndsAt, CorrelationID: q.in.CorrelationID,
 		}).Get(ctx, &notice)
@@ -145,12 +142,12 @@ func (q *quarantine) notifyClients(ctx workflow.Context) {
 			continue
 		}
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:            DeliveryWorkflowID(notice.MessageID),
+			WorkflowID:            contract.DeliveryWorkflowID(notice.MessageID),
 			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-			TypedSearchAttributes: temporal.NewSearchAttributes(OrgIDKey.ValueSet(q.in.OrgID.String())),
+			TypedSearchAttributes: temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(q.in.OrgID.String())),
 		})
-		child := workflow.ExecuteChildWorkflow(cctx, DeliveryWorkflowName, DeliveryInput{
+		child := workflow.ExecuteChildWorkflow(cctx, contract.DeliveryWorkflowName, contract.DeliveryInput{
 			OrgID: q.in.OrgID, MessageID: notice.MessageID, CorrelationID: q.in.CorrelationID,
 		})
 		var exec workflow.Execution
@@ -182,11 +179,11 @@ func (q *quarantine) coolDown(ctx workflow.Context) *quarantineRequest {
 		sel := workflow.NewSelector(ctx)
 		sel.AddFuture(timer, func(f workflow.Future) { fired = f.Get(ctx, nil) == nil })
 		sel.AddReceive(q.restoreCh, func(c workflow.ReceiveChannel, _ bool) {
-			req = &quarantineRequest{kind: SignalQuarantineRestore}
+			req = &quarantineRequest{kind: contract.SignalQuarantineRestore}
 			c.Receive(ctx, &req.signal)
 		})
 		sel.AddReceive(q.releaseCh, func(c workflow.ReceiveChannel, _ bool) {
-			req = &quarantineRequest{kind: SignalQuarantineReleaseNow}
+			req = &quarantineRequest{kind: contract.SignalQuarantineReleaseNow}
 			c.Receive(ctx, &req.signal)
 		})
 		sel.Select(ctx)
@@ -205,43 +202,42 @@ func (q *quarantine) coolDown(ctx workflow.Context) *quarantineRequest {
 // finish carries out the end of the quarantine: the operator's request if
 // any, else the chosen end action.
 func (q *quarantine) finish(ctx workflow.Context, req *quarantineRequest) (string, error) {
-	var a *activities.Activities
 	for {
-		outcome := QuarantineOutcomeReturnedToPool
-		if q.in.EndAction == QuarantineEndRelease {
-			outcome = QuarantineOutcomeReleased
+		outcome := contract.QuarantineOutcomeReturnedToPool
+		if q.in.EndAction == contract.QuarantineEndRelease {
+			outcome = contract.QuarantineOutcomeReleased
 		}
-		fin := activities.QuarantineFinishInput{OrgID: q.in.OrgID, QuarantineID: q.in.QuarantineID, NumberID: q.in.NumberID, CorrelationID: q.in.CorrelationID}
+		fin := steps.QuarantineFinishInput{OrgID: q.in.OrgID, QuarantineID: q.in.QuarantineID, NumberID: q.in.NumberID, CorrelationID: q.in.CorrelationID}
 		if req != nil {
 			fin.ActorUserID, fin.Reason = req.signal.UserID, req.signal.Reason
 			if req.signal.CorrelationID != "" {
 				fin.CorrelationID = req.signal.CorrelationID
 			}
-			outcome = QuarantineOutcomeReleased
-			if req.kind == SignalQuarantineRestore {
-				outcome = QuarantineOutcomeRestored
+			outcome = contract.QuarantineOutcomeReleased
+			if req.kind == contract.SignalQuarantineRestore {
+				outcome = contract.QuarantineOutcomeRestored
 			}
 		}
 		fin.Outcome = outcome
 
-		if outcome == QuarantineOutcomeReleased {
-			err := workflow.ExecuteActivity(q.providerCtx(ctx), a.NumberReleaseAtProvider, activities.NumberReleaseAtProviderInput{
+		if outcome == contract.QuarantineOutcomeReleased {
+			err := workflow.ExecuteActivity(q.providerCtx(ctx), steps.NumberReleaseAtProvider, steps.NumberReleaseAtProviderInput{
 				OrgID: q.in.OrgID, NumberID: q.in.NumberID, CorrelationID: fin.CorrelationID,
 			}).Get(ctx, nil)
 			if err != nil {
 				// The provider refused for good: tell the owner and wait for
 				// a restore, or a release-now to try again.
 				q.log.Error("release at the provider failed", "error", err)
-				_ = workflow.ExecuteActivity(q.storeCtx(ctx), a.QuarantineReleaseFailed, activities.QuarantineReleaseFailedInput{
+				_ = workflow.ExecuteActivity(q.storeCtx(ctx), steps.QuarantineReleaseFailed, steps.QuarantineReleaseFailedInput{
 					OrgID: q.in.OrgID, QuarantineID: q.in.QuarantineID, NumberID: q.in.NumberID, PhoneNumber: q.in.PhoneNumber,
 					Reason: quarantineFailureMessage(err), CorrelationID: fin.CorrelationID,
 				}).Get(ctx, nil)
-				q.state.Phase = QuarantinePhaseFinishing
+				q.state.Phase = contract.QuarantinePhaseFinishing
 				req = q.awaitOperator(ctx)
 				continue
 			}
 		}
-		if err := workflow.ExecuteActivity(q.storeCtx(ctx), a.QuarantineFinish, fin).Get(ctx, nil); err != nil {
+		if err := workflow.ExecuteActivity(q.storeCtx(ctx), steps.QuarantineFinish, fin).Get(ctx, nil); err != nil {
 			return "", err
 		}
 		q.log.Info("quarantine finished", "outcome", outcome)
@@ -254,11 +250,11 @@ func (q *quarantine) awaitOperator(ctx workflow.Context) *quarantineRequest {
 	var req *quarantineRequest
 	sel := workflow.NewSelector(ctx)
 	sel.AddReceive(q.restoreCh, func(c workflow.ReceiveChannel, _ bool) {
-		req = &quarantineRequest{kind: SignalQuarantineRestore}
+		req = &quarantineRequest{kind: contract.SignalQuarantineRestore}
 		c.Receive(ctx, &req.signal)
 	})
 	sel.AddReceive(q.releaseCh, func(c workflow.ReceiveChannel, _ bool) {
-		req = &quarantineRequest{kind: SignalQuarantineReleaseNow}
+		req = &quarantineRequest{kind: contract.SignalQuarantineReleaseNow}
 		c.Receive(ctx, &req.signal)
 	})
 	sel.Select(ctx)

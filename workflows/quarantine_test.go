@@ -20,26 +20,28 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/activities"
+	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/workflows"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // quarantineFake stands in for the quarantine activities and records what
 // the workflow asked for: the rows and texts an owner would see.
 type quarantineFake struct {
 	mu          sync.Mutex
-	begins      []activities.QuarantineBeginInput
-	moveInputs  []activities.QuarantineMoveThreadsInput
-	notices     []activities.QuarantineNoticeInput
-	finishes    []activities.QuarantineFinishInput
+	begins      []steps.QuarantineBeginInput
+	moveInputs  []steps.QuarantineMoveThreadsInput
+	notices     []steps.QuarantineNoticeInput
+	finishes    []steps.QuarantineFinishInput
 	releases    int
 	releaseErrs []error // answers for each release try, then success
-	alerts      []activities.QuarantineReleaseFailedInput
+	alerts      []steps.QuarantineReleaseFailedInput
 	deliveries  []string // delivery workflow IDs started for notices
 	beginErr    error
 
 	replacement uuid.UUID
-	moves       []store.ThreadMove
+	moves       []contract.QuarantineMove
 	optedOut    map[uuid.UUID]bool // threads whose client opted out
 }
 
@@ -47,59 +49,59 @@ func newQuarantineFake() *quarantineFake {
 	rep := uuid.New()
 	f := &quarantineFake{replacement: rep, optedOut: map[uuid.UUID]bool{}}
 	for i := 0; i < 2; i++ {
-		f.moves = append(f.moves, store.ThreadMove{ThreadID: uuid.New(), ClientID: uuid.New(), ToNumberID: rep, ToE164: "+14155550104"})
+		f.moves = append(f.moves, contract.QuarantineMove{ThreadID: uuid.New(), ClientID: uuid.New(), ToNumberID: rep, ToE164: "+14155550104"})
 	}
 	return f
 }
 
-func (f *quarantineFake) begin(_ context.Context, in activities.QuarantineBeginInput) (activities.QuarantineBeginResult, error) {
+func (f *quarantineFake) begin(_ context.Context, in steps.QuarantineBeginInput) (steps.QuarantineBeginResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.begins = append(f.begins, in)
 	if f.beginErr != nil {
-		return activities.QuarantineBeginResult{}, f.beginErr
+		return steps.QuarantineBeginResult{}, f.beginErr
 	}
-	return activities.QuarantineBeginResult{ReplacementNumberID: f.replacement, ReplacementE164: "+14155550104", Targets: []uuid.UUID{f.replacement}}, nil
+	return steps.QuarantineBeginResult{ReplacementNumberID: f.replacement, ReplacementE164: "+14155550104", Targets: []uuid.UUID{f.replacement}}, nil
 }
 
-func (f *quarantineFake) move(_ context.Context, in activities.QuarantineMoveThreadsInput) (activities.QuarantineMoveThreadsResult, error) {
+func (f *quarantineFake) move(_ context.Context, in steps.QuarantineMoveThreadsInput) (steps.QuarantineMoveThreadsResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.moveInputs = append(f.moveInputs, in)
-	return activities.QuarantineMoveThreadsResult{Moves: f.moves}, nil
+	return steps.QuarantineMoveThreadsResult{Moves: f.moves}, nil
 }
 
-func (f *quarantineFake) notice(_ context.Context, in activities.QuarantineNoticeInput) (activities.QuarantineNoticeResult, error) {
+func (f *quarantineFake) notice(_ context.Context, in steps.QuarantineNoticeInput) (steps.QuarantineNoticeResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.notices = append(f.notices, in)
 	id := activities.NoticeMessageID(in.QuarantineID, in.ThreadID)
 	if f.optedOut[in.ThreadID] {
-		return activities.QuarantineNoticeResult{MessageID: id, Skipped: true, Reason: "opted out"}, nil
+		return steps.QuarantineNoticeResult{MessageID: id, Skipped: true, Reason: "opted out"}, nil
 	}
-	return activities.QuarantineNoticeResult{MessageID: id}, nil
+	return steps.QuarantineNoticeResult{MessageID: id}, nil
 }
 
-func (f *quarantineFake) finish(_ context.Context, in activities.QuarantineFinishInput) error {
+func (f *quarantineFake) finish(_ context.Context, in steps.QuarantineFinishInput) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.finishes = append(f.finishes, in)
 	return nil
 }
 
-func (f *quarantineFake) release(_ context.Context, _ activities.NumberReleaseAtProviderInput) (activities.NumberReleaseAtProviderResult, error) {
+func (f *quarantineFake) release(_ context.Context, _ steps.NumberReleaseAtProviderInput) (steps.NumberReleaseAtProviderResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.releases++
 	if len(f.releaseErrs) > 0 {
 		err := f.releaseErrs[0]
 		f.releaseErrs = f.releaseErrs[1:]
-		return activities.NumberReleaseAtProviderResult{}, err
+		return steps.NumberReleaseAtProviderResult{}, err
 	}
-	return activities.NumberReleaseAtProviderResult{Released: true}, nil
+	return steps.NumberReleaseAtProviderResult{Released: true}, nil
 }
 
-func (f *quarantineFake) releaseFailed(_ context.Context, in activities.QuarantineReleaseFailedInput) error {
+func (f *quarantineFake) releaseFailed(_ context.Context, in steps.QuarantineReleaseFailedInput) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.alerts = append(f.alerts, in)
@@ -108,11 +110,11 @@ func (f *quarantineFake) releaseFailed(_ context.Context, in activities.Quaranti
 
 // delivery stands in for DeliveryWorkflow: it records that a notice's
 // delivery started.
-func (f *quarantineFake) delivery(ctx workflow.Context, _ workflows.DeliveryInput) (workflows.DeliveryState, error) {
+func (f *quarantineFake) delivery(ctx workflow.Context, _ contract.DeliveryInput) (contract.DeliveryState, error) {
 	f.mu.Lock()
 	f.deliveries = append(f.deliveries, workflow.GetInfo(ctx).WorkflowExecution.ID)
 	f.mu.Unlock()
-	return workflows.DeliveryState{Status: "delivered", Attempts: 1}, nil
+	return contract.DeliveryState{Status: "delivered", Attempts: 1}, nil
 }
 
 // quarantineRegistry is what both the test environment and a real worker
@@ -125,8 +127,8 @@ type quarantineRegistry interface {
 // register puts the workflow and the fakes on a registry, under the real
 // activity names (the activities.Activities method names).
 func (f *quarantineFake) register(r quarantineRegistry) {
-	r.RegisterWorkflowWithOptions(workflows.QuarantineWorkflow, workflow.RegisterOptions{Name: workflows.QuarantineWorkflowName})
-	r.RegisterWorkflowWithOptions(f.delivery, workflow.RegisterOptions{Name: workflows.DeliveryWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.QuarantineWorkflow, workflow.RegisterOptions{Name: contract.QuarantineWorkflowName})
+	r.RegisterWorkflowWithOptions(f.delivery, workflow.RegisterOptions{Name: contract.DeliveryWorkflowName})
 	r.RegisterActivityWithOptions(f.begin, activity.RegisterOptions{Name: "QuarantineBegin"})
 	r.RegisterActivityWithOptions(f.move, activity.RegisterOptions{Name: "QuarantineMoveThreads"})
 	r.RegisterActivityWithOptions(f.notice, activity.RegisterOptions{Name: "QuarantinePrepareNotice"})
@@ -139,7 +141,7 @@ type quarantineTest struct {
 	t     *testing.T
 	env   *testsuite.TestWorkflowEnvironment
 	fake  *quarantineFake
-	in    workflows.QuarantineInput
+	in    contract.QuarantineInput
 	start time.Time
 }
 
@@ -151,9 +153,9 @@ func newQuarantineTest(t *testing.T) *quarantineTest {
 	env.SetStartTime(quarantineStart)
 	f := newQuarantineFake()
 	f.register(env)
-	return &quarantineTest{t: t, env: env, fake: f, start: quarantineStart, in: workflows.QuarantineInput{
+	return &quarantineTest{t: t, env: env, fake: f, start: quarantineStart, in: contract.QuarantineInput{
 		OrgID: uuid.New(), QuarantineID: uuid.New(), NumberID: uuid.New(), PhoneNumber: "+14155550103",
-		NotifyClients: true, EndAction: workflows.QuarantineEndReturnToPool, Cooldown: 30 * 24 * time.Hour,
+		NotifyClients: true, EndAction: contract.QuarantineEndReturnToPool, Cooldown: 30 * 24 * time.Hour,
 		Reason: "carrier filtering", ActorUserID: uuid.New(), CorrelationID: "req-quarantine-1",
 	}}
 }
@@ -161,14 +163,14 @@ func newQuarantineTest(t *testing.T) *quarantineTest {
 // signal sends a restore or release-now after d of (skipped) time.
 func (q *quarantineTest) signal(after time.Duration, name string, user uuid.UUID) {
 	q.env.RegisterDelayedCallback(func() {
-		q.env.SignalWorkflow(name, workflows.QuarantineSignal{UserID: user, Reason: "owner decided", CorrelationID: "req-signal"})
+		q.env.SignalWorkflow(name, contract.QuarantineSignal{UserID: user, Reason: "owner decided", CorrelationID: "req-signal"})
 	}, after)
 }
 
 // stateAt queries the workflow's state after d of (skipped) time.
-func (q *quarantineTest) stateAt(after time.Duration, into *workflows.QuarantineState) {
+func (q *quarantineTest) stateAt(after time.Duration, into *contract.QuarantineState) {
 	q.env.RegisterDelayedCallback(func() {
-		v, err := q.env.QueryWorkflow(workflows.QueryQuarantineState)
+		v, err := q.env.QueryWorkflow(contract.QueryQuarantineState)
 		if err != nil {
 			q.t.Errorf("state query: %v", err)
 			return
@@ -179,23 +181,23 @@ func (q *quarantineTest) stateAt(after time.Duration, into *workflows.Quarantine
 	}, after)
 }
 
-func (q *quarantineTest) run() workflows.QuarantineResult {
+func (q *quarantineTest) run() contract.QuarantineResult {
 	q.t.Helper()
-	q.env.ExecuteWorkflow(workflows.QuarantineWorkflowName, q.in)
+	q.env.ExecuteWorkflow(contract.QuarantineWorkflowName, q.in)
 	if !q.env.IsWorkflowCompleted() {
 		q.t.Fatal("workflow did not complete")
 	}
 	if err := q.env.GetWorkflowError(); err != nil {
 		q.t.Fatalf("workflow failed: %v", err)
 	}
-	var res workflows.QuarantineResult
+	var res contract.QuarantineResult
 	if err := q.env.GetWorkflowResult(&res); err != nil {
 		q.t.Fatal(err)
 	}
 	return res
 }
 
-func (q *quarantineTest) onlyFinish() activities.QuarantineFinishInput {
+func (q *quarantineTest) onlyFinish() steps.QuarantineFinishInput {
 	q.t.Helper()
 	if len(q.fake.finishes) != 1 {
 		q.t.Fatalf("finish ran %d times, want once: %+v", len(q.fake.finishes), q.fake.finishes)
@@ -206,12 +208,12 @@ func (q *quarantineTest) onlyFinish() activities.QuarantineFinishInput {
 func TestQuarantineFullCooldownReturnsToPool(t *testing.T) {
 	q := newQuarantineTest(t)
 	q.fake.optedOut[q.fake.moves[1].ThreadID] = true
-	var day1, day29 workflows.QuarantineState
+	var day1, day29 contract.QuarantineState
 	q.stateAt(24*time.Hour, &day1)
 	q.stateAt(29*24*time.Hour, &day29)
 	res := q.run()
 
-	if res.Outcome != workflows.QuarantineOutcomeReturnedToPool {
+	if res.Outcome != contract.QuarantineOutcomeReturnedToPool {
 		t.Errorf("outcome = %q, want returned_to_pool", res.Outcome)
 	}
 	if got := res.FinishedAt.Sub(q.start); got < 30*24*time.Hour || got > 30*24*time.Hour+time.Hour {
@@ -226,16 +228,16 @@ func TestQuarantineFullCooldownReturnsToPool(t *testing.T) {
 	}
 	// The cooldown was running a day in, with the threads moved and the one
 	// client who has not opted out texted through the delivery path.
-	if day1.Phase != workflows.QuarantinePhaseCoolingDown || !day1.CooldownEndsAt.Equal(q.start.Add(30*24*time.Hour)) {
+	if day1.Phase != contract.QuarantinePhaseCoolingDown || !day1.CooldownEndsAt.Equal(q.start.Add(30*24*time.Hour)) {
 		t.Errorf("state on day 1 = %+v, want cooling down until day 30", day1)
 	}
 	if len(day1.Impact.Moves) != 2 || day1.Impact.ClientsNotified != 1 || day1.Impact.NoticesSkipped != 1 {
 		t.Errorf("impact on day 1 = %+v, want 2 moves, 1 client texted, 1 skipped", day1.Impact)
 	}
-	if day29.Phase != workflows.QuarantinePhaseCoolingDown {
+	if day29.Phase != contract.QuarantinePhaseCoolingDown {
 		t.Errorf("phase on day 29 = %q, want still cooling down", day29.Phase)
 	}
-	wantDelivery := workflows.DeliveryWorkflowID(activities.NoticeMessageID(q.in.QuarantineID, q.fake.moves[0].ThreadID))
+	wantDelivery := contract.DeliveryWorkflowID(activities.NoticeMessageID(q.in.QuarantineID, q.fake.moves[0].ThreadID))
 	if len(q.fake.deliveries) != 1 || q.fake.deliveries[0] != wantDelivery {
 		t.Errorf("notice deliveries = %v, want [%s]", q.fake.deliveries, wantDelivery)
 	}
@@ -243,7 +245,7 @@ func TestQuarantineFullCooldownReturnsToPool(t *testing.T) {
 		t.Errorf("notices prepared = %+v, want one per moved thread naming the old number", q.fake.notices)
 	}
 	b := q.fake.begins[0]
-	if !b.CooldownEndsAt.Equal(q.start.Add(30*24*time.Hour)) || b.EndAction != workflows.QuarantineEndReturnToPool || b.ReplacementNumberID != nil {
+	if !b.CooldownEndsAt.Equal(q.start.Add(30*24*time.Hour)) || b.EndAction != contract.QuarantineEndReturnToPool || b.ReplacementNumberID != nil {
 		t.Errorf("begin = %+v", b)
 	}
 	if mv := q.fake.moveInputs[0]; len(mv.Targets) != 1 || mv.Targets[0] != q.fake.replacement {
@@ -253,10 +255,10 @@ func TestQuarantineFullCooldownReturnsToPool(t *testing.T) {
 
 func TestQuarantineCooldownEndsWithRelease(t *testing.T) {
 	q := newQuarantineTest(t)
-	q.in.EndAction = workflows.QuarantineEndRelease
+	q.in.EndAction = contract.QuarantineEndRelease
 	q.in.NotifyClients = false
 	res := q.run()
-	if res.Outcome != workflows.QuarantineOutcomeReleased {
+	if res.Outcome != contract.QuarantineOutcomeReleased {
 		t.Errorf("outcome = %q, want released", res.Outcome)
 	}
 	if q.fake.releases != 1 {
@@ -276,9 +278,9 @@ func TestQuarantineCooldownEndsWithRelease(t *testing.T) {
 func TestQuarantineEarlyRestore(t *testing.T) {
 	q := newQuarantineTest(t)
 	owner := uuid.New()
-	q.signal(3*24*time.Hour, workflows.SignalQuarantineRestore, owner)
+	q.signal(3*24*time.Hour, contract.SignalQuarantineRestore, owner)
 	res := q.run()
-	if res.Outcome != workflows.QuarantineOutcomeRestored {
+	if res.Outcome != contract.QuarantineOutcomeRestored {
 		t.Errorf("outcome = %q, want restored", res.Outcome)
 	}
 	if got := res.FinishedAt.Sub(q.start); got < 3*24*time.Hour || got > 3*24*time.Hour+time.Minute {
@@ -296,9 +298,9 @@ func TestQuarantineEarlyRestore(t *testing.T) {
 func TestQuarantineReleaseNow(t *testing.T) {
 	q := newQuarantineTest(t)
 	owner := uuid.New()
-	q.signal(2*24*time.Hour, workflows.SignalQuarantineReleaseNow, owner)
+	q.signal(2*24*time.Hour, contract.SignalQuarantineReleaseNow, owner)
 	res := q.run()
-	if res.Outcome != workflows.QuarantineOutcomeReleased {
+	if res.Outcome != contract.QuarantineOutcomeReleased {
 		t.Errorf("outcome = %q, want released (release-now overrides return_to_pool)", res.Outcome)
 	}
 	if got := res.FinishedAt.Sub(q.start); got > 2*24*time.Hour+time.Minute {
@@ -314,31 +316,31 @@ func TestQuarantineReleaseNow(t *testing.T) {
 
 func TestQuarantineRefusedReleaseAlertsAndWaits(t *testing.T) {
 	q := newQuarantineTest(t)
-	q.in.EndAction = workflows.QuarantineEndRelease
+	q.in.EndAction = contract.QuarantineEndRelease
 	q.in.NotifyClients = false
-	q.fake.releaseErrs = []error{temporal.NewNonRetryableApplicationError("Twilio didn't accept the account credentials.", activities.ErrTypeNumberReleaseRejected, nil)}
-	var waiting workflows.QuarantineState
+	q.fake.releaseErrs = []error{temporal.NewNonRetryableApplicationError("Twilio didn't accept the account credentials.", steps.ErrTypeNumberReleaseRejected, nil)}
+	var waiting contract.QuarantineState
 	q.stateAt(31*24*time.Hour, &waiting)
-	q.signal(32*24*time.Hour, workflows.SignalQuarantineRestore, uuid.New())
+	q.signal(32*24*time.Hour, contract.SignalQuarantineRestore, uuid.New())
 	res := q.run()
 	if len(q.fake.alerts) != 1 || q.fake.alerts[0].Reason != "Twilio didn't accept the account credentials." {
 		t.Errorf("alerts = %+v, want one with the provider's reason", q.fake.alerts)
 	}
-	if waiting.Phase != workflows.QuarantinePhaseFinishing {
+	if waiting.Phase != contract.QuarantinePhaseFinishing {
 		t.Errorf("phase while waiting = %q, want finishing", waiting.Phase)
 	}
-	if res.Outcome != workflows.QuarantineOutcomeRestored || q.onlyFinish().Outcome != store.QuarantineRestored {
+	if res.Outcome != contract.QuarantineOutcomeRestored || q.onlyFinish().Outcome != store.QuarantineRestored {
 		t.Errorf("outcome = %q, want restored after the operator's restore", res.Outcome)
 	}
 }
 
 func TestQuarantineStartFailureFailsWorkflow(t *testing.T) {
 	q := newQuarantineTest(t)
-	q.fake.beginErr = temporal.NewNonRetryableApplicationError("no replacement", activities.ErrTypeNoReplacement, nil)
-	q.env.ExecuteWorkflow(workflows.QuarantineWorkflowName, q.in)
+	q.fake.beginErr = temporal.NewNonRetryableApplicationError("no replacement", steps.ErrTypeNoReplacement, nil)
+	q.env.ExecuteWorkflow(contract.QuarantineWorkflowName, q.in)
 	var appErr *temporal.ApplicationError
-	if err := q.env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypeNoReplacement {
-		t.Fatalf("workflow error = %v, want %s", err, activities.ErrTypeNoReplacement)
+	if err := q.env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != steps.ErrTypeNoReplacement {
+		t.Fatalf("workflow error = %v, want %s", err, steps.ErrTypeNoReplacement)
 	}
 	if len(q.fake.moveInputs) != 0 || len(q.fake.finishes) != 0 {
 		t.Error("threads moved or quarantine finished although it never started")
@@ -348,7 +350,7 @@ func TestQuarantineStartFailureFailsWorkflow(t *testing.T) {
 func TestQuarantineRejectsInvalidInput(t *testing.T) {
 	q := newQuarantineTest(t)
 	q.in.EndAction = "delete"
-	q.env.ExecuteWorkflow(workflows.QuarantineWorkflowName, q.in)
+	q.env.ExecuteWorkflow(contract.QuarantineWorkflowName, q.in)
 	if err := q.env.GetWorkflowError(); err == nil {
 		t.Fatal("an unknown end action was accepted")
 	}
@@ -360,20 +362,20 @@ func TestQuarantineRejectsInvalidInput(t *testing.T) {
 func TestReleaseNumberWorkflowAsksProviderFirst(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
-	env.RegisterWorkflowWithOptions(workflows.ReleaseNumberWorkflow, workflow.RegisterOptions{Name: workflows.ReleaseNumberWorkflowName})
+	env.RegisterWorkflowWithOptions(workflows.ReleaseNumberWorkflow, workflow.RegisterOptions{Name: contract.ReleaseNumberWorkflowName})
 	var order []string
-	env.RegisterActivityWithOptions(func(context.Context, activities.NumberReleaseAtProviderInput) (activities.NumberReleaseAtProviderResult, error) {
+	env.RegisterActivityWithOptions(func(context.Context, steps.NumberReleaseAtProviderInput) (steps.NumberReleaseAtProviderResult, error) {
 		order = append(order, "provider")
-		return activities.NumberReleaseAtProviderResult{Released: true}, nil
+		return steps.NumberReleaseAtProviderResult{Released: true}, nil
 	}, activity.RegisterOptions{Name: "NumberReleaseAtProvider"})
-	var marked activities.NumberMarkReleasedInput
-	env.RegisterActivityWithOptions(func(_ context.Context, in activities.NumberMarkReleasedInput) error {
+	var marked steps.NumberMarkReleasedInput
+	env.RegisterActivityWithOptions(func(_ context.Context, in steps.NumberMarkReleasedInput) error {
 		order = append(order, "inventory")
 		marked = in
 		return nil
 	}, activity.RegisterOptions{Name: "NumberMarkReleased"})
-	in := workflows.ReleaseNumberInput{OrgID: uuid.New(), NumberID: uuid.New(), ActorUserID: uuid.New(), CorrelationID: "req-release"}
-	env.ExecuteWorkflow(workflows.ReleaseNumberWorkflowName, in)
+	in := contract.ReleaseNumberInput{OrgID: uuid.New(), NumberID: uuid.New(), ActorUserID: uuid.New(), CorrelationID: "req-release"}
+	env.ExecuteWorkflow(contract.ReleaseNumberWorkflowName, in)
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
@@ -388,16 +390,16 @@ func TestReleaseNumberWorkflowAsksProviderFirst(t *testing.T) {
 func TestReleaseNumberWorkflowProviderRefusalKeepsNumber(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
-	env.RegisterWorkflowWithOptions(workflows.ReleaseNumberWorkflow, workflow.RegisterOptions{Name: workflows.ReleaseNumberWorkflowName})
-	env.RegisterActivityWithOptions(func(context.Context, activities.NumberReleaseAtProviderInput) (activities.NumberReleaseAtProviderResult, error) {
-		return activities.NumberReleaseAtProviderResult{}, temporal.NewNonRetryableApplicationError("refused", activities.ErrTypeNumberReleaseRejected, nil)
+	env.RegisterWorkflowWithOptions(workflows.ReleaseNumberWorkflow, workflow.RegisterOptions{Name: contract.ReleaseNumberWorkflowName})
+	env.RegisterActivityWithOptions(func(context.Context, steps.NumberReleaseAtProviderInput) (steps.NumberReleaseAtProviderResult, error) {
+		return steps.NumberReleaseAtProviderResult{}, temporal.NewNonRetryableApplicationError("refused", steps.ErrTypeNumberReleaseRejected, nil)
 	}, activity.RegisterOptions{Name: "NumberReleaseAtProvider"})
 	marked := false
-	env.RegisterActivityWithOptions(func(context.Context, activities.NumberMarkReleasedInput) error {
+	env.RegisterActivityWithOptions(func(context.Context, steps.NumberMarkReleasedInput) error {
 		marked = true
 		return nil
 	}, activity.RegisterOptions{Name: "NumberMarkReleased"})
-	env.ExecuteWorkflow(workflows.ReleaseNumberWorkflowName, workflows.ReleaseNumberInput{OrgID: uuid.New(), NumberID: uuid.New()})
+	env.ExecuteWorkflow(contract.ReleaseNumberWorkflowName, contract.ReleaseNumberInput{OrgID: uuid.New(), NumberID: uuid.New()})
 	if env.GetWorkflowError() == nil {
 		t.Error("a refused release succeeded")
 	}
@@ -415,7 +417,7 @@ var quarantineHistories = []string{
 }
 
 func TestQuarantineReplay(t *testing.T) {
-	replayHistories(t, quarantineHistories, replayable{workflows.QuarantineWorkflow, workflows.QuarantineWorkflowName})
+	replayHistories(t, quarantineHistories, replayable{workflows.QuarantineWorkflow, contract.QuarantineWorkflowName})
 }
 
 // TestRecordQuarantineHistories rewrites testdata/quarantine_*.json from
@@ -435,22 +437,22 @@ func TestRecordQuarantineHistories(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
-	record := func(file string, in workflows.QuarantineInput, signal string) {
-		id := workflows.QuarantineWorkflowID(in.NumberID)
-		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: tq}, workflows.QuarantineWorkflowName, in)
+	record := func(file string, in contract.QuarantineInput, signal string) {
+		id := contract.QuarantineWorkflowID(in.NumberID)
+		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: tq}, contract.QuarantineWorkflowName, in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if signal != "" {
 			for {
-				v, err := c.QueryWorkflow(ctx, id, run.GetRunID(), workflows.QueryQuarantineState)
-				var st workflows.QuarantineState
-				if err == nil && v.Get(&st) == nil && st.Phase == workflows.QuarantinePhaseCoolingDown {
+				v, err := c.QueryWorkflow(ctx, id, run.GetRunID(), contract.QueryQuarantineState)
+				var st contract.QuarantineState
+				if err == nil && v.Get(&st) == nil && st.Phase == contract.QuarantinePhaseCoolingDown {
 					break
 				}
 				time.Sleep(100 * time.Millisecond)
 			}
-			if err := c.SignalWorkflow(ctx, id, run.GetRunID(), signal, workflows.QuarantineSignal{UserID: in.ActorUserID, CorrelationID: "req-signal"}); err != nil {
+			if err := c.SignalWorkflow(ctx, id, run.GetRunID(), signal, contract.QuarantineSignal{UserID: in.ActorUserID, CorrelationID: "req-signal"}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -475,12 +477,12 @@ func TestRecordQuarantineHistories(t *testing.T) {
 		}
 		t.Logf("recorded %d events to %s", len(hist.Events), file)
 	}
-	base := workflows.QuarantineInput{
+	base := contract.QuarantineInput{
 		OrgID: uuid.New(), QuarantineID: uuid.New(), NumberID: uuid.New(), PhoneNumber: "+14155550103", NotifyClients: true,
-		EndAction: workflows.QuarantineEndReturnToPool, Cooldown: 2 * time.Second, ActorUserID: uuid.New(), CorrelationID: "req-record",
+		EndAction: contract.QuarantineEndReturnToPool, Cooldown: 2 * time.Second, ActorUserID: uuid.New(), CorrelationID: "req-record",
 	}
 	record(quarantineHistories[0], base, "")
 	second := base
 	second.NumberID, second.QuarantineID, second.Cooldown = uuid.New(), uuid.New(), time.Hour
-	record(quarantineHistories[1], second, workflows.SignalQuarantineReleaseNow)
+	record(quarantineHistories[1], second, contract.SignalQuarantineReleaseNow)
 }

@@ -8,7 +8,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snoutos/snout/activities"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // ReleaseNumberWorkflow gives one number back to the provider and marks it
@@ -16,16 +17,16 @@ import (
 // guardrails (not the front desk, no active threads, confirmed) before
 // starting it; the provider is asked first so that a refusal leaves the
 // number in service rather than "released" but still billed.
-func ReleaseNumberWorkflow(ctx workflow.Context, in ReleaseNumberInput) (ReleaseNumberResult, error) {
+func ReleaseNumberWorkflow(ctx workflow.Context, in contract.ReleaseNumberInput) (contract.ReleaseNumberResult, error) {
 	r := &numberRelease{in: in}
 	if err := r.setup(ctx); err != nil {
-		return ReleaseNumberResult{}, err
+		return contract.ReleaseNumberResult{}, err
 	}
 	return r.run(ctx)
 }
 
 type numberRelease struct {
-	in  ReleaseNumberInput
+	in  contract.ReleaseNumberInput
 	log log.Logger
 }
 
@@ -37,29 +38,28 @@ func (r *numberRelease) setup(ctx workflow.Context) error {
 	return nil
 }
 
-func (r *numberRelease) run(ctx workflow.Context) (ReleaseNumberResult, error) {
-	var a *activities.Activities
+func (r *numberRelease) run(ctx workflow.Context) (contract.ReleaseNumberResult, error) {
 	pctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 2 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 5},
 	})
-	var res activities.NumberReleaseAtProviderResult
-	if err := workflow.ExecuteActivity(pctx, a.NumberReleaseAtProvider, activities.NumberReleaseAtProviderInput{
+	var res steps.NumberReleaseAtProviderResult
+	if err := workflow.ExecuteActivity(pctx, steps.NumberReleaseAtProvider, steps.NumberReleaseAtProviderInput{
 		OrgID: r.in.OrgID, NumberID: r.in.NumberID, CorrelationID: r.in.CorrelationID,
 	}).Get(ctx, &res); err != nil {
 		r.log.Error("release at the provider failed", "error", err)
-		return ReleaseNumberResult{}, err
+		return contract.ReleaseNumberResult{}, err
 	}
 	sctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
 	})
-	if err := workflow.ExecuteActivity(sctx, a.NumberMarkReleased, activities.NumberMarkReleasedInput{
+	if err := workflow.ExecuteActivity(sctx, steps.NumberMarkReleased, steps.NumberMarkReleasedInput{
 		OrgID: r.in.OrgID, NumberID: r.in.NumberID, ActorUserID: r.in.ActorUserID, CorrelationID: r.in.CorrelationID,
 		ReleasedAtProvider: res.Released,
 	}).Get(ctx, nil); err != nil {
-		return ReleaseNumberResult{}, err
+		return contract.ReleaseNumberResult{}, err
 	}
 	r.log.Info("number released", "releasedAtProvider", res.Released)
-	return ReleaseNumberResult{ReleasedAtProvider: res.Released}, nil
+	return contract.ReleaseNumberResult{ReleasedAtProvider: res.Released}, nil
 }

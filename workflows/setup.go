@@ -11,8 +11,9 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snoutos/snout/activities"
-	"github.com/snoutos/snout/internal/phone"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/phone"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 // setupMaxBulkItems bounds a bulk sitter or pool request.
@@ -23,17 +24,17 @@ const setupMaxBulkItems = 50
 // state is the workflow's, so API and worker restarts change nothing).
 // Each step is an update whose validator enforces the order; a mutex keeps
 // step handlers from interleaving.
-func SetupWorkflow(ctx workflow.Context, in SetupInput) (SetupResult, error) {
+func SetupWorkflow(ctx workflow.Context, in contract.SetupInput) (contract.SetupResult, error) {
 	w := &setupWorkflow{in: in}
 	if err := w.setup(ctx); err != nil {
-		return SetupResult{}, err
+		return contract.SetupResult{}, err
 	}
 	return w.run(ctx)
 }
 
 type setupWorkflow struct {
-	in     SetupInput
-	state  SetupState
+	in     contract.SetupInput
+	state  contract.SetupState
 	lock   workflow.Mutex
 	log    log.Logger
 	wfID   string
@@ -42,7 +43,7 @@ type setupWorkflow struct {
 
 func (w *setupWorkflow) setup(ctx workflow.Context) error {
 	if w.in.OrgID == uuid.Nil {
-		return temporal.NewNonRetryableApplicationError("the setup wizard needs an org ID", SetupErrInvalid, nil)
+		return temporal.NewNonRetryableApplicationError("the setup wizard needs an org ID", contract.SetupErrInvalid, nil)
 	}
 	info := workflow.GetInfo(ctx)
 	w.wfID, w.runKey = info.WorkflowExecution.ID, info.FirstRunID
@@ -50,30 +51,30 @@ func (w *setupWorkflow) setup(ctx workflow.Context) error {
 	if w.in.State != nil {
 		w.state = *w.in.State
 	} else {
-		w.state = NewSetupState(w.in.OrgID, workflow.Now(ctx))
+		w.state = contract.NewSetupState(w.in.OrgID, workflow.Now(ctx))
 	}
 	w.state.OrgID = w.in.OrgID
 	w.lock = workflow.NewMutex(ctx)
 
-	if err := workflow.SetQueryHandler(ctx, QuerySetupProgress, func() (SetupState, error) { return w.state, nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, contract.QuerySetupProgress, func() (contract.SetupState, error) { return w.state, nil }); err != nil {
 		return err
 	}
 	for _, u := range []struct {
 		name               string
 		handler, validator any
 	}{
-		{UpdateSetupConnectProvider, w.connectProvider, w.validateConnect},
-		{UpdateSetupVerifyConnectivity, w.verifyConnectivity, w.validateStep(StepConnectivity)},
-		{UpdateSetupSearchNumbers, w.searchNumbers, w.validateSearch},
-		{UpdateSetupFrontDesk, w.frontDesk, w.validateFrontDesk},
-		{UpdateSetupSitterNumbers, w.sitterNumbers, w.validateBulk(StepSitterNumbers)},
-		{UpdateSetupSkipSitterNumbers, w.skipSitterNumbers, w.validateStep(StepSitterNumbers)},
-		{UpdateSetupPoolNumbers, w.poolNumbers, w.validateBulk(StepPoolNumbers)},
-		{UpdateSetupSkipPoolNumbers, w.skipPoolNumbers, w.validateStep(StepPoolNumbers)},
-		{UpdateSetupInstallWebhooks, w.installWebhooks, w.validateStep(StepWebhooks)},
-		{UpdateSetupRetryWebhook, w.retryWebhook, w.validateRetryWebhook},
-		{UpdateSetupCheckReadiness, w.checkReadiness, w.validateStep(StepReadiness)},
-		{UpdateSetupDiagnostics, w.setDiagnostics, w.validateDiagnostics},
+		{contract.UpdateSetupConnectProvider, w.connectProvider, w.validateConnect},
+		{contract.UpdateSetupVerifyConnectivity, w.verifyConnectivity, w.validateStep(contract.StepConnectivity)},
+		{contract.UpdateSetupSearchNumbers, w.searchNumbers, w.validateSearch},
+		{contract.UpdateSetupFrontDesk, w.frontDesk, w.validateFrontDesk},
+		{contract.UpdateSetupSitterNumbers, w.sitterNumbers, w.validateBulk(contract.StepSitterNumbers)},
+		{contract.UpdateSetupSkipSitterNumbers, w.skipSitterNumbers, w.validateStep(contract.StepSitterNumbers)},
+		{contract.UpdateSetupPoolNumbers, w.poolNumbers, w.validateBulk(contract.StepPoolNumbers)},
+		{contract.UpdateSetupSkipPoolNumbers, w.skipPoolNumbers, w.validateStep(contract.StepPoolNumbers)},
+		{contract.UpdateSetupInstallWebhooks, w.installWebhooks, w.validateStep(contract.StepWebhooks)},
+		{contract.UpdateSetupRetryWebhook, w.retryWebhook, w.validateRetryWebhook},
+		{contract.UpdateSetupCheckReadiness, w.checkReadiness, w.validateStep(contract.StepReadiness)},
+		{contract.UpdateSetupDiagnostics, w.setDiagnostics, w.validateDiagnostics},
 	} {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler, workflow.UpdateHandlerOptions{Validator: u.validator}); err != nil {
 			return err
@@ -82,27 +83,27 @@ func (w *setupWorkflow) setup(ctx workflow.Context) error {
 	return nil
 }
 
-func (w *setupWorkflow) run(ctx workflow.Context) (SetupResult, error) {
+func (w *setupWorkflow) run(ctx workflow.Context) (contract.SetupResult, error) {
 	if w.in.State == nil {
-		w.save(ctx, SetupActor{UserID: w.in.StartedBy, CorrelationID: w.in.CorrelationID}, "setup.started", nil)
+		w.save(ctx, contract.SetupActor{UserID: w.in.StartedBy, CorrelationID: w.in.CorrelationID}, "setup.started", nil)
 	}
 	err := workflow.Await(ctx, func() bool {
 		return w.state.CompletedAt != nil || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
 	})
 	if err != nil {
-		return SetupResult{}, err
+		return contract.SetupResult{}, err
 	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return SetupResult{}, err
+		return contract.SetupResult{}, err
 	}
 	if w.state.CompletedAt == nil {
 		w.log.Info("setup continues as new", "version", w.state.Version)
 		state := w.state
-		return SetupResult{}, workflow.NewContinueAsNewError(ctx, SetupWorkflowName,
-			SetupInput{OrgID: w.in.OrgID, StartedBy: w.in.StartedBy, CorrelationID: w.in.CorrelationID, State: &state})
+		return contract.SetupResult{}, workflow.NewContinueAsNewError(ctx, contract.SetupWorkflowName,
+			contract.SetupInput{OrgID: w.in.OrgID, StartedBy: w.in.StartedBy, CorrelationID: w.in.CorrelationID, State: &state})
 	}
 	w.log.Info("setup complete")
-	return SetupResult{CompletedAt: *w.state.CompletedAt}, nil
+	return contract.SetupResult{CompletedAt: *w.state.CompletedAt}, nil
 }
 
 // ---- validators (read state only) ----
@@ -113,83 +114,83 @@ func setupRejection(kind, msg string) error {
 
 func (w *setupWorkflow) orderError(step string) error {
 	if w.state.CompletedAt != nil {
-		return setupRejection(SetupErrComplete, "Setup is already complete.")
+		return setupRejection(contract.SetupErrComplete, "Setup is already complete.")
 	}
 	if msg := w.state.Blocker(step); msg != "" {
-		return setupRejection(SetupErrOutOfOrder, msg)
+		return setupRejection(contract.SetupErrOutOfOrder, msg)
 	}
 	return nil
 }
 
-func (w *setupWorkflow) validateStep(step string) func(SetupActor) error {
-	return func(SetupActor) error { return w.orderError(step) }
+func (w *setupWorkflow) validateStep(step string) func(contract.SetupActor) error {
+	return func(contract.SetupActor) error { return w.orderError(step) }
 }
 
-func (w *setupWorkflow) validateConnect(args SetupConnectArgs) error {
-	if err := w.orderError(StepProvider); err != nil {
+func (w *setupWorkflow) validateConnect(args contract.SetupConnectArgs) error {
+	if err := w.orderError(contract.StepProvider); err != nil {
 		return err
 	}
 	if args.PendingCredentialID == uuid.Nil || args.AccountSID == "" {
-		return setupRejection(SetupErrInvalid, "Enter your Twilio Account SID and Auth Token (or API key).")
+		return setupRejection(contract.SetupErrInvalid, "Enter your Twilio Account SID and Auth Token (or API key).")
 	}
 	return nil
 }
 
-func (w *setupWorkflow) validateSearch(args SetupSearchArgs) error {
-	if err := w.orderError(StepFrontDesk); err != nil {
+func (w *setupWorkflow) validateSearch(args contract.SetupSearchArgs) error {
+	if err := w.orderError(contract.StepFrontDesk); err != nil {
 		return err
 	}
 	if args.AreaCode != "" && (len(args.AreaCode) != 3 || args.AreaCode[0] < '2' || args.AreaCode[0] > '9' ||
 		args.AreaCode[1] < '0' || args.AreaCode[1] > '9' || args.AreaCode[2] < '0' || args.AreaCode[2] > '9') {
-		return setupRejection(SetupErrInvalid, "An area code is three digits, like 415.")
+		return setupRejection(contract.SetupErrInvalid, "An area code is three digits, like 415.")
 	}
 	return nil
 }
 
-func (w *setupWorkflow) validateFrontDesk(args SetupFrontDeskArgs) error {
-	if err := w.orderError(StepFrontDesk); err != nil {
+func (w *setupWorkflow) validateFrontDesk(args contract.SetupFrontDeskArgs) error {
+	if err := w.orderError(contract.StepFrontDesk); err != nil {
 		return err
 	}
-	if msg := validateProvisionItem(ProvisionItem{Action: args.Action, E164: args.E164, Class: "front_desk"}); msg != "" {
-		return setupRejection(SetupErrInvalid, msg)
+	if msg := validateProvisionItem(contract.ProvisionItem{Action: args.Action, E164: args.E164, Class: "front_desk"}); msg != "" {
+		return setupRejection(contract.SetupErrInvalid, msg)
 	}
 	return nil
 }
 
-func (w *setupWorkflow) validateBulk(step string) func(SetupNumbersArgs) error {
+func (w *setupWorkflow) validateBulk(step string) func(contract.SetupNumbersArgs) error {
 	class := "pool"
-	if step == StepSitterNumbers {
+	if step == contract.StepSitterNumbers {
 		class = "sitter"
 	}
-	return func(args SetupNumbersArgs) error {
+	return func(args contract.SetupNumbersArgs) error {
 		if err := w.orderError(step); err != nil {
 			return err
 		}
 		if len(args.Items) == 0 || len(args.Items) > setupMaxBulkItems {
-			return setupRejection(SetupErrInvalid, fmt.Sprintf("Add between 1 and %d numbers at a time.", setupMaxBulkItems))
+			return setupRejection(contract.SetupErrInvalid, fmt.Sprintf("Add between 1 and %d numbers at a time.", setupMaxBulkItems))
 		}
 		for i, it := range args.Items {
-			if msg := validateProvisionItem(ProvisionItem{Action: it.Action, E164: it.E164, Class: class, SitterID: it.SitterID}); msg != "" {
-				return setupRejection(SetupErrInvalid, fmt.Sprintf("Number %d: %s", i+1, msg))
+			if msg := validateProvisionItem(contract.ProvisionItem{Action: it.Action, E164: it.E164, Class: class, SitterID: it.SitterID}); msg != "" {
+				return setupRejection(contract.SetupErrInvalid, fmt.Sprintf("Number %d: %s", i+1, msg))
 			}
 		}
 		return nil
 	}
 }
 
-func (w *setupWorkflow) validateRetryWebhook(args SetupRetryWebhookArgs) error {
-	if err := w.orderError(StepWebhooks); err != nil {
+func (w *setupWorkflow) validateRetryWebhook(args contract.SetupRetryWebhookArgs) error {
+	if err := w.orderError(contract.StepWebhooks); err != nil {
 		return err
 	}
 	if w.state.Number(args.NumberID) == nil {
-		return setupRejection(SetupErrInvalid, "That number isn't part of this setup. Run the webhook step first.")
+		return setupRejection(contract.SetupErrInvalid, "That number isn't part of this setup. Run the webhook step first.")
 	}
 	return nil
 }
 
-func (w *setupWorkflow) validateDiagnostics(SetupDiagnosticsArgs) error {
+func (w *setupWorkflow) validateDiagnostics(contract.SetupDiagnosticsArgs) error {
 	if w.state.CompletedAt != nil {
-		return setupRejection(SetupErrComplete, "Setup is already complete.")
+		return setupRejection(contract.SetupErrComplete, "Setup is already complete.")
 	}
 	return nil
 }
@@ -209,19 +210,18 @@ func (w *setupWorkflow) lockStep(ctx workflow.Context, step string) error {
 	return nil
 }
 
-func (w *setupWorkflow) connectProvider(ctx workflow.Context, args SetupConnectArgs) (SetupState, error) {
-	var a *activities.Activities
-	if err := w.lockStep(ctx, StepProvider); err != nil {
-		return SetupState{}, err
+func (w *setupWorkflow) connectProvider(ctx workflow.Context, args contract.SetupConnectArgs) (contract.SetupState, error) {
+	if err := w.lockStep(ctx, contract.StepProvider); err != nil {
+		return contract.SetupState{}, err
 	}
 	defer w.lock.Unlock()
-	step := w.state.Step(StepProvider)
+	step := w.state.Step(contract.StepProvider)
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 45 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumAttempts: 3},
 	})
-	var info activities.SetupProviderInfo
-	err := workflow.ExecuteActivity(actx, a.SetupConnectProvider, activities.SetupConnectInput{
+	var info steps.SetupProviderInfo
+	err := workflow.ExecuteActivity(actx, steps.SetupConnectProvider, steps.SetupConnectInput{
 		OrgID: w.in.OrgID, WorkflowID: w.wfID, PendingID: args.PendingCredentialID, AccountSID: args.AccountSID,
 		ActorUserID: args.UserID, CorrelationID: args.CorrelationID,
 	}).Get(ctx, &info)
@@ -229,67 +229,66 @@ func (w *setupWorkflow) connectProvider(ctx workflow.Context, args SetupConnectA
 		msg, code := provisionPlainError(err)
 		step.Error = msg
 		w.save(ctx, args.SetupActor, "", nil)
-		return SetupState{}, setupProviderError(err, msg, code)
+		return contract.SetupState{}, setupProviderError(err, msg, code)
 	}
-	w.state.Provider = &SetupProvider{AccountSID: info.AccountSID, APIKeySID: info.APIKeySID, AuthKind: info.AuthKind,
+	w.state.Provider = &contract.SetupProvider{AccountSID: info.AccountSID, APIKeySID: info.APIKeySID, AuthKind: info.AuthKind,
 		FriendlyName: info.FriendlyName, Status: info.Status, Type: info.Type, ConnectedAt: workflow.Now(ctx)}
-	w.finish(ctx, StepProvider, StepDone)
+	w.finish(ctx, contract.StepProvider, contract.StepDone)
 	// New credentials must be checked again before numbers are touched.
-	conn := w.state.Step(StepConnectivity)
-	conn.Status, conn.CompletedAt, conn.Error = StepPending, nil, ""
+	conn := w.state.Step(contract.StepConnectivity)
+	conn.Status, conn.CompletedAt, conn.Error = contract.StepPending, nil, ""
 	w.state.Connectivity, w.state.Balance, w.state.Currency = nil, "", ""
 	w.save(ctx, args.SetupActor, "", nil) // the activity audited the connection
 	return w.state, nil
 }
 
-func (w *setupWorkflow) verifyConnectivity(ctx workflow.Context, args SetupActor) (SetupState, error) {
-	var a *activities.Activities
-	if err := w.lockStep(ctx, StepConnectivity); err != nil {
-		return SetupState{}, err
+func (w *setupWorkflow) verifyConnectivity(ctx workflow.Context, args contract.SetupActor) (contract.SetupState, error) {
+	if err := w.lockStep(ctx, contract.StepConnectivity); err != nil {
+		return contract.SetupState{}, err
 	}
 	defer w.lock.Unlock()
-	var res activities.SetupConnectivity
-	if err := workflow.ExecuteActivity(provisionProviderOptions(ctx), a.SetupCheckConnectivity,
-		activities.SetupOrgInput{OrgID: w.in.OrgID, WorkflowID: w.wfID}).Get(ctx, &res); err != nil {
+	var res steps.SetupConnectivity
+	if err := workflow.ExecuteActivity(provisionProviderOptions(ctx), steps.SetupCheckConnectivity,
+		steps.SetupOrgInput{OrgID: w.in.OrgID, WorkflowID: w.wfID}).Get(ctx, &res); err != nil {
 		msg, code := provisionPlainError(err)
-		w.state.Step(StepConnectivity).Error = msg
+		w.state.Step(contract.StepConnectivity).Error = msg
 		w.save(ctx, args, "", nil)
-		return SetupState{}, setupProviderError(err, msg, code)
+		return contract.SetupState{}, setupProviderError(err, msg, code)
 	}
 	w.state.Connectivity = convertChecks(res.Checks)
 	w.state.Balance, w.state.Currency = res.Balance, res.Currency
 	failed := failedChecks(w.state.Connectivity)
 	if len(failed) == 0 {
-		w.finish(ctx, StepConnectivity, StepDone)
+		w.finish(ctx, contract.StepConnectivity, contract.StepDone)
 	} else {
-		w.state.Step(StepConnectivity).Error = "Some connection checks failed; see what to do next to each one."
+		w.state.Step(contract.StepConnectivity).Error = "Some connection checks failed; see what to do next to each one."
 	}
 	w.save(ctx, args, "setup.connectivity_checked", map[string]any{"passed": len(failed) == 0, "failedChecks": failed})
 	return w.state, nil
 }
 
-func (w *setupWorkflow) searchNumbers(ctx workflow.Context, args SetupSearchArgs) (SetupSearchResult, error) {
-	res, err := searchAvailableNumbers(ctx, activities.SetupSearchInput{
+func (w *setupWorkflow) searchNumbers(ctx workflow.Context, args contract.SetupSearchArgs) (contract.SetupSearchResult, error) {
+	res, err := searchAvailableNumbers(ctx, steps.SetupSearchInput{
 		OrgID: w.in.OrgID, AreaCode: args.AreaCode, Region: args.Region, TollFree: args.TollFree, Limit: args.Limit,
 	})
 	if err != nil {
 		msg, code := provisionPlainError(err)
-		return SetupSearchResult{}, setupProviderError(err, msg, code)
+		return contract.SetupSearchResult{}, setupProviderError(err, msg, code)
 	}
 	return res, nil
 }
 
-func (w *setupWorkflow) frontDesk(ctx workflow.Context, args SetupFrontDeskArgs) (SetupState, error) {
-	if err := w.lockStep(ctx, StepFrontDesk); err != nil {
-		return SetupState{}, err
+func (w *setupWorkflow) frontDesk(ctx workflow.Context, args contract.SetupFrontDeskArgs) (contract.SetupState, error) {
+	if err := w.lockStep(ctx, contract.StepFrontDesk); err != nil {
+		return contract.SetupState{}, err
 	}
 	defer w.lock.Unlock()
-	results := w.provision(ctx, args.SetupActor, "front-desk", []ProvisionItem{{Action: args.Action, E164: args.E164, Class: "front_desk"}})
+	results := w.provision(ctx, args.SetupActor, "front-desk", []contract.ProvisionItem{{Action: args.Action, E164: args.E164, Class: "front_desk"}})
 	r := results[0]
-	step := w.state.Step(StepFrontDesk)
+	step := w.state.Step(contract.StepFrontDesk)
 	if r.OK {
-		w.finish(ctx, StepFrontDesk, StepDone)
-		if r.WebhookStatus != WebhookVerified {
+		w.finish(ctx, contract.StepFrontDesk, contract.StepDone)
+		if r.WebhookStatus != contract.WebhookVerified {
 			step.Error = "The number is yours, but isn't connected to Snout yet; the webhook step will retry it."
 		}
 	} else {
@@ -298,29 +297,29 @@ func (w *setupWorkflow) frontDesk(ctx workflow.Context, args SetupFrontDeskArgs)
 	w.save(ctx, args.SetupActor, "setup.front_desk", map[string]any{"action": args.Action, "e164": args.E164, "ok": r.OK,
 		"compensated": r.Compensated, "monthlyCost": r.MonthlyCost})
 	if !r.OK {
-		return SetupState{}, temporal.NewNonRetryableApplicationError(r.Error, SetupErrProvider, nil, SetupProviderFailure{ProviderCode: r.ProviderCode})
+		return contract.SetupState{}, temporal.NewNonRetryableApplicationError(r.Error, contract.SetupErrProvider, nil, contract.SetupProviderFailure{ProviderCode: r.ProviderCode})
 	}
 	return w.state, nil
 }
 
-func (w *setupWorkflow) sitterNumbers(ctx workflow.Context, args SetupNumbersArgs) (SetupState, error) {
-	return w.bulkNumbers(ctx, StepSitterNumbers, "sitter", args)
+func (w *setupWorkflow) sitterNumbers(ctx workflow.Context, args contract.SetupNumbersArgs) (contract.SetupState, error) {
+	return w.bulkNumbers(ctx, contract.StepSitterNumbers, "sitter", args)
 }
 
-func (w *setupWorkflow) poolNumbers(ctx workflow.Context, args SetupNumbersArgs) (SetupState, error) {
-	return w.bulkNumbers(ctx, StepPoolNumbers, "pool", args)
+func (w *setupWorkflow) poolNumbers(ctx workflow.Context, args contract.SetupNumbersArgs) (contract.SetupState, error) {
+	return w.bulkNumbers(ctx, contract.StepPoolNumbers, "pool", args)
 }
 
 // bulkNumbers buys or imports many numbers; each has its own result. The
 // step is done once at least one number was added.
-func (w *setupWorkflow) bulkNumbers(ctx workflow.Context, step, class string, args SetupNumbersArgs) (SetupState, error) {
+func (w *setupWorkflow) bulkNumbers(ctx workflow.Context, step, class string, args contract.SetupNumbersArgs) (contract.SetupState, error) {
 	if err := w.lockStep(ctx, step); err != nil {
-		return SetupState{}, err
+		return contract.SetupState{}, err
 	}
 	defer w.lock.Unlock()
-	items := make([]ProvisionItem, 0, len(args.Items))
+	items := make([]contract.ProvisionItem, 0, len(args.Items))
 	for _, it := range args.Items {
-		items = append(items, ProvisionItem{Action: it.Action, E164: it.E164, Class: class, SitterID: it.SitterID})
+		items = append(items, contract.ProvisionItem{Action: it.Action, E164: it.E164, Class: class, SitterID: it.SitterID})
 	}
 	results := w.provision(ctx, args.SetupActor, class, items)
 	ok, failed := 0, 0
@@ -334,9 +333,9 @@ func (w *setupWorkflow) bulkNumbers(ctx workflow.Context, step, class string, ar
 	st := w.state.Step(step)
 	switch {
 	case ok > 0 && failed == 0:
-		w.finish(ctx, step, StepDone)
+		w.finish(ctx, step, contract.StepDone)
 	case ok > 0:
-		w.finish(ctx, step, StepDone)
+		w.finish(ctx, step, contract.StepDone)
 		st.Error = fmt.Sprintf("%d of %d numbers couldn't be added; see each number's result.", failed, len(results))
 	default:
 		st.Error = "None of the numbers could be added; see each number's result."
@@ -345,21 +344,21 @@ func (w *setupWorkflow) bulkNumbers(ctx workflow.Context, step, class string, ar
 	return w.state, nil
 }
 
-func (w *setupWorkflow) skipSitterNumbers(ctx workflow.Context, args SetupActor) (SetupState, error) {
-	return w.skip(ctx, StepSitterNumbers, args)
+func (w *setupWorkflow) skipSitterNumbers(ctx workflow.Context, args contract.SetupActor) (contract.SetupState, error) {
+	return w.skip(ctx, contract.StepSitterNumbers, args)
 }
 
-func (w *setupWorkflow) skipPoolNumbers(ctx workflow.Context, args SetupActor) (SetupState, error) {
-	return w.skip(ctx, StepPoolNumbers, args)
+func (w *setupWorkflow) skipPoolNumbers(ctx workflow.Context, args contract.SetupActor) (contract.SetupState, error) {
+	return w.skip(ctx, contract.StepPoolNumbers, args)
 }
 
-func (w *setupWorkflow) skip(ctx workflow.Context, step string, args SetupActor) (SetupState, error) {
+func (w *setupWorkflow) skip(ctx workflow.Context, step string, args contract.SetupActor) (contract.SetupState, error) {
 	if err := w.lockStep(ctx, step); err != nil {
-		return SetupState{}, err
+		return contract.SetupState{}, err
 	}
 	defer w.lock.Unlock()
 	if !w.state.Finished(step) {
-		w.finish(ctx, step, StepSkipped)
+		w.finish(ctx, step, contract.StepSkipped)
 	}
 	w.save(ctx, args, "setup."+step+"_skipped", nil)
 	return w.state, nil
@@ -367,20 +366,19 @@ func (w *setupWorkflow) skip(ctx workflow.Context, step string, args SetupActor)
 
 // installWebhooks makes sure every active number sends its texts to Snout
 // and verifies each; the step is done when all are verified.
-func (w *setupWorkflow) installWebhooks(ctx workflow.Context, args SetupActor) (SetupState, error) {
-	var a *activities.Activities
-	if err := w.lockStep(ctx, StepWebhooks); err != nil {
-		return SetupState{}, err
+func (w *setupWorkflow) installWebhooks(ctx workflow.Context, args contract.SetupActor) (contract.SetupState, error) {
+	if err := w.lockStep(ctx, contract.StepWebhooks); err != nil {
+		return contract.SetupState{}, err
 	}
 	defer w.lock.Unlock()
-	var rows []activities.SetupNumberRow
-	if err := workflow.ExecuteActivity(provisionDBOptions(ctx), a.SetupListNumbers,
-		activities.SetupOrgInput{OrgID: w.in.OrgID, WorkflowID: w.wfID}).Get(ctx, &rows); err != nil {
-		return SetupState{}, err
+	var rows []steps.SetupNumberRow
+	if err := workflow.ExecuteActivity(provisionDBOptions(ctx), steps.SetupListNumbers,
+		steps.SetupOrgInput{OrgID: w.in.OrgID, WorkflowID: w.wfID}).Get(ctx, &rows); err != nil {
+		return contract.SetupState{}, err
 	}
-	numbers := make([]SetupNumber, 0, len(rows))
+	numbers := make([]contract.SetupNumber, 0, len(rows))
 	for _, r := range rows {
-		n := SetupNumber{NumberID: r.NumberID, E164: r.E164, Class: r.Class, SitterID: r.SitterID, Status: "active",
+		n := contract.SetupNumber{NumberID: r.NumberID, E164: r.E164, Class: r.Class, SitterID: r.SitterID, Status: "active",
 			MonthlyCost: r.MonthlyCost, ProviderSID: r.ProviderSID, WebhookStatus: r.WebhookStatus, WebhookError: r.WebhookError}
 		if old := w.state.Number(r.NumberID); old != nil {
 			n.Bought = old.Bought
@@ -391,7 +389,7 @@ func (w *setupWorkflow) installWebhooks(ctx workflow.Context, args SetupActor) (
 	w.state.ProvisionSeq++
 	key := fmt.Sprintf("%s/webhooks-%d", w.wfID, w.state.ProvisionSeq)
 	for i := range w.state.Numbers {
-		w.applyWebhook(&w.state.Numbers[i], installNumberWebhook(ctx, activities.ProvisionWebhookInput{
+		w.applyWebhook(&w.state.Numbers[i], installNumberWebhook(ctx, steps.ProvisionWebhookInput{
 			OrgID: w.in.OrgID, NumberID: w.state.Numbers[i].NumberID, RequestKey: key, ActorID: args.UserID.String()}))
 	}
 	verified, failed := w.webhookTally()
@@ -401,18 +399,18 @@ func (w *setupWorkflow) installWebhooks(ctx workflow.Context, args SetupActor) (
 }
 
 // retryWebhook retries one number's webhook.
-func (w *setupWorkflow) retryWebhook(ctx workflow.Context, args SetupRetryWebhookArgs) (SetupState, error) {
-	if err := w.lockStep(ctx, StepWebhooks); err != nil {
-		return SetupState{}, err
+func (w *setupWorkflow) retryWebhook(ctx workflow.Context, args contract.SetupRetryWebhookArgs) (contract.SetupState, error) {
+	if err := w.lockStep(ctx, contract.StepWebhooks); err != nil {
+		return contract.SetupState{}, err
 	}
 	defer w.lock.Unlock()
 	n := w.state.Number(args.NumberID)
 	if n == nil {
-		return SetupState{}, setupRejection(SetupErrInvalid, "That number isn't part of this setup.")
+		return contract.SetupState{}, setupRejection(contract.SetupErrInvalid, "That number isn't part of this setup.")
 	}
 	w.state.ProvisionSeq++
 	key := fmt.Sprintf("%s/webhook-retry-%d", w.wfID, w.state.ProvisionSeq)
-	w.applyWebhook(n, installNumberWebhook(ctx, activities.ProvisionWebhookInput{
+	w.applyWebhook(n, installNumberWebhook(ctx, steps.ProvisionWebhookInput{
 		OrgID: w.in.OrgID, NumberID: args.NumberID, RequestKey: key, ActorID: args.UserID.String()}))
 	status := n.WebhookStatus
 	w.afterWebhooks(ctx)
@@ -420,7 +418,7 @@ func (w *setupWorkflow) retryWebhook(ctx workflow.Context, args SetupRetryWebhoo
 	return w.state, nil
 }
 
-func (w *setupWorkflow) applyWebhook(n *SetupNumber, res activities.ProvisionWebhookResult) {
+func (w *setupWorkflow) applyWebhook(n *contract.SetupNumber, res steps.ProvisionWebhookResult) {
 	n.WebhookStatus, n.WebhookError, n.ProviderCode, n.WebhookURL = res.Status, res.Error, res.ProviderCode, res.URL
 	if res.ProviderSID != "" {
 		n.ProviderSID = res.ProviderSID
@@ -429,7 +427,7 @@ func (w *setupWorkflow) applyWebhook(n *SetupNumber, res activities.ProvisionWeb
 
 func (w *setupWorkflow) webhookTally() (verified, failed int) {
 	for _, n := range w.state.Numbers {
-		if n.WebhookStatus == WebhookVerified {
+		if n.WebhookStatus == contract.WebhookVerified {
 			verified++
 		} else {
 			failed++
@@ -442,51 +440,50 @@ func (w *setupWorkflow) webhookTally() (verified, failed int) {
 // and reopens it (and readiness) when one is not.
 func (w *setupWorkflow) afterWebhooks(ctx workflow.Context) {
 	verified, failed := w.webhookTally()
-	step := w.state.Step(StepWebhooks)
+	step := w.state.Step(contract.StepWebhooks)
 	switch {
 	case verified > 0 && failed == 0:
-		w.finish(ctx, StepWebhooks, StepDone)
+		w.finish(ctx, contract.StepWebhooks, contract.StepDone)
 	case verified == 0 && failed == 0:
-		step.Status, step.CompletedAt = StepPending, nil
+		step.Status, step.CompletedAt = contract.StepPending, nil
 		step.Error = "There are no active numbers to connect. Add a front desk number first."
 	default:
-		step.Status, step.CompletedAt = StepPending, nil
+		step.Status, step.CompletedAt = contract.StepPending, nil
 		step.Error = fmt.Sprintf("%d of %d numbers aren't connected to Snout yet; retry each one.", failed, verified+failed)
 	}
 }
 
 // checkReadiness runs every readiness check; the wizard completes only
 // when all pass.
-func (w *setupWorkflow) checkReadiness(ctx workflow.Context, args SetupActor) (SetupState, error) {
-	var a *activities.Activities
-	if err := w.lockStep(ctx, StepReadiness); err != nil {
-		return SetupState{}, err
+func (w *setupWorkflow) checkReadiness(ctx workflow.Context, args contract.SetupActor) (contract.SetupState, error) {
+	if err := w.lockStep(ctx, contract.StepReadiness); err != nil {
+		return contract.SetupState{}, err
 	}
 	defer w.lock.Unlock()
-	var checks []activities.SetupCheck
-	if err := workflow.ExecuteActivity(provisionProviderOptions(ctx), a.SetupCheckReadiness,
-		activities.SetupOrgInput{OrgID: w.in.OrgID, WorkflowID: w.wfID}).Get(ctx, &checks); err != nil {
+	var checks []steps.SetupCheck
+	if err := workflow.ExecuteActivity(provisionProviderOptions(ctx), steps.SetupCheckReadiness,
+		steps.SetupOrgInput{OrgID: w.in.OrgID, WorkflowID: w.wfID}).Get(ctx, &checks); err != nil {
 		msg, code := provisionPlainError(err)
-		w.state.Step(StepReadiness).Error = msg
+		w.state.Step(contract.StepReadiness).Error = msg
 		w.save(ctx, args, "", nil)
-		return SetupState{}, setupProviderError(err, msg, code)
+		return contract.SetupState{}, setupProviderError(err, msg, code)
 	}
 	w.state.Readiness = convertChecks(checks)
 	failed := failedChecks(w.state.Readiness)
 	action := "setup.readiness_checked"
 	if len(failed) == 0 {
-		w.finish(ctx, StepReadiness, StepDone)
+		w.finish(ctx, contract.StepReadiness, contract.StepDone)
 		now := workflow.Now(ctx)
 		w.state.CompletedAt = &now
 		action = "setup.completed"
 	} else {
-		w.state.Step(StepReadiness).Error = fmt.Sprintf("%d readiness checks failed; see what to do next to each one.", len(failed))
+		w.state.Step(contract.StepReadiness).Error = fmt.Sprintf("%d readiness checks failed; see what to do next to each one.", len(failed))
 	}
 	w.save(ctx, args, action, map[string]any{"passed": len(failed) == 0, "failedChecks": failed})
 	return w.state, nil
 }
 
-func (w *setupWorkflow) setDiagnostics(ctx workflow.Context, args SetupDiagnosticsArgs) (SetupState, error) {
+func (w *setupWorkflow) setDiagnostics(ctx workflow.Context, args contract.SetupDiagnosticsArgs) (contract.SetupState, error) {
 	if w.state.Diagnostics != args.Enabled {
 		w.state.Diagnostics = args.Enabled
 		w.save(ctx, args.SetupActor, "setup.diagnostics_changed", map[string]any{"enabled": args.Enabled})
@@ -498,7 +495,7 @@ func (w *setupWorkflow) setDiagnostics(ctx workflow.Context, args SetupDiagnosti
 
 // provision runs ProvisionNumbersWorkflow as a child and folds its
 // per-item results into the state.
-func (w *setupWorkflow) provision(ctx workflow.Context, actor SetupActor, kind string, items []ProvisionItem) []ProvisionItemResult {
+func (w *setupWorkflow) provision(ctx workflow.Context, actor contract.SetupActor, kind string, items []contract.ProvisionItem) []contract.ProvisionItemResult {
 	w.state.ProvisionSeq++
 	run := w.runKey
 	if len(run) > 8 {
@@ -506,20 +503,20 @@ func (w *setupWorkflow) provision(ctx workflow.Context, actor SetupActor, kind s
 	}
 	requestID := fmt.Sprintf("setup-%s-%s-%d", kind, run, w.state.ProvisionSeq)
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:            ProvisionWorkflowID(w.in.OrgID, requestID),
-		TypedSearchAttributes: temporal.NewSearchAttributes(OrgIDKey.ValueSet(w.in.OrgID.String())),
+		WorkflowID:            contract.ProvisionWorkflowID(w.in.OrgID, requestID),
+		TypedSearchAttributes: temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(w.in.OrgID.String())),
 		// A purchase in flight finishes (or compensates) even if the wizard ends.
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 	})
-	var res ProvisionResult
-	err := workflow.ExecuteChildWorkflow(cctx, ProvisionNumbersWorkflowName, ProvisionInput{
+	var res contract.ProvisionResult
+	err := workflow.ExecuteChildWorkflow(cctx, contract.ProvisionNumbersWorkflowName, contract.ProvisionInput{
 		OrgID: w.in.OrgID, RequestID: requestID, Items: items, ActorUserID: actor.UserID, CorrelationID: actor.CorrelationID,
 	}).Get(ctx, &res)
 	if err != nil || len(res.Items) != len(items) {
 		w.log.Error("provisioning child failed", "requestId", requestID, "err", err)
-		res.Items = make([]ProvisionItemResult, len(items))
+		res.Items = make([]contract.ProvisionItemResult, len(items))
 		for i, it := range items {
-			res.Items[i] = ProvisionItemResult{E164: it.E164, Class: it.Class, SitterID: it.SitterID,
+			res.Items[i] = contract.ProvisionItemResult{E164: it.E164, Class: it.Class, SitterID: it.SitterID,
 				Error: "Snout couldn't finish adding this number. Check the number inventory, then try again."}
 		}
 	}
@@ -527,12 +524,12 @@ func (w *setupWorkflow) provision(ctx workflow.Context, actor SetupActor, kind s
 		if r.NumberID == nil {
 			continue
 		}
-		n := SetupNumber{NumberID: *r.NumberID, E164: r.E164, Class: r.Class, SitterID: r.SitterID, Status: "active", Bought: r.Bought,
+		n := contract.SetupNumber{NumberID: *r.NumberID, E164: r.E164, Class: r.Class, SitterID: r.SitterID, Status: "active", Bought: r.Bought,
 			MonthlyCost: r.MonthlyCost, WebhookStatus: r.WebhookStatus, ProviderSID: r.ProviderSID, WebhookURL: r.WebhookURL}
 		if !r.OK {
 			n.WebhookError, n.ProviderCode = r.Error, r.ProviderCode
 		}
-		if r.WebhookStatus == WebhookFailed {
+		if r.WebhookStatus == contract.WebhookFailed {
 			n.WebhookError = r.Error
 		}
 		if r.Compensated {
@@ -546,7 +543,7 @@ func (w *setupWorkflow) provision(ctx workflow.Context, actor SetupActor, kind s
 }
 
 // upsertNumber adds or replaces a number; released numbers leave the list.
-func (w *setupWorkflow) upsertNumber(n SetupNumber) {
+func (w *setupWorkflow) upsertNumber(n contract.SetupNumber) {
 	out := w.state.Numbers[:0:0]
 	for _, cur := range w.state.Numbers {
 		if cur.NumberID != n.NumberID {
@@ -569,11 +566,10 @@ func (w *setupWorkflow) finish(ctx workflow.Context, step, status string) {
 // save bumps the version and mirrors the state into setup_progress, with
 // an audit event when action is set. A failed mirror is logged, not fatal:
 // the next save carries the whole state again.
-func (w *setupWorkflow) save(ctx workflow.Context, actor SetupActor, action string, detail map[string]any) {
-	var a *activities.Activities
+func (w *setupWorkflow) save(ctx workflow.Context, actor contract.SetupActor, action string, detail map[string]any) {
 	w.state.Version++
 	w.state.RefreshCurrent()
-	in := activities.SetupProgressInput{OrgID: w.in.OrgID, WorkflowID: w.wfID, RunKey: w.runKey, Version: w.state.Version,
+	in := steps.SetupProgressInput{OrgID: w.in.OrgID, WorkflowID: w.wfID, RunKey: w.runKey, Version: w.state.Version,
 		CurrentStep: w.state.CurrentStep, State: w.state, Diagnostics: w.state.Diagnostics, CompletedAt: w.state.CompletedAt,
 		CorrelationID: actor.CorrelationID}
 	if action != "" {
@@ -581,34 +577,34 @@ func (w *setupWorkflow) save(ctx workflow.Context, actor SetupActor, action stri
 		if actor.UserID != uuid.Nil {
 			actorID = actor.UserID.String()
 		}
-		in.Audit = &activities.SetupAuditEntry{Action: action, ActorID: actorID, Detail: detail}
+		in.Audit = &steps.SetupAuditEntry{Action: action, ActorID: actorID, Detail: detail}
 	}
-	if err := workflow.ExecuteActivity(provisionDBOptions(ctx), a.SetupSaveProgress, in).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(provisionDBOptions(ctx), steps.SetupSaveProgress, in).Get(ctx, nil); err != nil {
 		w.log.Error("mirroring setup progress failed", "version", w.state.Version, "err", err)
 	}
 }
 
 func setupProviderError(err error, msg string, code int) error {
-	kind := SetupErrProvider
+	kind := contract.SetupErrProvider
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) {
 		switch appErr.Type() {
-		case activities.ErrTypeCredentialsExpired, activities.ErrTypeInvalidItem:
-			kind = SetupErrInvalid
+		case steps.ErrTypeCredentialsExpired, steps.ErrTypeInvalidItem:
+			kind = contract.SetupErrInvalid
 		}
 	}
-	return temporal.NewNonRetryableApplicationError(msg, kind, nil, SetupProviderFailure{ProviderCode: code})
+	return temporal.NewNonRetryableApplicationError(msg, kind, nil, contract.SetupProviderFailure{ProviderCode: code})
 }
 
-func convertChecks(in []activities.SetupCheck) []SetupCheck {
-	out := make([]SetupCheck, 0, len(in))
+func convertChecks(in []steps.SetupCheck) []contract.SetupCheck {
+	out := make([]contract.SetupCheck, 0, len(in))
 	for _, c := range in {
-		out = append(out, SetupCheck(c))
+		out = append(out, contract.SetupCheck(c))
 	}
 	return out
 }
 
-func failedChecks(checks []SetupCheck) []string {
+func failedChecks(checks []contract.SetupCheck) []string {
 	failed := []string{}
 	for _, c := range checks {
 		if !c.OK {

@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"testing"
 
+	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/workflows"
 )
 
@@ -22,6 +23,6 @@ var setupHistories = []string{
 
 func TestSetupAndProvisionReplay(t *testing.T) {
 	replayHistories(t, setupHistories,
-		replayable{workflows.SetupWorkflow, workflows.SetupWorkflowName},
-		replayable{workflows.ProvisionNumbersWorkflow, workflows.ProvisionNumbersWorkflowName})
+		replayable{workflows.SetupWorkflow, contract.SetupWorkflowName},
+		replayable{workflows.ProvisionNumbersWorkflow, contract.ProvisionNumbersWorkflowName})
 }

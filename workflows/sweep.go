@@ -9,42 +9,9 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snoutos/snout/activities"
-	"github.com/snoutos/snout/internal/twiliowebhook"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/workflows/steps"
 )
-
-// ReceiptSweepWorkflowName is the registered type name of
-// ReceiptSweepWorkflow.
-const ReceiptSweepWorkflowName = "ReceiptSweepWorkflow"
-
-// ReceiptSweepScheduleID is the Temporal Schedule that runs the sweep.
-const ReceiptSweepScheduleID = "webhook-receipt-sweep"
-
-// SweepInput bounds one sweep.
-type SweepInput struct {
-	// MinAge leaves alone receipts younger than this (their webhook
-	// handler may still be dispatching them). The schedule uses 30s.
-	MinAge time.Duration `json:"minAge"`
-	// Limit is the most receipts one run re-drives (default 100).
-	Limit int `json:"limit"`
-}
-
-// SweepResult counts what one sweep did.
-type SweepResult struct {
-	Found int `json:"found"`
-	// Started inbound workflows; AlreadyStarted ones had been started by
-	// the webhook handler, whose bookkeeping did not finish.
-	Started        int `json:"started"`
-	AlreadyStarted int `json:"alreadyStarted"`
-	// Signalled delivery workflows; Applied status callbacks went straight
-	// to the database because their delivery workflow had finished.
-	Signalled int `json:"signalled"`
-	Applied   int `json:"applied"`
-	// Unknown status callbacks name no message Snout sent.
-	Unknown int `json:"unknown"`
-	// Failed receipts stay for the next run.
-	Failed int `json:"failed"`
-}
 
 var sweepActivity = workflow.ActivityOptions{
 	StartToCloseTimeout: 30 * time.Second,
@@ -64,19 +31,19 @@ var sweepActivity = workflow.ActivityOptions{
 // Temporal client, because the workflow IDs and inputs belong to this
 // package's contract and activities cannot import it (workflows import
 // activities).
-func ReceiptSweepWorkflow(ctx workflow.Context, in SweepInput) (SweepResult, error) {
+func ReceiptSweepWorkflow(ctx workflow.Context, in contract.SweepInput) (contract.SweepResult, error) {
 	w := &receiptSweep{in: in}
 	if err := w.setup(ctx); err != nil {
-		return SweepResult{}, err
+		return contract.SweepResult{}, err
 	}
 	return w.run(ctx)
 }
 
 type receiptSweep struct {
-	in     SweepInput
+	in     contract.SweepInput
 	log    log.Logger
 	act    workflow.Context
-	result SweepResult
+	result contract.SweepResult
 }
 
 func (w *receiptSweep) setup(ctx workflow.Context) error {
@@ -93,14 +60,13 @@ func (w *receiptSweep) setup(ctx workflow.Context) error {
 
 // pendingStart is an inbound child workflow whose start is awaited.
 type pendingStart struct {
-	receipt activities.UndispatchedReceipt
+	receipt steps.UndispatchedReceipt
 	started workflow.Future
 }
 
-func (w *receiptSweep) run(ctx workflow.Context) (SweepResult, error) {
-	var a *activities.Activities
-	var receipts []activities.UndispatchedReceipt
-	if err := workflow.ExecuteActivity(w.act, a.ListUndispatchedReceipts, activities.UndispatchedReceiptsInput{
+func (w *receiptSweep) run(ctx workflow.Context) (contract.SweepResult, error) {
+	var receipts []steps.UndispatchedReceipt
+	if err := workflow.ExecuteActivity(w.act, steps.ListUndispatchedReceipts, steps.UndispatchedReceiptsInput{
 		MinAge: w.in.MinAge, Limit: w.in.Limit,
 	}).Get(ctx, &receipts); err != nil {
 		return w.result, err
@@ -117,9 +83,9 @@ func (w *receiptSweep) run(ctx workflow.Context) (SweepResult, error) {
 	var starts []pendingStart
 	for _, rc := range receipts {
 		switch rc.Kind {
-		case twiliowebhook.KindSMS:
+		case steps.ReceiptKindSMS:
 			starts = append(starts, pendingStart{receipt: rc, started: w.startInbound(ctx, rc)})
-		case twiliowebhook.KindStatus:
+		case steps.ReceiptKindStatus:
 			w.redriveStatus(ctx, rc)
 		}
 	}
@@ -142,28 +108,27 @@ func (w *receiptSweep) run(ctx workflow.Context) (SweepResult, error) {
 	return w.result, nil
 }
 
-func (w *receiptSweep) startInbound(ctx workflow.Context, rc activities.UndispatchedReceipt) workflow.Future {
+func (w *receiptSweep) startInbound(ctx workflow.Context, rc steps.UndispatchedReceipt) workflow.Future {
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:            InboundWorkflowID(rc.MessageSID),
+		WorkflowID:            contract.InboundWorkflowID(rc.MessageSID),
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		ParentClosePolicy:     enums.PARENT_CLOSE_POLICY_ABANDON,
-		TypedSearchAttributes: temporal.NewSearchAttributes(OrgIDKey.ValueSet(rc.OrgID.String())),
+		TypedSearchAttributes: temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(rc.OrgID.String())),
 	})
-	child := workflow.ExecuteChildWorkflow(cctx, InboundWorkflowName, InboundInput{
+	child := workflow.ExecuteChildWorkflow(cctx, contract.InboundWorkflowName, contract.InboundInput{
 		OrgID: rc.OrgID, ReceiptID: rc.ReceiptID, MessageSID: rc.MessageSID, CorrelationID: rc.CorrelationID,
 	})
 	return child.GetChildWorkflowExecution()
 }
 
-func (w *receiptSweep) redriveStatus(ctx workflow.Context, rc activities.UndispatchedReceipt) {
-	var a *activities.Activities
+func (w *receiptSweep) redriveStatus(ctx workflow.Context, rc steps.UndispatchedReceipt) {
 	if rc.MessageID == nil {
 		w.log.Warn("status callback for a message Snout did not send", "receiptId", rc.ReceiptID.String(), "messageSid", rc.MessageSID)
 		w.result.Unknown++
 		w.markDispatched(ctx, rc, "no outbound message has this SID")
 		return
 	}
-	err := workflow.SignalExternalWorkflow(ctx, DeliveryWorkflowID(*rc.MessageID), "", SignalDeliveryStatus, StatusSignal{
+	err := workflow.SignalExternalWorkflow(ctx, contract.DeliveryWorkflowID(*rc.MessageID), "", contract.SignalDeliveryStatus, contract.StatusSignal{
 		MessageSID: rc.MessageSID, Status: rc.Status, ErrorCode: rc.ErrorCode, ReceivedAt: rc.ReceivedAt, ReceiptID: rc.ReceiptID,
 	}).Get(ctx, nil)
 	var gone *temporal.UnknownExternalWorkflowExecutionError
@@ -172,7 +137,7 @@ func (w *receiptSweep) redriveStatus(ctx workflow.Context, rc activities.Undispa
 		w.result.Signalled++
 		w.markDispatched(ctx, rc, "")
 	case errors.As(err, &gone):
-		if err := workflow.ExecuteActivity(w.act, a.ApplyStatusReceipt, activities.InboundReceiptRef{
+		if err := workflow.ExecuteActivity(w.act, steps.ApplyStatusReceipt, steps.InboundReceiptRef{
 			OrgID: rc.OrgID, ReceiptID: rc.ReceiptID, MessageSID: rc.MessageSID, CorrelationID: rc.CorrelationID,
 		}).Get(ctx, nil); err != nil {
 			w.log.Error("status callback not applied; next sweep retries", "receiptId", rc.ReceiptID.String(), "error", err)
@@ -186,9 +151,8 @@ func (w *receiptSweep) redriveStatus(ctx workflow.Context, rc activities.Undispa
 	}
 }
 
-func (w *receiptSweep) markDispatched(ctx workflow.Context, rc activities.UndispatchedReceipt, note string) {
-	var a *activities.Activities
-	if err := workflow.ExecuteActivity(w.act, a.MarkReceiptDispatched, activities.MarkReceiptInput{
+func (w *receiptSweep) markDispatched(ctx workflow.Context, rc steps.UndispatchedReceipt, note string) {
+	if err := workflow.ExecuteActivity(w.act, steps.MarkReceiptDispatched, steps.MarkReceiptInput{
 		OrgID: rc.OrgID, ReceiptID: rc.ReceiptID, Note: note,
 	}).Get(ctx, nil); err != nil {
 		w.log.Error("receipt not marked dispatched; the next sweep sees it again", "receiptId", rc.ReceiptID.String(), "error", err)

@@ -13,69 +13,71 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/activities"
+	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/workflows"
+	"github.com/snoutos/snout/workflows/steps"
 )
 
 func TestReceiptSweepRedrivesEveryKind(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
-	env.RegisterWorkflowWithOptions(workflows.ReceiptSweepWorkflow, workflow.RegisterOptions{Name: workflows.ReceiptSweepWorkflowName})
-	env.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: workflows.InboundWorkflowName})
+	env.RegisterWorkflowWithOptions(workflows.ReceiptSweepWorkflow, workflow.RegisterOptions{Name: contract.ReceiptSweepWorkflowName})
+	env.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: contract.InboundWorkflowName})
 	var a *activities.Activities
 	env.RegisterActivity(a)
 
 	org := uuid.New()
 	running, finished := uuid.New(), uuid.New()
-	text := activities.UndispatchedReceipt{ReceiptID: uuid.New(), OrgID: org, Kind: "sms", MessageSID: testSID, CorrelationID: "req-1"}
-	toRunning := activities.UndispatchedReceipt{ReceiptID: uuid.New(), OrgID: org, Kind: "status", MessageSID: "SMa", Status: "delivered", MessageID: &running}
-	toFinished := activities.UndispatchedReceipt{ReceiptID: uuid.New(), OrgID: org, Kind: "status", MessageSID: "SMb", Status: "failed", ErrorCode: 30006, MessageID: &finished}
-	unknown := activities.UndispatchedReceipt{ReceiptID: uuid.New(), OrgID: org, Kind: "status", MessageSID: "SMc", Status: "sent"}
+	text := steps.UndispatchedReceipt{ReceiptID: uuid.New(), OrgID: org, Kind: "sms", MessageSID: testSID, CorrelationID: "req-1"}
+	toRunning := steps.UndispatchedReceipt{ReceiptID: uuid.New(), OrgID: org, Kind: "status", MessageSID: "SMa", Status: "delivered", MessageID: &running}
+	toFinished := steps.UndispatchedReceipt{ReceiptID: uuid.New(), OrgID: org, Kind: "status", MessageSID: "SMb", Status: "failed", ErrorCode: 30006, MessageID: &finished}
+	unknown := steps.UndispatchedReceipt{ReceiptID: uuid.New(), OrgID: org, Kind: "status", MessageSID: "SMc", Status: "sent"}
 
 	var mu sync.Mutex
-	var listed activities.UndispatchedReceiptsInput
+	var listed steps.UndispatchedReceiptsInput
 	marked := map[uuid.UUID]string{}
 	var applied []uuid.UUID
 	env.OnActivity(a.ListUndispatchedReceipts, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.UndispatchedReceiptsInput) ([]activities.UndispatchedReceipt, error) {
+		func(_ context.Context, in steps.UndispatchedReceiptsInput) ([]steps.UndispatchedReceipt, error) {
 			listed = in
-			return []activities.UndispatchedReceipt{text, toRunning, toFinished, unknown}, nil
+			return []steps.UndispatchedReceipt{text, toRunning, toFinished, unknown}, nil
 		})
-	env.OnActivity(a.MarkReceiptDispatched, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.MarkReceiptInput) error {
+	env.OnActivity(a.MarkReceiptDispatched, mock.Anything, mock.Anything).Return(func(_ context.Context, in steps.MarkReceiptInput) error {
 		mu.Lock()
 		defer mu.Unlock()
 		marked[in.ReceiptID] = in.Note
 		return nil
 	})
-	env.OnActivity(a.ApplyStatusReceipt, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.InboundReceiptRef) (activities.ApplyStatusResult, error) {
+	env.OnActivity(a.ApplyStatusReceipt, mock.Anything, mock.Anything).Return(func(_ context.Context, in steps.InboundReceiptRef) (steps.ApplyStatusResult, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		applied = append(applied, in.ReceiptID)
-		return activities.ApplyStatusResult{Changed: true}, nil
+		return steps.ApplyStatusResult{Changed: true}, nil
 	})
-	var started workflows.InboundInput
-	env.OnWorkflow(workflows.InboundWorkflowName, mock.Anything, mock.Anything).Return(
-		func(_ workflow.Context, in workflows.InboundInput) (workflows.InboundResult, error) {
+	var started contract.InboundInput
+	env.OnWorkflow(contract.InboundWorkflowName, mock.Anything, mock.Anything).Return(
+		func(_ workflow.Context, in contract.InboundInput) (contract.InboundResult, error) {
 			started = in
-			return workflows.InboundResult{}, nil
+			return contract.InboundResult{}, nil
 		})
-	var signalled workflows.StatusSignal
-	env.OnSignalExternalWorkflow(mock.Anything, workflows.DeliveryWorkflowID(running), "", workflows.SignalDeliveryStatus, mock.Anything).Return(
+	var signalled contract.StatusSignal
+	env.OnSignalExternalWorkflow(mock.Anything, contract.DeliveryWorkflowID(running), "", contract.SignalDeliveryStatus, mock.Anything).Return(
 		func(_, _, _, _ string, arg any) error {
-			signalled = arg.(workflows.StatusSignal)
+			signalled = arg.(contract.StatusSignal)
 			return nil
 		})
-	env.OnSignalExternalWorkflow(mock.Anything, workflows.DeliveryWorkflowID(finished), "", workflows.SignalDeliveryStatus, mock.Anything).
+	env.OnSignalExternalWorkflow(mock.Anything, contract.DeliveryWorkflowID(finished), "", contract.SignalDeliveryStatus, mock.Anything).
 		Return(&temporal.UnknownExternalWorkflowExecutionError{})
 
-	env.ExecuteWorkflow(workflows.ReceiptSweepWorkflowName, workflows.SweepInput{MinAge: 30 * time.Second})
+	env.ExecuteWorkflow(contract.ReceiptSweepWorkflowName, contract.SweepInput{MinAge: 30 * time.Second})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	var res workflows.SweepResult
+	var res contract.SweepResult
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
-	want := workflows.SweepResult{Found: 4, Started: 1, Signalled: 1, Applied: 1, Unknown: 1}
+	want := contract.SweepResult{Found: 4, Started: 1, Signalled: 1, Applied: 1, Unknown: 1}
 	if res != want {
 		t.Fatalf("sweep result %+v, want %+v", res, want)
 	}

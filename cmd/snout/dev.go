@@ -13,12 +13,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/snoutos/snout/internal/app"
-	"github.com/snoutos/snout/internal/config"
-	"github.com/snoutos/snout/internal/db"
-	"github.com/snoutos/snout/internal/devserver"
-	"github.com/snoutos/snout/internal/seed"
-	"github.com/snoutos/snout/internal/twiliosim"
+	"github.com/snoutos/snout/app"
+	"github.com/snoutos/snout/dev/devserver"
+	"github.com/snoutos/snout/dev/seed"
+	"github.com/snoutos/snout/dev/twiliosim"
+	"github.com/snoutos/snout/internal/platform/config"
+	"github.com/snoutos/snout/internal/platform/db"
 )
 
 // runDev starts the whole platform on this machine and stops all of it on

@@ -21,12 +21,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/snoutos/snout/internal/app"
-	"github.com/snoutos/snout/internal/bench"
-	"github.com/snoutos/snout/internal/config"
-	"github.com/snoutos/snout/internal/db"
-	"github.com/snoutos/snout/internal/obs"
-	"github.com/snoutos/snout/internal/seed"
+	"github.com/snoutos/snout/app"
+	"github.com/snoutos/snout/dev/bench"
+	"github.com/snoutos/snout/dev/seed"
+	"github.com/snoutos/snout/internal/platform/config"
+	"github.com/snoutos/snout/internal/platform/db"
+	"github.com/snoutos/snout/internal/platform/obs"
 )
 
 const usage = `usage: snout <command>

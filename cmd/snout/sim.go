@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/snoutos/snout/internal/config"
-	"github.com/snoutos/snout/internal/twiliosim"
+	"github.com/snoutos/snout/dev/twiliosim"
+	"github.com/snoutos/snout/internal/platform/config"
 )
 
 // runSimulator serves the Twilio simulator on SNOUT_TWILIO_SIM_ADDR with the

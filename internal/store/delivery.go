@@ -8,12 +8,6 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// Attempt triggers: why a send to the provider happened.
-const (
-	TriggerAutomatic = "automatic" // the first send, or an automatic retry
-	TriggerManual    = "manual"    // an owner's "retry" on a dead letter
-)
-
 // Policy violation review statuses.
 const (
 	ViolationOpen       = "open"

@@ -9,6 +9,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"github.com/snoutos/snout/internal/domain/message"
+	"github.com/snoutos/snout/internal/domain/routing"
 )
 
 // ---- Webhook receipts ----
@@ -219,33 +222,6 @@ func (o *OrgStore) SittersByID(ctx context.Context, ids []uuid.UUID) ([]Sitter, 
 	return out, translate(err)
 }
 
-// RoutingTrace is how messages.routing stores a routing decision: every
-// rule in order with its outcome and a sentence for people, the rule that
-// fired and where the message went.
-type RoutingTrace struct {
-	Rule        string        `json:"rule"`
-	Reason      string        `json:"reason"`
-	Target      RoutingTarget `json:"target"`
-	Steps       []RoutingStep `json:"steps"`
-	DecidedAt   time.Time     `json:"decidedAt"`
-	NumberID    uuid.UUID     `json:"numberId"`
-	NumberClass string        `json:"numberClass"`
-}
-
-// RoutingTarget is the inbox a message was routed to.
-type RoutingTarget struct {
-	Kind       string     `json:"kind"` // owner_inbox or sitter
-	SitterID   *uuid.UUID `json:"sitterId,omitempty"`
-	SitterName string     `json:"sitterName,omitempty"`
-}
-
-// RoutingStep is one rule of the decision.
-type RoutingStep struct {
-	Rule    string `json:"rule"`
-	Outcome string `json:"outcome"` // matched or skipped
-	Detail  string `json:"detail"`
-}
-
 // InboundMessage is a client's text to store in its thread.
 type InboundMessage struct {
 	ThreadID      uuid.UUID
@@ -253,10 +229,10 @@ type InboundMessage struct {
 	ProviderSID   string
 	From, To      string
 	Body          string
-	Media         []MediaItem
+	Media         []message.MediaItem
 	Encoding      string
 	Segments      int
-	Routing       RoutingTrace
+	Routing       routing.Trace
 	RoutedSitter  *uuid.UUID // nil: the owner inbox
 	CorrelationID string
 	ReceivedAt    time.Time
@@ -288,7 +264,7 @@ func (o *OrgStore) SaveInboundMessage(ctx context.Context, in InboundMessage) (m
 	}
 	media := in.Media
 	if media == nil {
-		media = []MediaItem{}
+		media = []message.MediaItem{}
 	}
 	sid := in.ProviderSID
 	m := &Message{
@@ -344,7 +320,7 @@ func (o *OrgStore) SaveInboundMessage(ctx context.Context, in InboundMessage) (m
 // stored one, with inserted false when it already existed.
 func (o *OrgStore) CreateOutboundIfMissing(ctx context.Context, m *Message) (stored *Message, inserted bool, err error) {
 	if m.Media == nil {
-		m.Media = []MediaItem{}
+		m.Media = []message.MediaItem{}
 	}
 	q, err := o.ins(ctx, m, m.OrgID)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 
-	"github.com/snoutos/snout/internal/phone"
+	"github.com/snoutos/snout/internal/domain/phone"
 )
 
 // The inbox: the owner's thread list with filters and search, one thread's

@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"github.com/snoutos/snout/internal/domain/message"
 )
 
 // Roles.
@@ -256,38 +258,32 @@ const (
 	StatusDiscarded   = "discarded"
 )
 
-// MediaItem is one MMS attachment.
-type MediaItem struct {
-	URL         string `json:"url"`
-	ContentType string `json:"contentType"`
-}
-
 type Message struct {
 	bun.BaseModel    `bun:"table:messages"`
-	ID               uuid.UUID       `bun:"id,pk,type:uuid"`
-	OrgID            uuid.UUID       `bun:"org_id,type:uuid"`
-	ThreadID         uuid.UUID       `bun:"thread_id,type:uuid"`
-	Direction        string          `bun:"direction"`
-	SenderType       string          `bun:"sender_type"`
-	SenderUserID     *uuid.UUID      `bun:"sender_user_id,type:uuid"`
-	SenderSitterID   *uuid.UUID      `bun:"sender_sitter_id,type:uuid"`
-	Body             string          `bun:"body"`
-	Media            []MediaItem     `bun:"media,type:jsonb"`
-	ProviderSID      *string         `bun:"provider_sid"`
-	FromE164         string          `bun:"from_e164"`
-	ToE164           string          `bun:"to_e164"`
-	Status           string          `bun:"status"`
-	ErrorCode        *int            `bun:"error_code"`
-	ErrorMessage     string          `bun:"error_message"`
-	Encoding         string          `bun:"encoding"`
-	Segments         int             `bun:"segments"`
-	Attempts         int             `bun:"attempts"`
-	Routing          json.RawMessage `bun:"routing,type:jsonb,nullzero"`
-	RoutedToSitterID *uuid.UUID      `bun:"routed_to_sitter_id,type:uuid"`
-	CorrelationID    string          `bun:"correlation_id"`
-	DeadLetteredAt   *time.Time      `bun:"dead_lettered_at"`
-	CreatedAt        time.Time       `bun:"created_at,nullzero,default:now()"`
-	UpdatedAt        time.Time       `bun:"updated_at,nullzero,default:now()"`
+	ID               uuid.UUID           `bun:"id,pk,type:uuid"`
+	OrgID            uuid.UUID           `bun:"org_id,type:uuid"`
+	ThreadID         uuid.UUID           `bun:"thread_id,type:uuid"`
+	Direction        string              `bun:"direction"`
+	SenderType       string              `bun:"sender_type"`
+	SenderUserID     *uuid.UUID          `bun:"sender_user_id,type:uuid"`
+	SenderSitterID   *uuid.UUID          `bun:"sender_sitter_id,type:uuid"`
+	Body             string              `bun:"body"`
+	Media            []message.MediaItem `bun:"media,type:jsonb"`
+	ProviderSID      *string             `bun:"provider_sid"`
+	FromE164         string              `bun:"from_e164"`
+	ToE164           string              `bun:"to_e164"`
+	Status           string              `bun:"status"`
+	ErrorCode        *int                `bun:"error_code"`
+	ErrorMessage     string              `bun:"error_message"`
+	Encoding         string              `bun:"encoding"`
+	Segments         int                 `bun:"segments"`
+	Attempts         int                 `bun:"attempts"`
+	Routing          json.RawMessage     `bun:"routing,type:jsonb,nullzero"`
+	RoutedToSitterID *uuid.UUID          `bun:"routed_to_sitter_id,type:uuid"`
+	CorrelationID    string              `bun:"correlation_id"`
+	DeadLetteredAt   *time.Time          `bun:"dead_lettered_at"`
+	CreatedAt        time.Time           `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt        time.Time           `bun:"updated_at,nullzero,default:now()"`
 }
 
 type MessageAttempt struct {

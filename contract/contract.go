@@ -1,0 +1,174 @@
+// Package workflows holds Snout's deterministic Temporal workflow code and
+// its contract with the rest of the product: workflow IDs, signal, update
+// and query names, and the JSON inputs and results. The API imports this
+// contract to start, signal and query workflows; it never imports the
+// activities.
+package contract
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/temporal"
+)
+
+// DefaultTaskQueue is the task queue when SNOUT_TASK_QUEUE is unset.
+const DefaultTaskQueue = "snout"
+
+// Search attributes set on every workflow, so operators can filter in the
+// Temporal Web UI, e.g. `OrgId = "…"` or `PhoneNumber = "+14155550100"`.
+var (
+	OrgIDKey       = temporal.NewSearchAttributeKeyKeyword("OrgId")
+	PhoneNumberKey = temporal.NewSearchAttributeKeyKeyword("PhoneNumber")
+	NumberIDKey    = temporal.NewSearchAttributeKeyKeyword("NumberId")
+)
+
+// Workflow ID prefixes. A workflow ID is the idempotency key of the process
+// it names: starting a second one with the same ID is rejected.
+const (
+	inboundPrefix    = "inbound-"
+	deliveryPrefix   = "delivery-"
+	setupPrefix      = "setup-"
+	quarantinePrefix = "quarantine-"
+	windowPrefix     = "window-"
+)
+
+// InboundWorkflowID names the processing of one inbound text.
+func InboundWorkflowID(messageSID string) string { return inboundPrefix + messageSID }
+
+// DeliveryWorkflowID names the delivery of one outbound message.
+func DeliveryWorkflowID(messageID uuid.UUID) string { return deliveryPrefix + messageID.String() }
+
+// SetupWorkflowID names an org's setup wizard session.
+func SetupWorkflowID(orgID uuid.UUID) string { return setupPrefix + orgID.String() }
+
+// QuarantineWorkflowID names a number's quarantine.
+func QuarantineWorkflowID(numberID uuid.UUID) string { return quarantinePrefix + numberID.String() }
+
+// WindowWorkflowID names an assignment window's lifetime.
+func WindowWorkflowID(windowID uuid.UUID) string { return windowPrefix + windowID.String() }
+
+// ParseInboundWorkflowID returns the MessageSid in an inbound workflow ID.
+func ParseInboundWorkflowID(id string) (string, error) {
+	sid, ok := strings.CutPrefix(id, inboundPrefix)
+	if !ok || sid == "" {
+		return "", fmt.Errorf("%q is not an inbound workflow ID", id)
+	}
+	return sid, nil
+}
+
+// ParseDeliveryWorkflowID returns the message ID in a delivery workflow ID.
+func ParseDeliveryWorkflowID(id string) (uuid.UUID, error) { return parseUUID(id, deliveryPrefix) }
+
+// ParseSetupWorkflowID returns the org ID in a setup workflow ID.
+func ParseSetupWorkflowID(id string) (uuid.UUID, error) { return parseUUID(id, setupPrefix) }
+
+// ParseQuarantineWorkflowID returns the number ID in a quarantine workflow ID.
+func ParseQuarantineWorkflowID(id string) (uuid.UUID, error) { return parseUUID(id, quarantinePrefix) }
+
+// ParseWindowWorkflowID returns the window ID in a window workflow ID.
+func ParseWindowWorkflowID(id string) (uuid.UUID, error) { return parseUUID(id, windowPrefix) }
+
+func parseUUID(id, prefix string) (uuid.UUID, error) {
+	rest, ok := strings.CutPrefix(id, prefix)
+	if !ok {
+		return uuid.Nil, fmt.Errorf("%q does not start with %q", id, prefix)
+	}
+	return uuid.Parse(rest)
+}
+
+// ---- Inbound message ----
+
+// InboundInput starts InboundWorkflow. The webhook's payload stays in the
+// receipt row; the workflow gets its ID.
+type InboundInput struct {
+	OrgID         uuid.UUID `json:"orgId"`
+	ReceiptID     uuid.UUID `json:"receiptId"`
+	MessageSID    string    `json:"messageSid"`
+	CorrelationID string    `json:"correlationId"`
+}
+
+// InboundResult says where the text landed.
+type InboundResult struct {
+	MessageID uuid.UUID `json:"messageId"`
+	ThreadID  uuid.UUID `json:"threadId"`
+	// Keyword is "opt_out", "opt_in", "help" or "none".
+	Keyword string `json:"keyword"`
+	// Target is "owner_inbox" or "sitter".
+	Target   string     `json:"target"`
+	SitterID *uuid.UUID `json:"sitterId,omitempty"`
+}
+
+// ---- Message delivery ----
+
+// Delivery signals, updates and queries.
+const (
+	// SignalDeliveryStatus carries a provider status callback (StatusSignal).
+	SignalDeliveryStatus = "delivery-status"
+	// SignalDeliveryRetry asks a dead-lettered delivery to send again (RetrySignal).
+	SignalDeliveryRetry = "delivery-retry"
+	// SignalDeliveryDiscard gives up on a dead-lettered delivery (DiscardSignal).
+	SignalDeliveryDiscard = "delivery-discard"
+	// QueryDeliveryState returns DeliveryState.
+	QueryDeliveryState = "delivery-state"
+)
+
+// DeliveryInput starts DeliveryWorkflow for a message already stored with
+// status "pending".
+type DeliveryInput struct {
+	OrgID         uuid.UUID `json:"orgId"`
+	MessageID     uuid.UUID `json:"messageId"`
+	CorrelationID string    `json:"correlationId"`
+}
+
+// StatusSignal is one provider status callback.
+type StatusSignal struct {
+	MessageSID string    `json:"messageSid"`
+	Status     string    `json:"status"`
+	ErrorCode  int       `json:"errorCode,omitempty"`
+	ReceivedAt time.Time `json:"receivedAt"`
+	ReceiptID  uuid.UUID `json:"receiptId"`
+}
+
+// RetrySignal is an owner's "retry" on a dead letter.
+type RetrySignal struct {
+	UserID        uuid.UUID `json:"userId"`
+	CorrelationID string    `json:"correlationId"`
+}
+
+// DiscardSignal is an owner's "discard" on a dead letter.
+type DiscardSignal struct {
+	UserID        uuid.UUID `json:"userId"`
+	Reason        string    `json:"reason"`
+	CorrelationID string    `json:"correlationId"`
+}
+
+// DeliveryState is what QueryDeliveryState returns.
+type DeliveryState struct {
+	Status       string `json:"status"`
+	Attempts     int    `json:"attempts"`
+	ProviderSID  string `json:"providerSid,omitempty"`
+	ErrorCode    int    `json:"errorCode,omitempty"`
+	ErrorMessage string `json:"errorMessage,omitempty"`
+	DeadLettered bool   `json:"deadLettered"`
+}
+
+// Status ranks: a status only moves forward. Failed and undelivered are
+// final for an attempt; only a retry (a new attempt) moves on from them.
+var statusRank = map[string]int{
+	"pending": 0, "accepted": 1, "scheduled": 1, "queued": 2, "sending": 3, "sent": 4,
+	"delivered": 5, "undelivered": 5, "failed": 5, "canceled": 5, "read": 6,
+}
+
+// StatusRank orders delivery statuses; unknown statuses rank -1.
+func StatusRank(status string) int {
+	if r, ok := statusRank[status]; ok {
+		return r
+	}
+	return -1
+}
+
+// IsFinalStatus reports whether an attempt can move no further.
+func IsFinalStatus(status string) bool { return StatusRank(status) >= 5 }

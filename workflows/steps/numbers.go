@@ -1,0 +1,29 @@
+package steps
+
+import "github.com/google/uuid"
+
+const (
+	ErrTypeNumberReleaseRejected = "ProviderRejected"
+)
+
+// NumberReleaseAtProviderInput gives one number back to the provider.
+type NumberReleaseAtProviderInput struct {
+	OrgID         uuid.UUID `json:"orgId"`
+	NumberID      uuid.UUID `json:"numberId"`
+	CorrelationID string    `json:"correlationId"`
+}
+
+// NumberReleaseAtProviderResult says whether the provider still held the number.
+type NumberReleaseAtProviderResult struct {
+	Released bool `json:"released"`
+}
+
+// NumberMarkReleasedInput records a plain (not quarantined) release.
+type NumberMarkReleasedInput struct {
+	OrgID         uuid.UUID `json:"orgId"`
+	NumberID      uuid.UUID `json:"numberId"`
+	ActorUserID   uuid.UUID `json:"actorUserId"`
+	CorrelationID string    `json:"correlationId"`
+	// ReleasedAtProvider is false when the provider no longer had it.
+	ReleasedAtProvider bool `json:"releasedAtProvider"`
+}
