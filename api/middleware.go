@@ -16,6 +16,7 @@ import (
 	"github.com/snoutos/snout/internal/platform/auth"
 	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/service"
 )
 
 const (
@@ -90,6 +91,12 @@ type Principal struct {
 func principal(c *gin.Context) Principal {
 	p, _ := c.Get(principalKey)
 	return p.(Principal)
+}
+
+// actor is the signed-in caller as the application layer knows them.
+func actor(c *gin.Context) service.Actor {
+	p := principal(c)
+	return service.Actor{OrgID: p.OrgID, UserID: p.UserID, Role: p.Role, IP: c.ClientIP()}
 }
 
 func sessionToken(c *gin.Context) (token string, viaCookie bool) {
