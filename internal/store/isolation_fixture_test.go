@@ -11,6 +11,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -64,7 +65,8 @@ type orgFix struct {
 
 	T1In, T1Out, T1Pending, T2In, T2Out, T3DeadLetter, T3Blocked uuid.UUID
 	T4Out                                                        [3]uuid.UUID
-	T1InSID, T1OutSID, T2InSID, T2OutSID                         string
+	T4In                                                         uuid.UUID // Casey texting the released number
+	T1InSID, T1OutSID, T2InSID, T2OutSID, T4InSID                string
 	T4OutSIDs                                                    [3]string
 
 	OpenViolation, OverriddenViolation  uuid.UUID
@@ -119,7 +121,7 @@ func newOrgFix(tag, fd, sam, pool, spare, released, ellisPhone string, now time.
 		FrontDeskE164: fd, SamE164: sam, PoolE164: pool, SpareE164: spare, ReleasedE164: released,
 		T1: id(), T2: id(), T3: id(), T4: id(),
 		T1In: id(), T1Out: id(), T1Pending: id(), T2In: id(), T2Out: id(), T3DeadLetter: id(), T3Blocked: id(),
-		T4Out:   [3]uuid.UUID{id(), id(), id()},
+		T4Out: [3]uuid.UUID{id(), id(), id()}, T4In: id(), T4InSID: "SM" + tag + "t4in",
 		T1InSID: "SM" + tag + "t1in", T1OutSID: "SM" + tag + "t1out2", T2InSID: "SM" + tag + "t2in", T2OutSID: "SM" + tag + "t2out",
 		T4OutSIDs:     [3]string{"SM" + tag + "t4o1", "SM" + tag + "t4o2", "SM" + tag + "t4o3"},
 		OpenViolation: id(), OverriddenViolation: id(),
@@ -189,6 +191,9 @@ func (o *orgFix) seed(ctx context.Context, db *bun.DB) error {
 		m.ProviderSID, m.Attempts, m.ErrorCode = ptr(o.T4OutSIDs[i]), 1, code(30007)
 		add(m)
 	}
+	t4in := msg(o.T4In, o.T4, store.DirectionInbound, store.SenderClient, "Running late, sorry", caseyPhone, o.ReleasedE164, store.StatusReceived, ago(30*time.Minute))
+	t4in.ProviderSID = ptr(o.T4InSID)
+	add(t4in)
 	att := func(msgID uuid.UUID, n int, sid *string, status string, errCode *int, at time.Time) *store.MessageAttempt {
 		return &store.MessageAttempt{ID: store.NewID(), OrgID: o.Org, MessageID: msgID, Attempt: n, ProviderSID: sid, Status: status, ErrorCode: errCode, Trigger: "automatic", StartedAt: at, FinishedAt: ptrTime(at.Add(time.Minute))}
 	}
@@ -246,6 +251,11 @@ func (o *orgFix) seed(ctx context.Context, db *bun.DB) error {
 		}
 		o.NumberEvent = ev.ID
 		o.markers = o.collectMarkers()
+		for _, m := range o.markers {
+			if m == uuid.Nil.String() {
+				return errors.New("a fixture ID was left unset")
+			}
+		}
 		if len(o.markers) < 50 {
 			return fmt.Errorf("only %d markers: %v", len(o.markers), o.markers)
 		}

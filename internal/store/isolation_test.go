@@ -48,6 +48,10 @@ type idCase struct {
 
 func nothing(err error) (any, error) { return nil, err }
 
+// refused, as an idCase's want: any error will do. Rows that name their
+// org (OrgID) are refused when it is not the store's.
+var refused = errors.New("refused")
+
 var idCases = []idCase{
 	// alerts.go
 	{fn: "Alert", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
@@ -58,6 +62,38 @@ var idCases = []idCase{
 	}},
 	{fn: "ResolveAlertsFor", what: "an entity of the other org", write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return nothing(a.ResolveAlertsFor(e.ctx, "message", o.T3DeadLetter.String(), e.now))
+	}},
+
+	// Rows that carry their org: the store inserts them only for its own.
+	{fn: "CreateOutboundMessage", what: "a message of the other org", want: refused, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		m := &store.Message{ID: store.NewID(), OrgID: o.Org, ThreadID: o.T1, Direction: store.DirectionOutbound, SenderType: store.SenderOwner,
+			Body: "Running late", Media: []message.MediaItem{}, FromE164: o.FrontDeskE164, ToE164: averyPhone, Status: store.StatusPending, CreatedAt: e.now, UpdatedAt: e.now}
+		return nothing(a.CreateOutboundMessage(e.ctx, m))
+	}},
+	{fn: "CreateBlockedMessage", what: "a message of the other org", want: refused, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		m := &store.Message{ID: store.NewID(), OrgID: o.Org, ThreadID: o.T3, Direction: store.DirectionOutbound, SenderType: store.SenderSitter, SenderSitterID: &o.Sam,
+			Body: "text me at my cell", Media: []message.MediaItem{}, Status: store.StatusBlocked, CreatedAt: e.now, UpdatedAt: e.now}
+		v := &store.PolicyViolation{ID: store.NewID(), OrgID: o.Org, MessageID: m.ID, ThreadID: o.T3, SitterID: &o.Sam, Kinds: []string{"phone"},
+			Excerpts: json.RawMessage(`[]`), Status: store.ViolationOpen}
+		return nothing(a.CreateBlockedMessage(e.ctx, m, v))
+	}},
+	{fn: "CreateOutboundIfMissing", what: "a message of the other org", want: refused, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		m, _, err := a.CreateOutboundIfMissing(e.ctx, &store.Message{ID: store.NewID(), OrgID: o.Org, ThreadID: o.T1, Direction: store.DirectionOutbound,
+			SenderType: store.SenderAutomation, Body: "Reply STOP to opt out", FromE164: o.FrontDeskE164, ToE164: averyPhone, Status: store.StatusPending, CreatedAt: e.now, UpdatedAt: e.now})
+		return m, err
+	}},
+	{fn: "InsertWebhookReceipt", what: "a receipt of the other org", want: refused, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		r, _, err := a.InsertWebhookReceipt(e.ctx, &store.WebhookReceipt{OrgID: o.Org, Kind: "sms", DedupeKey: "SMfresh-" + o.Tag, MessageSID: "SMfresh-" + o.Tag,
+			Payload: json.RawMessage(`{}`), CorrelationID: "corr-new"})
+		return r, err
+	}},
+	{fn: "CreateClientIfMissing", what: "a client of the other org", want: refused, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		c, _, err := a.CreateClientIfMissing(e.ctx, &store.Client{OrgID: o.Org, Name: "Devon Ruiz", PhoneE164: "+15551239999"})
+		return c, err
+	}},
+	{fn: "CreateWindow", what: "a window of the other org", want: refused, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return nothing(a.CreateWindow(e.ctx, &store.AssignmentWindow{ID: store.NewID(), OrgID: o.Org, SitterID: o.Jo, ClientID: o.Casey,
+			StartsAt: e.now.Add(120 * time.Hour), EndsAt: e.now.Add(144 * time.Hour), Status: store.WindowScheduled}))
 	}},
 
 	// delivery.go
@@ -388,7 +424,9 @@ func TestOrgIsolationWithTheOtherOrgsIDs(t *testing.T) {
 					t.Fatalf("with org B's IDs: %v, want no error and nothing", err)
 				case c.want == nil && !isEmpty(got):
 					t.Errorf("with org B's IDs it returned %+v, want nothing", got)
-				case c.want != nil && !errors.Is(err, c.want):
+				case c.want == refused && err == nil:
+					t.Fatalf("with org B's IDs it succeeded and returned %+v, want it refused", got)
+				case c.want != nil && c.want != refused && !errors.Is(err, c.want):
 					t.Fatalf("with org B's IDs: error %v, want %v", err, c.want)
 				}
 				if l := leaks(got, e.B); len(l) > 0 {
@@ -541,9 +579,10 @@ type customCase struct {
 
 var customCases = []customCase{
 	{fn: "Inventory", what: "health, volume and threads count only this org's texts", body: func(t *testing.T, e *env) {
-		// Org B once held org A's front desk number and sent three texts
-		// from it that carriers filtered (30007): counted here they would
-		// turn A's front desk red.
+		// Org B once held org A's front desk number, sent three texts from
+		// it that carriers filtered (30007) and received one on it half an
+		// hour ago: counted here they would turn A's front desk red, add
+		// to its volume and move its last use.
 		rows, err := e.asA(func(a *store.OrgStore) (any, error) {
 			return result(a.Inventory(e.ctx, store.InventoryFilter{Status: "", IDs: []uuid.UUID{e.A.FrontDesk, e.A.SamNumber, e.A.Pool, e.A.Spare, e.A.Released, e.B.FrontDesk}, Now: e.now}, 50))
 		})
@@ -553,17 +592,23 @@ var customCases = []customCase{
 		type counts struct {
 			Health                                         string
 			Attempts, Failed, Storm, Volume, Threads, Live int
+			LastUsedAgo                                    time.Duration // -1: never
 		}
+		never := time.Duration(-1)
 		want := map[uuid.UUID]counts{
-			e.A.FrontDesk: {store.HealthYellow, 2, 1, 0, 3, 1, 1},
-			e.A.SamNumber: {store.HealthGreen, 1, 0, 0, 2, 1, 1},
-			e.A.Pool:      {store.HealthYellow, 1, 1, 0, 2, 1, 1},
-			e.A.Spare:     {store.HealthGreen, 0, 0, 0, 0, 0, 0},
-			e.A.Released:  {store.HealthRed, 3, 3, 3, 3, 1, 1},
+			e.A.FrontDesk: {store.HealthYellow, 2, 1, 0, 3, 1, 1, time.Hour},
+			e.A.SamNumber: {store.HealthGreen, 1, 0, 0, 2, 1, 1, 40 * time.Minute},
+			e.A.Pool:      {store.HealthYellow, 1, 1, 0, 2, 1, 1, 20 * time.Minute},
+			e.A.Spare:     {store.HealthGreen, 0, 0, 0, 0, 0, 0, never},
+			e.A.Released:  {store.HealthRed, 3, 3, 3, 4, 1, 1, 30 * time.Minute},
 		}
 		got := map[uuid.UUID]counts{}
 		for _, r := range rows.([]store.InventoryRow) {
-			got[r.ID] = counts{r.Health, r.Attempts7d, r.Failed7d, r.Storm7d, r.Volume7d, r.Threads, r.ActiveThreads}
+			ago := never
+			if r.LastUsedAt != nil {
+				ago = e.now.Sub(*r.LastUsedAt)
+			}
+			got[r.ID] = counts{r.Health, r.Attempts7d, r.Failed7d, r.Storm7d, r.Volume7d, r.Threads, r.ActiveThreads, ago}
 		}
 		if len(got) != len(want) {
 			t.Errorf("got %d rows, want org A's %d", len(got), len(want))
