@@ -344,10 +344,13 @@ func (f *fixture) run(t *testing.T, body func(e *env)) {
 	defer func() { _ = tx.Rollback() }()
 	e := &env{t: t, ctx: ctx, tx: tx, now: f.now, A: f.A, B: f.B}
 	before := e.snapshot(f.B.Org)
+	// Deferred so that it runs after a t.Fatal in body too.
+	defer func() {
+		if diff := diffSnapshots(before, e.snapshot(f.B.Org)); diff != "" {
+			t.Errorf("org B's rows changed: %s", diff)
+		}
+	}()
 	body(e)
-	if diff := diffSnapshots(before, e.snapshot(f.B.Org)); diff != "" {
-		t.Errorf("org B's rows changed: %s", diff)
-	}
 }
 
 var orgTables []string

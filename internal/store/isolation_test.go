@@ -107,6 +107,13 @@ var idCases = []idCase{
 		}
 		return []any{t, last, next}, nil
 	}},
+	{fn: "SitterThreadOutsideWindow", what: "the other org's sitter in this org's thread", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		t, last, next, err := a.SitterThreadOutsideWindow(e.ctx, o.Sam, e.A.T2, e.now)
+		if err != nil {
+			return nil, err
+		}
+		return []any{t, last, next}, nil
+	}},
 	{fn: "CreateOutboundMessage", what: "in the other org's thread", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		m := &store.Message{ID: store.NewID(), OrgID: e.A.Org, ThreadID: o.T1, Direction: store.DirectionOutbound, SenderType: store.SenderOwner,
 			Body: "Running late", Media: []message.MediaItem{}, FromE164: o.FrontDeskE164, ToE164: averyPhone, Status: store.StatusPending, CreatedAt: e.now, UpdatedAt: e.now}
@@ -233,6 +240,11 @@ var idCases = []idCase{
 			From: averyPhone, To: e.A.FrontDeskE164, Body: "Is Biscuit ok for a walk at 5pm?", Encoding: "GSM-7", Segments: 1, ReceivedAt: e.now})
 		return m, err
 	}},
+	{fn: "SaveInboundMessage", what: "routed to the other org's sitter", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		m, _, err := a.SaveInboundMessage(e.ctx, store.InboundMessage{ThreadID: e.A.T2, NumberID: e.A.SamNumber, ProviderSID: "SMinbound-routed",
+			From: averyPhone, To: e.A.SamE164, Body: "Thanks!", Encoding: "GSM-7", Segments: 1, RoutedSitter: &o.Sam, ReceivedAt: e.now})
+		return m, err
+	}},
 	{fn: "CreateOutboundIfMissing", what: "the other org's message ID", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		m, _, err := a.CreateOutboundIfMissing(e.ctx, &store.Message{ID: o.T1Out, OrgID: e.A.Org, ThreadID: e.A.T1, Direction: store.DirectionOutbound,
 			SenderType: store.SenderAutomation, Body: "Reply STOP to opt out", FromE164: e.A.FrontDeskE164, ToE164: averyPhone, Status: store.StatusPending, CreatedAt: e.now, UpdatedAt: e.now})
@@ -266,6 +278,12 @@ var idCases = []idCase{
 	}},
 	{fn: "SitterInboxThread", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return result(a.SitterInboxThread(e.ctx, o.Sam, o.T2, e.now))
+	}},
+	{fn: "SitterInboxThread", what: "the other org's sitter in this org's thread", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.SitterInboxThread(e.ctx, o.Sam, e.A.T2, e.now))
+	}},
+	{fn: "SitterThreads", what: "the other org's sitter", call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.SitterThreads(e.ctx, o.Sam, e.now, nil, 50))
 	}},
 	{fn: "ClientByID", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return result(a.ClientByID(e.ctx, o.Avery))
@@ -401,6 +419,13 @@ var idCases = []idCase{
 		t, w, err := a.SitterThread(e.ctx, o.Sam, o.T2, e.now)
 		return []any{t, w}, err
 	}},
+	{fn: "SitterThread", what: "the other org's sitter in this org's thread", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		t, w, err := a.SitterThread(e.ctx, o.Sam, e.A.T2, e.now)
+		return []any{t, w}, err
+	}},
+	{fn: "ActiveWindow", what: "the other org's sitter with this org's client", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.ActiveWindow(e.ctx, o.Sam, e.A.Avery, e.now))
+	}},
 	{fn: "FindWindows", what: "by sitter", call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return result(a.FindWindows(e.ctx, store.WindowFilter{SitterID: &o.Sam}, 50))
 	}},
@@ -415,43 +440,73 @@ var idCases = []idCase{
 func TestOrgIsolationWithTheOtherOrgsIDs(t *testing.T) {
 	fx := seedTwoOrgs(t)
 	for _, c := range idCases {
-		t.Run(caseName(c.fn, c.what), func(t *testing.T) {
-			fx.run(t, func(e *env) {
-				before := e.snapshot(e.A.Org)
-				got, err := e.asA(func(a *store.OrgStore) (any, error) { return c.call(e, a, e.B) })
-				switch {
-				case c.want == nil && err != nil:
-					t.Fatalf("with org B's IDs: %v, want no error and nothing", err)
-				case c.want == nil && !isEmpty(got):
-					t.Errorf("with org B's IDs it returned %+v, want nothing", got)
-				case c.want == refused && err == nil:
-					t.Fatalf("with org B's IDs it succeeded and returned %+v, want it refused", got)
-				case c.want != nil && c.want != refused && !errors.Is(err, c.want):
-					t.Fatalf("with org B's IDs: error %v, want %v", err, c.want)
-				}
-				if l := leaks(got, e.B); len(l) > 0 {
-					t.Errorf("with org B's IDs it returned org B's %v", l)
-				}
-				if diff := diffSnapshots(before, e.snapshot(e.A.Org)); diff != "" {
-					t.Errorf("with org B's IDs, org A's rows changed: %s", diff)
-				}
+		t.Run(caseName(c.fn, c.what), func(t *testing.T) { fx.run(t, func(e *env) { c.check(t, e) }) })
+	}
+}
 
-				got, err = e.asA(func(a *store.OrgStore) (any, error) { return c.call(e, a, e.A) })
-				if err != nil {
-					t.Fatalf("with org A's own IDs: %v", err)
-				}
-				if l := leaks(got, e.B); len(l) > 0 {
-					t.Errorf("with org A's own IDs it returned org B's %v", l)
-				}
-				if c.write {
-					if diffSnapshots(before, e.snapshot(e.A.Org)) == "" {
-						t.Errorf("with org A's own IDs it changed nothing, so the refusal above proves nothing")
-					}
-				} else if isEmpty(got) {
-					t.Errorf("with org A's own IDs it returned nothing, so the refusal above proves nothing")
-				}
-			})
-		})
+// check calls the function as org A with org B's IDs, then with A's own.
+func (c idCase) check(t *testing.T, e *env) {
+	t.Helper()
+	before := e.snapshot(e.A.Org)
+	got, err := e.asA(func(a *store.OrgStore) (any, error) { return c.call(e, a, e.B) })
+	switch {
+	case c.want == nil && err != nil:
+		t.Errorf("with org B's IDs: %v, want no error and nothing", err)
+	case c.want == nil && !isEmpty(got):
+		t.Errorf("with org B's IDs it returned %+v, want nothing", got)
+	case c.want == refused && err == nil:
+		t.Errorf("with org B's IDs it succeeded and returned %+v, want it refused", got)
+	case c.want != nil && c.want != refused && !errors.Is(err, c.want):
+		t.Errorf("with org B's IDs: error %v, want %v", err, c.want)
+	}
+	if l := leaks(got, e.B); len(l) > 0 {
+		t.Errorf("with org B's IDs it returned org B's %v", l)
+	}
+	if diff := diffSnapshots(before, e.snapshot(e.A.Org)); diff != "" {
+		t.Fatalf("with org B's IDs, org A's rows changed: %s", diff)
+	}
+
+	got, err = e.asA(func(a *store.OrgStore) (any, error) { return c.call(e, a, e.A) })
+	if err != nil {
+		t.Fatalf("with org A's own IDs: %v", err)
+	}
+	if l := leaks(got, e.B); len(l) > 0 {
+		t.Errorf("with org A's own IDs it returned org B's %v", l)
+	}
+	if c.write {
+		if diffSnapshots(before, e.snapshot(e.A.Org)) == "" {
+			t.Errorf("with org A's own IDs it changed nothing, so the refusal above proves nothing")
+		}
+	} else if isEmpty(got) {
+		t.Errorf("with org A's own IDs it returned nothing, so the refusal above proves nothing")
+	}
+}
+
+// knownHoles are idCases that fail today: the function accepts an ID of
+// another org where it should answer not found. They are kept failing on
+// purpose (reported to the lead) until the function outside this branch's
+// files is fixed; then move the case into idCases.
+var knownHoles = []idCase{
+	// thread_number_moves.quarantine_id has no foreign key to
+	// quarantines (org_id, id), unlike every other reference between
+	// org-owned rows, and MoveThreadsForQuarantine does not check the
+	// quarantine: org A's threads are moved and recorded under org B's
+	// quarantine. Nothing of org B is read or changed, but the ID is
+	// accepted instead of not found. Fix: a migration adding
+	// FOREIGN KEY (org_id, quarantine_id) REFERENCES quarantines (org_id, id)
+	// (translate turns the violation into ErrNotFound), or load the
+	// quarantine through tx.sel first in inventory.go.
+	{fn: "MoveThreadsForQuarantine", what: "under the other org's quarantine", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		moves, _, err := a.MoveThreadsForQuarantine(e.ctx, o.SpareQuarantine, e.A.FrontDesk, []uuid.UUID{e.A.Pool}, e.now)
+		return moves, err
+	}},
+}
+
+// TestOrgIsolationKnownHoles FAILS ON PURPOSE: see knownHoles.
+func TestOrgIsolationKnownHoles(t *testing.T) {
+	fx := seedTwoOrgs(t)
+	for _, c := range knownHoles {
+		t.Run(caseName(c.fn, c.what), func(t *testing.T) { fx.run(t, func(e *env) { c.check(t, e) }) })
 	}
 }
 
