@@ -80,7 +80,6 @@ type orgFix struct {
 	AccountSID                          string
 	OutboxEmail                         uuid.UUID
 	AuditEvents                         []int64
-	NumberEvent                         int64
 	markers                             []string // every ID and provider SID of this org
 	sharedSitterUser                    uuid.UUID
 	now                                 time.Time
@@ -246,10 +245,9 @@ func (o *orgFix) seed(ctx context.Context, db *bun.DB) error {
 			o.AuditEvents = append(o.AuditEvents, ev.ID)
 		}
 		ev := &store.NumberEvent{OrgID: o.Org, NumberID: o.FrontDesk, Kind: "assigned", Detail: "Front desk", ActorID: o.Owner.String()}
-		if _, err := tx.NewInsert().Model(ev).Returning("id").Exec(ctx); err != nil {
+		if _, err := tx.NewInsert().Model(ev).Exec(ctx); err != nil {
 			return err
 		}
-		o.NumberEvent = ev.ID
 		o.markers = o.collectMarkers()
 		for _, m := range o.markers {
 			if m == uuid.Nil.String() {
@@ -386,20 +384,47 @@ WHERE table_schema = 'public' AND column_name = 'org_id' ORDER BY table_name`).S
 	return out
 }
 
+// diffSnapshots lists, per table, the rows that went away (-) and the
+// rows that appeared (+); a changed row shows as both.
 func diffSnapshots(before, after map[string]string) string {
-	var changed []string
-	for table, rows := range before {
-		if after[table] != rows {
-			changed = append(changed, fmt.Sprintf("%s:\n  before %s\n  after  %s", table, clip(rows), clip(after[table])))
+	tables := make([]string, 0, len(before))
+	for table := range before {
+		tables = append(tables, table)
+	}
+	sort.Strings(tables)
+	var out []string
+	for _, table := range tables {
+		rows := before[table]
+		if after[table] == rows {
+			continue
+		}
+		was, now := lineSet(rows), lineSet(after[table])
+		out = append(out, table+":")
+		for _, r := range strings.Split(rows, "\n") {
+			if r != "" && !now[r] {
+				out = append(out, "  - "+clip(r))
+			}
+		}
+		for _, r := range strings.Split(after[table], "\n") {
+			if r != "" && !was[r] {
+				out = append(out, "  + "+clip(r))
+			}
 		}
 	}
-	sort.Strings(changed)
-	return strings.Join(changed, "\n")
+	return strings.Join(out, "\n")
+}
+
+func lineSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, l := range strings.Split(s, "\n") {
+		m[l] = true
+	}
+	return m
 }
 
 func clip(s string) string {
-	if len(s) > 600 {
-		return s[:600] + "…"
+	if len(s) > 400 {
+		return s[:400] + "…"
 	}
 	return s
 }

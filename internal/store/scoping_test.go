@@ -13,12 +13,15 @@ package store_test
 //     and raw SELECT/UPDATE/DELETE builders are not used at all;
 //   - no other function or method of the package builds a query, except
 //     the ones named below;
-//   - every exported OrgStore method has a case in isolation_test.go.
+//   - every exported OrgStore method has a case in isolation_test.go;
+//   - outside this package (dev/ and tests aside) nothing builds a query
+//     but the places named in queriesElsewhere.
 
 import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -276,6 +279,65 @@ func TestEveryOrgStoreFunctionHasAnIsolationCase(t *testing.T) {
 	for name := range covered {
 		if !exists[name] {
 			t.Errorf("isolation_test.go has a case for %s, which is not a store function", name)
+		}
+	}
+}
+
+// queriesElsewhere: the only places outside this package (and dev/, and
+// tests) that build a query, each with why. Everything else reads and
+// writes through Store and OrgStore, so the checks above cover every query
+// of the product.
+var queriesElsewhere = map[string]string{
+	"api/server.go": "the health check's SELECT 1",
+}
+
+func TestNoQueriesOutsideTheStore(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	skip := map[string]bool{"internal/store": true, "dev": true, "web": true, "node_modules": true, ".git": true, "bin": true}
+	found := map[string]bool{}
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if skip[rel] || strings.HasPrefix(d.Name(), ".") && rel != "." {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(rel, ".go") || strings.HasSuffix(rel, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok {
+				if sel, ok := c.Fun.(*ast.SelectorExpr); ok && queryBuilders[sel.Sel.Name] {
+					found[rel] = true
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for file := range found {
+		if _, ok := queriesElsewhere[file]; !ok {
+			t.Errorf("%s builds a query outside internal/store: put it behind a Store or OrgStore method so that it is org-scoped and tested, or say in queriesElsewhere why not", file)
+		}
+	}
+	for file := range queriesElsewhere {
+		if !found[file] {
+			t.Errorf("queriesElsewhere names %s, which builds no query any more", file)
 		}
 	}
 }
