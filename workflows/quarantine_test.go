@@ -38,6 +38,7 @@ type quarantineFake struct {
 	releaseErrs []error // answers for each release try, then success
 	alerts      []steps.QuarantineReleaseFailedInput
 	deliveries  []string // delivery workflow IDs started for notices
+	batches     []int    // threads per QuarantineSendNotices run
 	beginErr    error
 
 	replacement uuid.UUID
@@ -80,6 +81,27 @@ func (f *quarantineFake) notice(_ context.Context, in steps.QuarantineNoticeInpu
 		return steps.QuarantineNoticeResult{MessageID: id, Skipped: true, Reason: "opted out"}, nil
 	}
 	return steps.QuarantineNoticeResult{MessageID: id}, nil
+}
+
+// sendNotices stands in for QuarantineSendNotices: per thread, the notice
+// QuarantinePrepareNotice would store, and (unless the client opted out)
+// the start of its delivery.
+func (f *quarantineFake) sendNotices(_ context.Context, in steps.QuarantineSendNoticesInput) (steps.QuarantineSendNoticesResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.batches = append(f.batches, len(in.ThreadIDs))
+	var res steps.QuarantineSendNoticesResult
+	for _, thread := range in.ThreadIDs {
+		f.notices = append(f.notices, steps.QuarantineNoticeInput{OrgID: in.OrgID, QuarantineID: in.QuarantineID, ThreadID: thread,
+			OldE164: in.OldE164, CooldownEndsAt: in.CooldownEndsAt, CorrelationID: in.CorrelationID})
+		if f.optedOut[thread] {
+			res.Skipped++
+			continue
+		}
+		f.deliveries = append(f.deliveries, contract.DeliveryWorkflowID(activities.NoticeMessageID(in.QuarantineID, thread)))
+		res.Notified++
+	}
+	return res, nil
 }
 
 func (f *quarantineFake) finish(_ context.Context, in steps.QuarantineFinishInput) error {
@@ -132,6 +154,7 @@ func (f *quarantineFake) register(r quarantineRegistry) {
 	r.RegisterActivityWithOptions(f.begin, activity.RegisterOptions{Name: "QuarantineBegin"})
 	r.RegisterActivityWithOptions(f.move, activity.RegisterOptions{Name: "QuarantineMoveThreads"})
 	r.RegisterActivityWithOptions(f.notice, activity.RegisterOptions{Name: "QuarantinePrepareNotice"})
+	r.RegisterActivityWithOptions(f.sendNotices, activity.RegisterOptions{Name: "QuarantineSendNotices"})
 	r.RegisterActivityWithOptions(f.finish, activity.RegisterOptions{Name: "QuarantineFinish"})
 	r.RegisterActivityWithOptions(f.release, activity.RegisterOptions{Name: "NumberReleaseAtProvider"})
 	r.RegisterActivityWithOptions(f.releaseFailed, activity.RegisterOptions{Name: "QuarantineReleaseFailed"})
