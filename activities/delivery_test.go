@@ -75,7 +75,9 @@ func attempts(t *testing.T, a *activities.Activities, org, messageID uuid.UUID) 
 
 // textsToAvery are the texts the simulator (Twilio) holds from Sam's
 // number to Avery.
-func textsToAvery(sim *twiliosim.Server) []twiliosim.Message { return sim.Messages(averyE164, seed.SamNumber) }
+func textsToAvery(sim *twiliosim.Server) []twiliosim.Message {
+	return sim.Messages(averyE164, seed.SamNumber)
+}
 
 // Twilio accepts the text but its answer is lost: the send fails as far as
 // Snout can tell. The retry asks Twilio first, finds the text, and adopts
