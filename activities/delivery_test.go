@@ -240,3 +240,48 @@ func TestDeliveryWorkflowWithALostResponseDeliversOneText(t *testing.T) {
 		t.Errorf("delivery ended %+v, want delivered as the one text %s", res, texts[0].SID)
 	}
 }
+
+// A dead letter that expires is discarded by the system: out of the
+// dead-letter list, its alert resolved by nobody in particular, and an
+// audit entry whose reason says it expired. The dead-letter step reports
+// the configured period to the workflow.
+func TestDeadLetterExpiryIsDiscardedAndAudited(t *testing.T) {
+	a, _, org := inboundActs(t)
+	ctx := context.Background()
+	a.Config.DeadLetterExpiry = 72 * time.Hour
+	m := outboundToAvery(t, a, org, averyBody)
+	dl, err := a.DeliveryDeadLetter(ctx, steps.DeliveryDeadLetterInput{OrgID: org, MessageID: m.ID, Attempt: 1, ErrorCode: 21211, CorrelationID: "req-dl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dl.OpenFor != 72*time.Hour {
+		t.Errorf("the dead letter waits %v, want the configured 72h", dl.OpenFor)
+	}
+	reason := "It expired: nobody retried or discarded it within 3 days of it failing."
+	if err := a.DeliveryDiscard(ctx, steps.DeliveryDiscardInput{OrgID: org, MessageID: m.ID, Reason: reason, Expired: true, CorrelationID: "req-dl"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.Store.Org(org).OutboundMessage(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != store.StatusDiscarded {
+		t.Errorf("message status %q, want discarded", got.Status)
+	}
+	if n := countRows(t, a, "SELECT count(*) FROM alerts WHERE entity_id = ? AND status = 'resolved' AND closed_by IS NULL", m.ID.String()); n != 1 {
+		t.Errorf("%d alerts resolved by the system, want 1", n)
+	}
+	if n := countRows(t, a, `SELECT count(*) FROM audit_events WHERE action = 'message.discarded' AND entity_id = ? AND actor_type = 'system'
+		AND detail->>'reason' = ? AND detail->>'expired' = 'true'`, m.ID.String(), reason); n != 1 {
+		t.Errorf("%d audit entries for the expiry, want 1 by the system with its reason", n)
+	}
+	dead, err := a.Store.Org(org).DeadLetters(ctx, nil, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dead {
+		if d.MessageID == m.ID {
+			t.Error("the expired message is still in the dead-letter list")
+		}
+	}
+}
