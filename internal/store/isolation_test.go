@@ -136,7 +136,7 @@ var idCases = []idCase{
 		return result(a.SentAttemptSince(e.ctx, o.T1Out, 1))
 	}},
 	{fn: "BeginAttempt", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
-		return nothing(a.BeginAttempt(e.ctx, o.T1Pending, 1, "manual", e.now))
+		return nothing(a.BeginAttempt(e.ctx, o.T1Pending, 2, "manual", e.now))
 	}},
 	{fn: "RecordAttemptAccepted", write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return nothing(a.RecordAttemptAccepted(e.ctx, o.T2Out, 1, o.T2OutSID, store.StatusDelivered, e.now))
@@ -440,6 +440,20 @@ var idCases = []idCase{
 		moves, _, err := a.MoveThreadsForQuarantine(e.ctx, o.SpareQuarantine, e.A.FrontDesk, []uuid.UUID{e.A.Pool}, e.now)
 		return moves, err
 	}},
+	// attempts.go: a send whose answer was lost.
+	{fn: "UnconfirmedAttempts", want: nil, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.UnconfirmedAttempts(e.ctx, o.T1Pending))
+	}},
+	{fn: "KnownProviderSIDs", what: "the other org's provider SIDs", want: nil, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		known, err := a.KnownProviderSIDs(e.ctx, []string{o.T1OutSID, o.T2OutSID})
+		if len(known) == 0 {
+			return nil, err
+		}
+		return known, err
+	}},
+	{fn: "AdoptAttempt", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return nothing(a.AdoptAttempt(e.ctx, o.T1Pending, 1, "SMadopted"+o.Tag, store.StatusSent, 0, "", e.now))
+	}},
 }
 
 func TestOrgIsolationWithTheOtherOrgsIDs(t *testing.T) {
@@ -628,7 +642,7 @@ var customCases = []customCase{
 		}
 		never := time.Duration(-1)
 		want := map[uuid.UUID]counts{
-			e.A.FrontDesk: {store.HealthYellow, 2, 1, 0, 3, 1, 1, time.Hour},
+			e.A.FrontDesk: {store.HealthYellow, 3, 1, 0, 3, 1, 1, time.Hour}, // three attempts: T1Out twice, T1Pending once (its answer lost)
 			e.A.SamNumber: {store.HealthGreen, 1, 0, 0, 2, 1, 1, 40 * time.Minute},
 			e.A.Pool:      {store.HealthYellow, 1, 1, 0, 2, 1, 1, 20 * time.Minute},
 			e.A.Spare:     {store.HealthGreen, 0, 0, 0, 0, 0, 0, never},
