@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/phone"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/twilio/orgprovider"
@@ -110,20 +111,9 @@ func (a *Activities) provisionPrecheck(ctx context.Context, in steps.ProvisionAc
 	invalid := func(msg string) error {
 		return temporal.NewNonRetryableApplicationError(msg, steps.ErrTypeInvalidItem, nil)
 	}
-	if !phone.IsE164(in.E164) {
-		return invalid("That isn't a phone number in international format (like +14155550123).")
-	}
-	switch in.Class {
-	case store.ClassFrontDesk, store.ClassPool:
-		if in.SitterID != nil {
-			return invalid("Only sitter numbers are assigned to a sitter.")
-		}
-	case store.ClassSitter:
-		if in.SitterID == nil {
-			return invalid("Choose the sitter this number belongs to.")
-		}
-	default:
-		return invalid("A number is a front desk, sitter or pool number.")
+	item := contract.ProvisionItem{Action: in.Action, E164: in.E164, Class: in.Class, SitterID: in.SitterID, FriendlyName: in.FriendlyName}
+	if _, msg := item.Check(); msg != "" {
+		return invalid(msg)
 	}
 	o := a.Store.Org(in.OrgID)
 	if in.SitterID != nil {

@@ -73,7 +73,7 @@ func (w *provisionWorkflow) run(ctx workflow.Context) (contract.ProvisionResult,
 // number bought here is released if anything after the purchase fails.
 func (w *provisionWorkflow) provisionItem(ctx workflow.Context, item contract.ProvisionItem) (res contract.ProvisionItemResult) {
 	res = contract.ProvisionItemResult{E164: item.E164, Class: item.Class, SitterID: item.SitterID}
-	if msg := validateProvisionItem(item); msg != "" {
+	if _, msg := item.Check(); msg != "" {
 		res.Error = msg
 		return res
 	}
@@ -176,22 +176,6 @@ func installNumberWebhook(ctx workflow.Context, in steps.ProvisionWebhookInput) 
 		workflow.GetLogger(ctx).Error("recording webhook failure failed", "numberId", in.NumberID, "err", merr)
 	}
 	return res
-}
-
-func validateProvisionItem(item contract.ProvisionItem) string {
-	switch {
-	case item.Action != contract.ProvisionBuy && item.Action != contract.ProvisionImport:
-		return "Choose whether to buy or import this number."
-	case !phone.IsE164(item.E164):
-		return "That isn't a phone number in international format (like +14155550123)."
-	case item.Class == "sitter" && item.SitterID == nil:
-		return "Choose the sitter this number belongs to."
-	case item.Class != "sitter" && item.SitterID != nil:
-		return "Only sitter numbers are assigned to a sitter."
-	case item.Class != "front_desk" && item.Class != "sitter" && item.Class != "pool":
-		return "A number is a front desk, sitter or pool number."
-	}
-	return ""
 }
 
 // provisionPlainError turns an activity or child failure into the owner-facing
