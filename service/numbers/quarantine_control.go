@@ -42,7 +42,10 @@ func (s *Service) beginQuarantine(ctx context.Context, a service.Actor, in contr
 		ID: contract.QuarantineWorkflowID(in.NumberID), TaskQueue: s.taskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		TypedSearchAttributes:    numberSearchAttributes(in.OrgID, in.PhoneNumber, in.NumberID),
+		// Without it the SDK hands back the running quarantine as if this
+		// one had started.
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		TypedSearchAttributes:                    numberSearchAttributes(in.OrgID, in.PhoneNumber, in.NumberID),
 	}, contract.QuarantineWorkflowName, in)
 	if err != nil {
 		var started *serviceerror.WorkflowExecutionAlreadyStarted

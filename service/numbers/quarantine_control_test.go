@@ -38,7 +38,7 @@ func TestQuarantineStartAndRestoreAnswerFromTheWorkflow(t *testing.T) {
 	}
 	t.Cleanup(w.Stop)
 
-	spare := f.addNumber("+14155550199", store.ClassPool)
+	spare := f.addNumber("+14155550189", store.ClassPool)
 	preview, err := f.svc.QuarantinePreview(f.ctx, f.admin, spare, nil)
 	if err != nil || preview.Plan.Replacement == nil || preview.Plan.Replacement.ID == spare {
 		t.Fatalf("preview = %+v, %v", preview, err)

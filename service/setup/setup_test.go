@@ -60,12 +60,18 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	// A business of its own, with no provider and no wizard yet.
-	orgID := store.NewID()
-	if _, err := bdb.NewInsert().Model(&store.Org{ID: orgID, Name: "Fresh Paws", Slug: "fresh-" + orgID.String()[:8]}).Exec(context.Background()); err != nil {
-		t.Fatal(err)
+	orgID, ownerID := store.NewID(), store.NewID()
+	for _, m := range []any{
+		&store.Org{ID: orgID, Name: "Fresh Paws", Slug: "fresh-" + orgID.String()[:8]},
+		&store.User{ID: ownerID, Email: "owner-" + orgID.String()[:8] + "@fresh.test", Name: "Avery Fresh", PasswordHash: "x"},
+		&store.Membership{OrgID: orgID, UserID: ownerID, Role: store.RoleOwner},
+	} {
+		if _, err := bdb.NewInsert().Model(m).Exec(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return &fixture{ctx: context.Background(), st: st, cfg: cfg, dir: orgprovider.New(st, box, simSrv.URL), log: log,
-		owner: service.Actor{OrgID: orgID, UserID: uuid.New(), Role: store.RoleOwner}}
+		owner: service.Actor{OrgID: orgID, UserID: ownerID, Role: store.RoleOwner}}
 }
 
 func wantRefusal(t *testing.T, err error, kind errs.Kind) *errs.Error {
