@@ -26,21 +26,33 @@ import (
 func (s *Server) numberRoutes() []featureRoute {
 	return []featureRoute{
 		{http.MethodGet, "/api/v1/numbers", s.listNumbers},
-		{http.MethodGet, "/api/v1/numbers/:id", s.reply(http.StatusOK, s.numberDetail)},
+		{http.MethodGet, "/api/v1/numbers/:id", s.reply(http.StatusOK, ofNumber(s.numberDetail))},
 		{http.MethodGet, "/api/v1/numbers/available", s.reply(http.StatusOK, s.searchNumbersForSale)},
 		{http.MethodPost, "/api/v1/numbers/buy", s.reply(http.StatusOK, s.provisionNumbers(contract.ProvisionBuy))},
 		{http.MethodPost, "/api/v1/numbers/import", s.reply(http.StatusOK, s.provisionNumbers(contract.ProvisionImport))},
-		{http.MethodPost, "/api/v1/numbers/:id/assign", s.reply(http.StatusOK, s.assignNumber)},
-		{http.MethodPost, "/api/v1/numbers/:id/release", s.reply(http.StatusOK, s.releaseNumber)},
-		{http.MethodGet, "/api/v1/numbers/:id/quarantine-preview", s.reply(http.StatusOK, s.quarantinePreview)},
-		{http.MethodPost, "/api/v1/numbers/:id/quarantine", s.reply(http.StatusOK, s.quarantineNumber)},
-		{http.MethodGet, "/api/v1/numbers/:id/quarantine", s.reply(http.StatusOK, s.quarantineStatus)},
-		{http.MethodPost, "/api/v1/numbers/:id/quarantine/restore", s.reply(http.StatusOK, s.restoreQuarantine)},
-		{http.MethodPost, "/api/v1/numbers/:id/quarantine/release-now", s.reply(http.StatusOK, s.releaseQuarantineNow)},
+		{http.MethodPost, "/api/v1/numbers/:id/assign", s.reply(http.StatusOK, ofNumber(s.assignNumber))},
+		{http.MethodPost, "/api/v1/numbers/:id/release", s.reply(http.StatusOK, ofNumber(s.releaseNumber))},
+		{http.MethodGet, "/api/v1/numbers/:id/quarantine-preview", s.reply(http.StatusOK, ofNumber(s.quarantinePreview))},
+		{http.MethodPost, "/api/v1/numbers/:id/quarantine", s.reply(http.StatusOK, ofNumber(s.quarantineNumber))},
+		{http.MethodGet, "/api/v1/numbers/:id/quarantine", s.reply(http.StatusOK, ofNumber(s.quarantineStatus))},
+		{http.MethodPost, "/api/v1/numbers/:id/quarantine/restore", s.reply(http.StatusOK, ofNumber(s.restoreQuarantine))},
+		{http.MethodPost, "/api/v1/numbers/:id/quarantine/release-now", s.reply(http.StatusOK, ofNumber(s.releaseQuarantineNow))},
 		{http.MethodPost, "/api/v1/numbers/bulk/assign", s.reply(http.StatusOK, s.bulkAssignNumbers)},
 		{http.MethodPost, "/api/v1/numbers/bulk/release", s.reply(http.StatusOK, s.bulkReleaseNumbers)},
 		{http.MethodPost, "/api/v1/numbers/bulk/quarantine", s.reply(http.StatusOK, s.bulkQuarantineNumbers)},
 		{http.MethodPost, "/api/v1/numbers/bulk/import", s.reply(http.StatusOK, s.bulkImportNumbers)},
+	}
+}
+
+// ofNumber adapts a handler of one number, named by the :id path
+// parameter: a malformed ID is the number's 404, like another org's.
+func ofNumber(h func(c *gin.Context, id uuid.UUID) (any, error)) handlerFunc {
+	return func(c *gin.Context) (any, error) {
+		id, err := pathID(c, "id", "The number")
+		if err != nil {
+			return nil, err
+		}
+		return h(c, id)
 	}
 }
 
@@ -241,11 +253,7 @@ func (s *Server) quarantineView(q *store.Quarantine) *QuarantineView {
 
 // numberDetail: the number, its assignment history, current threads,
 // recent delivery errors and cooldown status.
-func (s *Server) numberDetail(c *gin.Context) (any, error) {
-	id, err := pathID(c, "id", "The number")
-	if err != nil {
-		return nil, err
-	}
+func (s *Server) numberDetail(c *gin.Context, id uuid.UUID) (any, error) {
 	d, err := s.numbers.Detail(c.Request.Context(), actor(c), id)
 	if err != nil {
 		return nil, err

@@ -143,13 +143,9 @@ type confirmRequest struct {
 
 // releaseNumber: guardrails, then the impact and a confirmation token, then
 // (with the token) the release.
-func (s *Server) releaseNumber(c *gin.Context) (any, error) {
+func (s *Server) releaseNumber(c *gin.Context, id uuid.UUID) (any, error) {
 	var req confirmRequest
 	if err := bindOptionalJSON(c, &req); err != nil {
-		return nil, err
-	}
-	id, err := pathID(c, "id", "The number")
-	if err != nil {
 		return nil, err
 	}
 	out, err := s.numbers.Release(c.Request.Context(), actor(c), id, req.ConfirmToken)
@@ -175,14 +171,10 @@ func (r assignRequest) assignment() numbers.Assignment {
 	return numbers.Assignment{To: r.To, SitterID: r.SitterID, SitterEmail: r.SitterEmail}
 }
 
-func (s *Server) assignNumber(c *gin.Context) (any, error) {
+func (s *Server) assignNumber(c *gin.Context, id uuid.UUID) (any, error) {
 	var req assignRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, badRequest("Send a JSON body with to (sitter, pool or front_desk) and, for a sitter, sitterId.", nil)
-	}
-	id, err := pathID(c, "id", "The number")
-	if err != nil {
-		return nil, err
 	}
 	row, err := s.numbers.Assign(c.Request.Context(), actor(c), id, req.assignment())
 	if err != nil {

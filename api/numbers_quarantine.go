@@ -12,7 +12,7 @@ import (
 
 // quarantinePreview shows what quarantining the number would do, with the
 // token that confirms it.
-func (s *Server) quarantinePreview(c *gin.Context) (any, error) {
+func (s *Server) quarantinePreview(c *gin.Context, id uuid.UUID) (any, error) {
 	var replacement *uuid.UUID
 	if v := c.Query("replacementNumberId"); v != "" {
 		id, err := uuid.Parse(v)
@@ -20,10 +20,6 @@ func (s *Server) quarantinePreview(c *gin.Context) (any, error) {
 			return nil, notFound("The replacement number")
 		}
 		replacement = &id
-	}
-	id, err := pathID(c, "id", "The number")
-	if err != nil {
-		return nil, err
 	}
 	p, err := s.numbers.QuarantinePreview(c.Request.Context(), actor(c), id, replacement)
 	if err != nil {
@@ -53,17 +49,13 @@ func (o quarantineOptions) options() numbers.QuarantineOptions { return numbers.
 // quarantineNumber: without confirmToken, the preview; with it, the
 // quarantine starts, and the answer waits until the number's threads have
 // moved and the cooldown runs (202 when it is still starting).
-func (s *Server) quarantineNumber(c *gin.Context) (any, error) {
+func (s *Server) quarantineNumber(c *gin.Context, id uuid.UUID) (any, error) {
 	var req struct {
 		quarantineOptions
 		ConfirmToken        string     `json:"confirmToken"`
 		ReplacementNumberID *uuid.UUID `json:"replacementNumberId"`
 	}
 	if err := bindOptionalJSON(c, &req); err != nil {
-		return nil, err
-	}
-	id, err := pathID(c, "id", "The number")
-	if err != nil {
 		return nil, err
 	}
 	out, err := s.numbers.Quarantine(c.Request.Context(), actor(c), id, numbers.QuarantineRequest{
@@ -88,11 +80,7 @@ func (s *Server) quarantineNumber(c *gin.Context) (any, error) {
 
 // quarantineStatus: the number's latest quarantine, and the running
 // workflow's live state while it cools down.
-func (s *Server) quarantineStatus(c *gin.Context) (any, error) {
-	id, err := pathID(c, "id", "The number")
-	if err != nil {
-		return nil, err
-	}
+func (s *Server) quarantineStatus(c *gin.Context, id uuid.UUID) (any, error) {
 	st, err := s.numbers.QuarantineStatus(c.Request.Context(), actor(c), id)
 	if err != nil {
 		return nil, err
@@ -111,13 +99,9 @@ type quarantineEndRequest struct {
 
 // restoreQuarantine ends the cooldown early: the number is back in
 // service; the moved threads stay where they are.
-func (s *Server) restoreQuarantine(c *gin.Context) (any, error) {
+func (s *Server) restoreQuarantine(c *gin.Context, id uuid.UUID) (any, error) {
 	var req quarantineEndRequest
 	if err := bindOptionalJSON(c, &req); err != nil {
-		return nil, err
-	}
-	id, err := pathID(c, "id", "The number")
-	if err != nil {
 		return nil, err
 	}
 	out, err := s.numbers.Restore(c.Request.Context(), actor(c), id, req.Reason)
@@ -126,13 +110,9 @@ func (s *Server) restoreQuarantine(c *gin.Context) (any, error) {
 
 // releaseQuarantineNow releases the quarantined number to the provider
 // now. Destructive: it takes a confirmation.
-func (s *Server) releaseQuarantineNow(c *gin.Context) (any, error) {
+func (s *Server) releaseQuarantineNow(c *gin.Context, id uuid.UUID) (any, error) {
 	var req quarantineEndRequest
 	if err := bindOptionalJSON(c, &req); err != nil {
-		return nil, err
-	}
-	id, err := pathID(c, "id", "The number")
-	if err != nil {
 		return nil, err
 	}
 	out, err := s.numbers.ReleaseNow(c.Request.Context(), actor(c), id, req.Reason, req.ConfirmToken)

@@ -11,12 +11,10 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/numbers"
 	"github.com/snoutos/snout/internal/domain/phone"
 	"github.com/snoutos/snout/workflows/steps"
 )
-
-// provisionMaxItems bounds one request (a few KB of history per item).
-const provisionMaxItems = 50
 
 // ProvisionNumbersWorkflow buys or imports each item's number, records it,
 // installs and verifies its SMS webhook, and releases again a number it
@@ -41,8 +39,8 @@ func (w *provisionWorkflow) setup(ctx workflow.Context) error {
 	if w.in.OrgID == uuid.Nil {
 		return temporal.NewNonRetryableApplicationError("provisioning needs an org ID", contract.SetupErrInvalid, nil)
 	}
-	if len(w.in.Items) == 0 || len(w.in.Items) > provisionMaxItems {
-		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("provisioning takes 1 to %d numbers", provisionMaxItems), contract.SetupErrInvalid, nil)
+	if len(w.in.Items) == 0 || len(w.in.Items) > numbers.MaxProvisionItems {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("provisioning takes 1 to %d numbers", numbers.MaxProvisionItems), contract.SetupErrInvalid, nil)
 	}
 	w.wfID = workflow.GetInfo(ctx).WorkflowExecution.ID
 	w.log = log.With(workflow.GetLogger(ctx), "orgId", w.in.OrgID, "requestId", w.in.RequestID, "correlationId", w.in.CorrelationID)

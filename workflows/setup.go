@@ -17,9 +17,6 @@ import (
 	"github.com/snoutos/snout/workflows/steps"
 )
 
-// setupMaxBulkItems bounds a bulk sitter or pool request.
-const setupMaxBulkItems = 50
-
 // SetupWorkflow is an org's setup wizard. It lives until the readiness
 // checks all pass; the owner can leave and come back at any time (the
 // state is the workflow's, so API and worker restarts change nothing).
@@ -169,8 +166,8 @@ func (w *setupWorkflow) validateBulk(step string) func(contract.SetupNumbersArgs
 		if err := w.orderError(step); err != nil {
 			return err
 		}
-		if len(args.Items) == 0 || len(args.Items) > setupMaxBulkItems {
-			return setupRejection(contract.SetupErrInvalid, fmt.Sprintf("Add between 1 and %d numbers at a time.", setupMaxBulkItems))
+		if len(args.Items) == 0 || len(args.Items) > numbers.MaxProvisionItems {
+			return setupRejection(contract.SetupErrInvalid, fmt.Sprintf("Add between 1 and %d numbers at a time.", numbers.MaxProvisionItems))
 		}
 		for i, it := range args.Items {
 			if _, msg := (contract.ProvisionItem{Action: it.Action, E164: it.E164, Class: class, SitterID: it.SitterID}).Check(); msg != "" {

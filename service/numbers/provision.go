@@ -23,9 +23,6 @@ import (
 	"github.com/snoutos/snout/service"
 )
 
-// MaxProvisionItems is the most numbers one buy or import request takes.
-const MaxProvisionItems = 50
-
 // provisionWait is how long a request waits for ProvisionNumbersWorkflow.
 const provisionWait = 90 * time.Second
 
@@ -54,8 +51,8 @@ type Provisioned struct {
 // configure. requestID makes a retried request safe: the same ID runs once
 // ("" picks a new one). Every item must pass, or nothing starts.
 func (s *Service) Provision(ctx context.Context, a service.Actor, action, requestID string, reqs []NumberRequest) (Provisioned, error) {
-	if len(reqs) == 0 || len(reqs) > MaxProvisionItems {
-		return Provisioned{}, errs.InvalidField("items", fmt.Sprintf("List from 1 to %d numbers.", MaxProvisionItems))
+	if len(reqs) == 0 || len(reqs) > domain.MaxProvisionItems {
+		return Provisioned{}, errs.InvalidField("items", fmt.Sprintf("List from 1 to %d numbers.", domain.MaxProvisionItems))
 	}
 	requestID, err := checkRequestID(requestID)
 	if err != nil {

@@ -147,9 +147,6 @@ type NumberItem struct {
 	SitterID string
 }
 
-// maxItems is the most numbers one sitter or pool step takes.
-const maxItems = 50
-
 // SitterNumbers buys or imports the sitters' own numbers, each for its
 // sitter.
 func (s *Service) SitterNumbers(ctx context.Context, a service.Actor, items []NumberItem) (contract.SetupState, error) {
@@ -167,7 +164,7 @@ func (s *Service) addNumbers(ctx context.Context, a service.Actor, update, class
 	if len(items) == 0 {
 		return contract.SetupState{}, errs.Invalid(`Send {"items":[{"action":"buy"|"import","e164":"+1…"}]}.`, nil)
 	}
-	if len(items) > maxItems {
+	if len(items) > domain.MaxProvisionItems {
 		return contract.SetupState{}, errs.InvalidField("items", "Add at most 50 numbers at a time.")
 	}
 	fields := map[string]string{}

@@ -8,6 +8,10 @@ const (
 	Import = "import"
 )
 
+// MaxProvisionItems is the most numbers one request buys or imports (a
+// few KB of workflow history each).
+const MaxProvisionItems = 50
+
 // MaxFriendlyName is the longest friendly name a number is given, in
 // characters.
 const MaxFriendlyName = 64
