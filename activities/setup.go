@@ -119,13 +119,13 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in steps.SetupCon
 }
 
 func (a *Activities) setupDescribeAccount(ctx context.Context, orgID uuid.UUID, row *store.ProviderAccount) (contract.SetupProvider, error) {
-	pc, err := a.provisionClient(ctx, orgID)
+	pc, err := a.providerClient(ctx, orgID)
 	if err != nil {
 		return contract.SetupProvider{}, err
 	}
 	acct, err := pc.FetchAccount(ctx)
 	if err != nil {
-		return contract.SetupProvider{}, provisionProviderError(err)
+		return contract.SetupProvider{}, providerRefusal(err)
 	}
 	kind := "auth_token"
 	if row.APIKeySID != "" {
@@ -148,7 +148,7 @@ func (a *Activities) SetupCheckConnectivity(ctx context.Context, in steps.SetupO
 	}
 	defer func() { out.Checks = []contract.SetupCheck{stored, reach, accepted, active, balance} }()
 
-	pc, perr := a.provisionClient(ctx, in.OrgID)
+	pc, perr := a.providerClient(ctx, in.OrgID)
 	if perr != nil {
 		var appErr *temporal.ApplicationError
 		if !errors.As(perr, &appErr) {
@@ -209,17 +209,17 @@ func (a *Activities) SetupCheckConnectivity(ctx context.Context, in steps.SetupO
 // SetupSearchNumbers lists SMS-capable numbers for sale, each with what it
 // costs a month, so the owner sees the price before buying.
 func (a *Activities) SetupSearchNumbers(ctx context.Context, in contract.NumberSearchInput) (contract.SetupSearchResult, error) {
-	pc, err := a.provisionClient(ctx, in.OrgID)
+	pc, err := a.providerClient(ctx, in.OrgID)
 	if err != nil {
 		return contract.SetupSearchResult{}, err
 	}
 	found, err := pc.SearchAvailable(ctx, provider.AvailableQuery{AreaCode: in.AreaCode, Region: strings.ToUpper(in.Region), TollFree: in.TollFree, Limit: in.Limit})
 	if err != nil {
-		return contract.SetupSearchResult{}, provisionProviderError(err)
+		return contract.SetupSearchResult{}, providerRefusal(err)
 	}
 	price, err := pc.MonthlyPrice(ctx, "US", in.TollFree)
 	if err != nil {
-		return contract.SetupSearchResult{}, provisionProviderError(err)
+		return contract.SetupSearchResult{}, providerRefusal(err)
 	}
 	out := contract.SetupSearchResult{Numbers: []contract.SetupAvailableNumber{}, MonthlyCost: price.Amount, Currency: price.Currency}
 	for _, n := range found {
