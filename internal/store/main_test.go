@@ -1,9 +1,0 @@
-package store
-
-import (
-	"testing"
-
-	"github.com/snoutos/snout/dev/testenv"
-)
-
-func TestMain(m *testing.M) { testenv.Main(m) }
