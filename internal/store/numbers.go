@@ -24,5 +24,8 @@ func (o *OrgStore) Number(ctx context.Context, id uuid.UUID) (*PhoneNumber, erro
 // MarkWebhookInstalled records that the provider now sends this number's
 // texts to us.
 func (o *OrgStore) MarkWebhookInstalled(ctx context.Context, id uuid.UUID, providerSID string) error {
-	return o.SetNumberWebhook(ctx, id, "installed", "", providerSID, time.Now())
+	_, err := o.upd((*PhoneNumber)(nil)).
+		Set("provider_sid = ?, webhook_status = 'installed', webhook_error = '', webhook_checked_at = ?", providerSID, time.Now()).
+		Where("id = ?", id).Exec(ctx)
+	return translate(err)
 }
