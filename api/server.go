@@ -22,6 +22,8 @@ import (
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/twilio/orgprovider"
 	"github.com/snoutos/snout/policies"
+	"github.com/snoutos/snout/service/numbers"
+	"github.com/snoutos/snout/service/setup"
 )
 
 // Deps are the API's collaborators, built once by the caller.
@@ -50,6 +52,8 @@ type Server struct {
 	registry  *prometheus.Registry
 	metrics   *httpMetrics
 	now       func() time.Time
+	numbers   *numbers.Service
+	setup     *setup.Service
 	engine    *gin.Engine
 	// routes lists every registered route with its access class, for the
 	// authorization coverage test.
@@ -87,8 +91,21 @@ func New(d Deps) (*Server, error) {
 		log: d.Logger, enforcer: enf, registry: d.Registry, now: d.Now,
 	}
 	s.metrics = newHTTPMetrics(d.Registry)
+	s.numbers = numbers.New(numbers.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
+		ConfirmSecret: confirmSecret(d.Config), Cooldown: d.Config.QuarantineCooldown, Now: d.Now, Log: d.Logger})
+	s.setup = setup.New(setup.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
+		Providers: d.Providers, Now: d.Now, Log: d.Logger})
 	s.engine = s.buildRouter()
 	return s, nil
+}
+
+// confirmSecret is the root of the numbers' confirmation tokens: the first
+// encryption key.
+func confirmSecret(cfg config.Config) []byte {
+	if len(cfg.EncryptionKeys) > 0 {
+		return cfg.EncryptionKeys[0].Key
+	}
+	return nil
 }
 
 // Handler is the HTTP handler to serve.

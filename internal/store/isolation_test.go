@@ -29,6 +29,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/snoutos/snout/internal/domain/message"
+	"github.com/snoutos/snout/internal/domain/numbers"
 	"github.com/snoutos/snout/internal/store"
 )
 
@@ -320,9 +321,6 @@ var idCases = []idCase{
 	{fn: "ImpactOf", call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return result(a.ImpactOf(e.ctx, []uuid.UUID{o.FrontDesk, o.SamNumber, o.Pool}, e.now))
 	}},
-	{fn: "NumberByE164", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
-		return result(a.NumberByE164(e.ctx, o.SamE164))
-	}},
 	{fn: "AssignNumber", want: store.ErrConflict, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return nothing(a.AssignNumber(e.ctx, o.Pool, store.ClassPool, nil, store.ClassSitter, &o.Jo, "Pool 1 → Jo", "tester"))
 	}},
@@ -569,8 +567,6 @@ var listCases = []listCase{
 	{fn: "SitterByUserID", what: "a sitter in both orgs", call: func(e *env, a *store.OrgStore) (any, error) {
 		return result(a.SitterByUserID(e.ctx, e.A.sharedSitterUser))
 	}, want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.Sam} }},
-	{fn: "FrontDeskNumber", call: func(e *env, a *store.OrgStore) (any, error) { return result(a.FrontDeskNumber(e.ctx)) },
-		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.FrontDesk} }},
 	{fn: "ActiveFrontDesk", call: func(e *env, a *store.OrgStore) (any, error) { return result(a.ActiveFrontDesk(e.ctx)) },
 		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.FrontDesk} }},
 	{fn: "ListAllNumbers", call: func(e *env, a *store.OrgStore) (any, error) { return result(a.ListAllNumbers(e.ctx)) },
@@ -642,11 +638,11 @@ var customCases = []customCase{
 		}
 		never := time.Duration(-1)
 		want := map[uuid.UUID]counts{
-			e.A.FrontDesk: {store.HealthYellow, 3, 1, 0, 3, 1, 1, time.Hour}, // three attempts: T1Out twice, T1Pending once (its answer lost)
-			e.A.SamNumber: {store.HealthGreen, 1, 0, 0, 2, 1, 1, 40 * time.Minute},
-			e.A.Pool:      {store.HealthYellow, 1, 1, 0, 2, 1, 1, 20 * time.Minute},
-			e.A.Spare:     {store.HealthGreen, 0, 0, 0, 0, 0, 0, never},
-			e.A.Released:  {store.HealthRed, 3, 3, 3, 4, 1, 1, 30 * time.Minute},
+			e.A.FrontDesk: {numbers.HealthYellow, 3, 1, 0, 3, 1, 1, time.Hour}, // three attempts: T1Out twice, T1Pending once (its answer lost)
+			e.A.SamNumber: {numbers.HealthGreen, 1, 0, 0, 2, 1, 1, 40 * time.Minute},
+			e.A.Pool:      {numbers.HealthYellow, 1, 1, 0, 2, 1, 1, 20 * time.Minute},
+			e.A.Spare:     {numbers.HealthGreen, 0, 0, 0, 0, 0, 0, never},
+			e.A.Released:  {numbers.HealthRed, 3, 3, 3, 4, 1, 1, 30 * time.Minute},
 		}
 		got := map[uuid.UUID]counts{}
 		for _, r := range rows.([]store.InventoryRow) {
