@@ -34,6 +34,7 @@ const (
 	QuarantinePrepareNotice     = "QuarantinePrepareNotice"
 	QuarantineReleaseFailed     = "QuarantineReleaseFailed"
 	RecordInboundAudit          = "RecordInboundAudit"
+	RedriveReceipts             = "RedriveReceipts"
 	ResolveInboundClient        = "ResolveInboundClient"
 	SendHelpReply               = "SendHelpReply"
 	SetupCheckConnectivity      = "SetupCheckConnectivity"
