@@ -20,10 +20,10 @@ import (
 
 func (s *Server) inboxRoutes() []featureRoute {
 	return []featureRoute{
-		{http.MethodGet, "/api/v1/threads", s.reply(http.StatusOK, s.listThreads)},
-		{http.MethodGet, "/api/v1/threads/:id", s.reply(http.StatusOK, s.getThread)},
-		{http.MethodGet, "/api/v1/threads/:id/messages", s.reply(http.StatusOK, s.listThreadMessages)},
-		{http.MethodPost, "/api/v1/threads/:id/read", s.reply(http.StatusOK, s.markThreadRead)},
+		{http.MethodGet, "/api/v1/threads", s.reply(http.StatusOK, handle(bindThreadQuery, s.inbox.Threads, threadPage))},
+		{http.MethodGet, "/api/v1/threads/:id", s.reply(http.StatusOK, handle(pathIDOf("The thread"), s.inbox.Thread, threadDetailView))},
+		{http.MethodGet, "/api/v1/threads/:id/messages", s.reply(http.StatusOK, handle(bindMessageQuery("The thread"), s.inbox.Messages, messagePage))},
+		{http.MethodPost, "/api/v1/threads/:id/read", s.reply(http.StatusOK, handle(pathIDOf("The thread"), s.inbox.MarkRead, threadRead))},
 	}
 }
 
@@ -176,14 +176,6 @@ func messageView(m *inbox.Message) MessageView {
 	return v
 }
 
-func (s *Server) listThreads(c *gin.Context) (any, error) {
-	q, err := bindThreadQuery(c)
-	if err != nil {
-		return nil, err
-	}
-	return viewOf(threadPage)(s.inbox.Threads(c.Request.Context(), actor(c), q))
-}
-
 func bindThreadQuery(c *gin.Context) (inbox.ThreadQuery, error) {
 	q := inbox.ThreadQuery{Search: c.Query("q")}
 	var err error
@@ -208,47 +200,22 @@ func bindThreadQuery(c *gin.Context) (inbox.ThreadQuery, error) {
 	return q, err
 }
 
-func (s *Server) getThread(c *gin.Context) (any, error) {
-	id, err := pathID(c, "id", "The thread")
-	if err != nil {
-		return nil, err
-	}
-	return viewOf(threadDetailView)(s.inbox.Thread(c.Request.Context(), actor(c), id))
-}
-
-func (s *Server) listThreadMessages(c *gin.Context) (any, error) {
-	id, before, limit, err := bindMessagePage(c, "The thread")
-	if err != nil {
-		return nil, err
-	}
-	return viewOf(messagePage)(s.inbox.Messages(c.Request.Context(), actor(c), id, before, limit))
-}
-
-// bindMessagePage reads the thread in the path and the page of its
+// bindMessageQuery reads the thread in the path and the page of its
 // messages asked for.
-func bindMessagePage(c *gin.Context, what string) (uuid.UUID, *store.PageCursor, int, error) {
-	id, err := pathID(c, "id", what)
-	if err != nil {
-		return uuid.Nil, nil, 0, err
+func bindMessageQuery(what string) func(*gin.Context) (inbox.MessageQuery, error) {
+	return func(c *gin.Context) (inbox.MessageQuery, error) {
+		var q inbox.MessageQuery
+		var err error
+		if q.ThreadID, err = pathID(c, "id", what); err != nil {
+			return q, err
+		}
+		if q.Before, err = listCursorParam(c); err != nil {
+			return q, err
+		}
+		q.Limit, err = pageLimit(c, inbox.DefaultPageSize, inbox.MaxPageSize)
+		return q, err
 	}
-	before, err := listCursorParam(c)
-	if err != nil {
-		return uuid.Nil, nil, 0, err
-	}
-	limit, err := pageLimit(c, inbox.DefaultPageSize, inbox.MaxPageSize)
-	return id, before, limit, err
 }
 
 // threadRead is the answer to a read: the thread, with nothing unread.
-func threadRead(id uuid.UUID) gin.H { return gin.H{"id": id, "unread": 0} }
-
-func (s *Server) markThreadRead(c *gin.Context) (any, error) {
-	id, err := pathID(c, "id", "The thread")
-	if err != nil {
-		return nil, err
-	}
-	if err := s.inbox.MarkRead(c.Request.Context(), actor(c), id); err != nil {
-		return nil, err
-	}
-	return threadRead(id), nil
-}
+func threadRead(r inbox.Read) gin.H { return gin.H{"id": r.ThreadID, "unread": 0} }

@@ -202,6 +202,25 @@ func (s *Server) audit(c *gin.Context, orgID *uuid.UUID, actorID, action, entity
 	s.auditor.Record(c.Request.Context(), a, service.Event{Action: action, EntityType: entityType, EntityID: entityID, Detail: detail})
 }
 
+// handle is the whole of a handler that binds its input from the request,
+// makes one call to a use case for the signed-in actor, and renders the
+// result: handle(pathIDOf("The window"), s.windows.Get, windowView).
+func handle[In, Out, View any](bind func(*gin.Context) (In, error), use func(context.Context, service.Actor, In) (Out, error), view func(Out) View) handlerFunc {
+	return func(c *gin.Context) (any, error) {
+		in, err := bind(c)
+		if err != nil {
+			return nil, err
+		}
+		return viewOf(view)(use(c.Request.Context(), actor(c), in))
+	}
+}
+
+// pathIDOf binds the path's :id, naming what it is for the 404 of a
+// malformed one.
+func pathIDOf(what string) func(*gin.Context) (uuid.UUID, error) {
+	return func(c *gin.Context) (uuid.UUID, error) { return pathID(c, "id", what) }
+}
+
 // viewOf maps a use case's result to its view; an error passes through:
 // return viewOf(windowView)(s.windows.Get(ctx, actor(c), id)).
 func viewOf[T, V any](view func(T) V) func(T, error) (any, error) {

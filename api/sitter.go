@@ -24,10 +24,10 @@ import (
 
 func (s *Server) sitterRoutes() []featureRoute {
 	return []featureRoute{
-		{http.MethodGet, "/api/v1/sitter/threads", s.reply(http.StatusOK, s.listSitterThreads)},
-		{http.MethodGet, "/api/v1/sitter/threads/:id", s.reply(http.StatusOK, s.getSitterThread)},
-		{http.MethodGet, "/api/v1/sitter/threads/:id/messages", s.reply(http.StatusOK, s.listSitterMessages)},
-		{http.MethodPost, "/api/v1/sitter/threads/:id/read", s.reply(http.StatusOK, s.markSitterThreadRead)},
+		{http.MethodGet, "/api/v1/sitter/threads", s.reply(http.StatusOK, handle(bindPageQuery, s.inbox.SitterThreads, sitterThreadPage))},
+		{http.MethodGet, "/api/v1/sitter/threads/:id", s.reply(http.StatusOK, handle(pathIDOf("The conversation"), s.inbox.SitterThread, sitterThreadView))},
+		{http.MethodGet, "/api/v1/sitter/threads/:id/messages", s.reply(http.StatusOK, handle(bindMessageQuery("The conversation"), s.inbox.SitterMessages, sitterMessagePage))},
+		{http.MethodPost, "/api/v1/sitter/threads/:id/read", s.reply(http.StatusOK, handle(pathIDOf("The conversation"), s.inbox.SitterMarkRead, threadRead))},
 	}
 }
 
@@ -127,41 +127,13 @@ func sitterMessagePage(p inbox.SitterMessagePage) SitterMessagePage {
 	return page
 }
 
-func (s *Server) listSitterThreads(c *gin.Context) (any, error) {
-	after, err := listCursorParam(c)
-	if err != nil {
-		return nil, err
+// bindPageQuery reads ?cursor= and ?limit= of a list of threads.
+func bindPageQuery(c *gin.Context) (inbox.PageQuery, error) {
+	var q inbox.PageQuery
+	var err error
+	if q.After, err = listCursorParam(c); err != nil {
+		return q, err
 	}
-	limit, err := pageLimit(c, inbox.DefaultPageSize, inbox.MaxPageSize)
-	if err != nil {
-		return nil, err
-	}
-	return viewOf(sitterThreadPage)(s.inbox.SitterThreads(c.Request.Context(), actor(c), after, limit))
-}
-
-func (s *Server) getSitterThread(c *gin.Context) (any, error) {
-	id, err := pathID(c, "id", "The conversation")
-	if err != nil {
-		return nil, err
-	}
-	return viewOf(sitterThreadView)(s.inbox.SitterThread(c.Request.Context(), actor(c), id))
-}
-
-func (s *Server) listSitterMessages(c *gin.Context) (any, error) {
-	id, before, limit, err := bindMessagePage(c, "The conversation")
-	if err != nil {
-		return nil, err
-	}
-	return viewOf(sitterMessagePage)(s.inbox.SitterMessages(c.Request.Context(), actor(c), id, before, limit))
-}
-
-func (s *Server) markSitterThreadRead(c *gin.Context) (any, error) {
-	id, err := pathID(c, "id", "The conversation")
-	if err != nil {
-		return nil, err
-	}
-	if err := s.inbox.SitterMarkRead(c.Request.Context(), actor(c), id); err != nil {
-		return nil, err
-	}
-	return threadRead(id), nil
+	q.Limit, err = pageLimit(c, inbox.DefaultPageSize, inbox.MaxPageSize)
+	return q, err
 }

@@ -20,12 +20,13 @@ import (
 
 func (s *Server) windowRoutes() []featureRoute {
 	return []featureRoute{
-		{http.MethodGet, "/api/v1/windows", s.reply(http.StatusOK, s.listWindows)},
-		{http.MethodPost, "/api/v1/windows", s.reply(http.StatusCreated, s.createWindow)},
-		{http.MethodGet, "/api/v1/windows/:id", s.reply(http.StatusOK, s.getWindow)},
-		{http.MethodDelete, "/api/v1/windows/:id", s.reply(http.StatusOK, s.cancelWindow)},
-		{http.MethodGet, "/api/v1/clients", s.reply(http.StatusOK, s.listClients)},
-		{http.MethodGet, "/api/v1/clients/:id", s.reply(http.StatusOK, s.getClient)},
+		{http.MethodGet, "/api/v1/windows", s.reply(http.StatusOK, handle(bindWindowQuery, s.windows.List, windowPage))},
+		{http.MethodPost, "/api/v1/windows", s.reply(http.StatusCreated, handle(bindWindowDraft, s.windows.Create, windowView))},
+		{http.MethodGet, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Get, windowView))},
+		// Cancelling a window that has not ended; twice is harmless.
+		{http.MethodDelete, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Cancel, windowView))},
+		{http.MethodGet, "/api/v1/clients", s.reply(http.StatusOK, handle(bindClientQuery, s.inbox.Clients, clientPage))},
+		{http.MethodGet, "/api/v1/clients/:id", s.reply(http.StatusOK, handle(pathIDOf("The client"), s.inbox.Client, clientDetailView))},
 		{http.MethodGet, "/api/v1/sitters", s.reply(http.StatusOK, s.listSitters)},
 	}
 }
@@ -65,14 +66,8 @@ func windowViews(ws []windows.Window) []WindowView {
 	return out
 }
 
-func (s *Server) listWindows(c *gin.Context) (any, error) {
-	q, err := bindWindowQuery(c)
-	if err != nil {
-		return nil, err
-	}
-	return viewOf(func(p windows.Page) any {
-		return gin.H{"windows": windowViews(p.Windows), "nextCursor": nextCursor(p.Next)}
-	})(s.windows.List(c.Request.Context(), actor(c), q))
+func windowPage(p windows.Page) gin.H {
+	return gin.H{"windows": windowViews(p.Windows), "nextCursor": nextCursor(p.Next)}
 }
 
 func bindWindowQuery(c *gin.Context) (windows.Query, error) {
@@ -99,7 +94,7 @@ func bindWindowQuery(c *gin.Context) (windows.Query, error) {
 	return q, err
 }
 
-func (s *Server) createWindow(c *gin.Context) (any, error) {
+func bindWindowDraft(c *gin.Context) (windows.Draft, error) {
 	var req struct {
 		SitterID string `json:"sitterId"`
 		ClientID string `json:"clientId"`
@@ -108,27 +103,9 @@ func (s *Server) createWindow(c *gin.Context) (any, error) {
 		Note     string `json:"note"`
 	}
 	if err := c.ShouldBindJSON(&req); err != nil {
-		return nil, errs.Invalid("Send a JSON body with sitterId, clientId, startsAt, endsAt and an optional note.", nil)
+		return windows.Draft{}, errs.Invalid("Send a JSON body with sitterId, clientId, startsAt, endsAt and an optional note.", nil)
 	}
-	return viewOf(windowView)(s.windows.Create(c.Request.Context(), actor(c), windows.Draft{
-		SitterID: req.SitterID, ClientID: req.ClientID, StartsAt: req.StartsAt, EndsAt: req.EndsAt, Note: req.Note}))
-}
-
-func (s *Server) getWindow(c *gin.Context) (any, error) {
-	id, err := pathID(c, "id", "The window")
-	if err != nil {
-		return nil, err
-	}
-	return viewOf(windowView)(s.windows.Get(c.Request.Context(), actor(c), id))
-}
-
-// cancelWindow cancels a window that has not ended; twice is harmless.
-func (s *Server) cancelWindow(c *gin.Context) (any, error) {
-	id, err := pathID(c, "id", "The window")
-	if err != nil {
-		return nil, err
-	}
-	return viewOf(windowView)(s.windows.Cancel(c.Request.Context(), actor(c), id))
+	return windows.Draft{SitterID: req.SitterID, ClientID: req.ClientID, StartsAt: req.StartsAt, EndsAt: req.EndsAt, Note: req.Note}, nil
 }
 
 // --- pickers ------------------------------------------------------------------
@@ -154,23 +131,21 @@ type ClientDetailView struct {
 	Windows []WindowView `json:"windows"`
 }
 
-func (s *Server) listClients(c *gin.Context) (any, error) {
+func bindClientQuery(c *gin.Context) (inbox.ClientQuery, error) {
 	q := inbox.ClientQuery{Search: c.Query("q")}
 	if cur := c.Query("cursor"); cur != "" {
 		name, id, ok := clientCursorParse(cur)
 		if !ok {
-			return nil, errBadCursor
+			return q, errBadCursor
 		}
 		q.After = &store.ClientCursor{Name: name, ID: id}
 	}
 	var err error
-	if q.Limit, err = pageLimit(c, inbox.DefaultPageSize, inbox.MaxPageSize); err != nil {
-		return nil, err
-	}
-	return viewOf(clientPage)(s.inbox.Clients(c.Request.Context(), actor(c), q))
+	q.Limit, err = pageLimit(c, inbox.DefaultPageSize, inbox.MaxPageSize)
+	return q, err
 }
 
-func clientPage(p inbox.ClientPage) any {
+func clientPage(p inbox.ClientPage) gin.H {
 	next := ""
 	if p.Next != nil {
 		next = clientCursor(p.Next.Name, p.Next.ID)
@@ -180,14 +155,6 @@ func clientPage(p inbox.ClientPage) any {
 		out = append(out, clientView(&p.Clients[i]))
 	}
 	return gin.H{"clients": out, "nextCursor": next}
-}
-
-func (s *Server) getClient(c *gin.Context) (any, error) {
-	id, err := pathID(c, "id", "The client")
-	if err != nil {
-		return nil, err
-	}
-	return viewOf(clientDetailView)(s.inbox.Client(c.Request.Context(), actor(c), id))
 }
 
 func clientDetailView(d inbox.ClientDetail) ClientDetailView {

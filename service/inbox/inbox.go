@@ -143,15 +143,22 @@ type MessagePage struct {
 	Older    *store.PageCursor
 }
 
-// Messages reads a page of a thread's messages, the newest first unless
-// before is set.
-func (s *Service) Messages(ctx context.Context, a service.Actor, threadID uuid.UUID, before *store.PageCursor, limit int) (MessagePage, error) {
+// MessageQuery asks for a page of a thread's messages: the newest, or
+// those before a cursor.
+type MessageQuery struct {
+	ThreadID uuid.UUID
+	Before   *store.PageCursor
+	Limit    int
+}
+
+// Messages reads a page of a thread's messages.
+func (s *Service) Messages(ctx context.Context, a service.Actor, q MessageQuery) (MessagePage, error) {
 	org := s.Store.Org(a.OrgID)
-	t, err := org.InboxThread(ctx, threadID, s.Now())
+	t, err := org.InboxThread(ctx, q.ThreadID, s.Now())
 	if err != nil {
 		return MessagePage{}, service.NotFoundOr(err, "The thread")
 	}
-	rows, older, err := messagesBefore(ctx, org, threadID, before, limit)
+	rows, older, err := messagesBefore(ctx, org, q)
 	if err != nil {
 		return MessagePage{}, err
 	}
@@ -162,15 +169,15 @@ func (s *Service) Messages(ctx context.Context, a service.Actor, threadID uuid.U
 	return page, nil
 }
 
-// messagesBefore reads up to limit messages of a thread before the cursor
-// and returns them oldest first, with the cursor of the older page.
-func messagesBefore(ctx context.Context, org *store.OrgStore, threadID uuid.UUID, before *store.PageCursor, limit int) ([]store.ThreadMessage, *store.PageCursor, error) {
+// messagesBefore reads the page of messages q asks for and returns them
+// oldest first, with the cursor of the older page.
+func messagesBefore(ctx context.Context, org *store.OrgStore, q MessageQuery) ([]store.ThreadMessage, *store.PageCursor, error) {
 	var cur *store.MessageCursor
-	if before != nil {
-		cur = &store.MessageCursor{CreatedAt: before.At, ID: before.ID}
+	if q.Before != nil {
+		cur = &store.MessageCursor{CreatedAt: q.Before.At, ID: q.Before.ID}
 	}
-	limit = pageSize(limit)
-	rows, err := org.ThreadMessages(ctx, threadID, cur, limit+1)
+	limit := pageSize(q.Limit)
+	rows, err := org.ThreadMessages(ctx, q.ThreadID, cur, limit+1)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -206,20 +213,26 @@ func SenderName(m *store.ThreadMessage, clientName string) string {
 	}
 }
 
-// MarkRead clears the owner's unread count of a thread. Every read is
-// recorded: who opened which conversation, and when.
-func (s *Service) MarkRead(ctx context.Context, a service.Actor, threadID uuid.UUID) error {
-	prev, err := s.Store.Org(a.OrgID).MarkThreadRead(ctx, threadID)
-	if err != nil {
-		return service.NotFoundOr(err, "The thread")
-	}
-	s.recordRead(ctx, a, threadID, prev)
-	return nil
+// Read is a thread marked read, and how many messages were unread.
+type Read struct {
+	ThreadID       uuid.UUID
+	PreviousUnread int
 }
 
-func (s *Service) recordRead(ctx context.Context, a service.Actor, threadID uuid.UUID, previousUnread int) {
-	s.Auditor.Record(ctx, a, service.Event{Action: "thread.read", EntityType: "thread", EntityID: threadID.String(),
-		Detail: map[string]any{"previousUnread": previousUnread, "role": a.Role}})
+// MarkRead clears the owner's unread count of a thread. Every read is
+// recorded: who opened which conversation, and when.
+func (s *Service) MarkRead(ctx context.Context, a service.Actor, threadID uuid.UUID) (Read, error) {
+	prev, err := s.Store.Org(a.OrgID).MarkThreadRead(ctx, threadID)
+	if err != nil {
+		return Read{}, service.NotFoundOr(err, "The thread")
+	}
+	return s.recordRead(ctx, a, Read{ThreadID: threadID, PreviousUnread: prev}), nil
+}
+
+func (s *Service) recordRead(ctx context.Context, a service.Actor, r Read) Read {
+	s.Auditor.Record(ctx, a, service.Event{Action: "thread.read", EntityType: "thread", EntityID: r.ThreadID.String(),
+		Detail: map[string]any{"previousUnread": r.PreviousUnread, "role": a.Role}})
+	return r
 }
 
 func threadsAt(rows []store.InboxThread, now time.Time) []Thread {

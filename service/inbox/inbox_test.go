@@ -142,7 +142,7 @@ func TestMessagesReadOldestFirstAndPageBackwards(t *testing.T) {
 	e := newEnv(t)
 	owner := e.user(t, "owner@demo.test")
 	thread := seed.ID("thread/avery-sam")
-	all, err := e.inbox.Messages(e.ctx, owner, thread, nil, inbox.MaxPageSize)
+	all, err := e.inbox.Messages(e.ctx, owner, inbox.MessageQuery{ThreadID: thread, Limit: inbox.MaxPageSize})
 	if err != nil || all.Older != nil || len(all.Messages) < 3 {
 		t.Fatalf("all messages: %d older %v err %v", len(all.Messages), all.Older, err)
 	}
@@ -158,7 +158,7 @@ func TestMessagesReadOldestFirstAndPageBackwards(t *testing.T) {
 	var walked []uuid.UUID
 	var before *store.PageCursor
 	for range 100 {
-		page, err := e.inbox.Messages(e.ctx, owner, thread, before, 2)
+		page, err := e.inbox.Messages(e.ctx, owner, inbox.MessageQuery{ThreadID: thread, Before: before, Limit: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,8 +190,8 @@ func TestMarkReadIsAuditedAndScopedToTheOrg(t *testing.T) {
 	if err != nil || before.OwnerUnreadCount == 0 {
 		t.Fatalf("avery-sam should start unread: %d %v", before.OwnerUnreadCount, err)
 	}
-	if err := e.inbox.MarkRead(e.ctx, admin, thread); err != nil {
-		t.Fatal(err)
+	if r, err := e.inbox.MarkRead(e.ctx, admin, thread); err != nil || r.PreviousUnread != before.OwnerUnreadCount {
+		t.Fatalf("read %+v %v, want %d previously unread", r, err, before.OwnerUnreadCount)
 	}
 	after, _ := e.inbox.Thread(e.ctx, admin, thread)
 	if after.OwnerUnreadCount != 0 {
@@ -201,7 +201,7 @@ func TestMarkReadIsAuditedAndScopedToTheOrg(t *testing.T) {
 	if err != nil || len(events) != 1 || events[0].ActorID != admin.UserID.String() || !strings.Contains(string(events[0].Detail), `"role": "admin"`) {
 		t.Fatalf("thread.read audit = %+v %v", events, err)
 	}
-	if err := e.inbox.MarkRead(e.ctx, admin, seed.ID("thread/other/zoe")); !errs.Is(err, errs.KindNotFound) {
+	if _, err := e.inbox.MarkRead(e.ctx, admin, seed.ID("thread/other/zoe")); !errs.Is(err, errs.KindNotFound) {
 		t.Fatalf("reading another org's thread: %v", err)
 	}
 }
@@ -209,7 +209,7 @@ func TestMarkReadIsAuditedAndScopedToTheOrg(t *testing.T) {
 func TestSitterSeesOnlyWhatTheirWindowAllows(t *testing.T) {
 	e := newEnv(t)
 	sam := e.user(t, "sam@demo.test")
-	page, err := e.inbox.SitterThreads(e.ctx, sam, nil, 0)
+	page, err := e.inbox.SitterThreads(e.ctx, sam, inbox.PageQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,21 +222,21 @@ func TestSitterSeesOnlyWhatTheirWindowAllows(t *testing.T) {
 	if _, err := e.inbox.SitterThread(e.ctx, sam, casey); !errs.Is(err, errs.KindNotFound) {
 		t.Errorf("casey-sam before the window: %v", err)
 	}
-	if _, err := e.inbox.SitterMessages(e.ctx, sam, casey, nil, 0); !errs.Is(err, errs.KindNotFound) {
+	if _, err := e.inbox.SitterMessages(e.ctx, sam, inbox.MessageQuery{ThreadID: casey}); !errs.Is(err, errs.KindNotFound) {
 		t.Errorf("casey-sam messages before the window: %v", err)
 	}
-	if err := e.inbox.SitterMarkRead(e.ctx, sam, casey); !errs.Is(err, errs.KindNotFound) {
+	if _, err := e.inbox.SitterMarkRead(e.ctx, sam, casey); !errs.Is(err, errs.KindNotFound) {
 		t.Errorf("casey-sam read before the window: %v", err)
 	}
 	e.now = e.now.Add(25 * time.Hour)
 	if _, err := e.inbox.SitterThread(e.ctx, sam, casey); err != nil {
 		t.Errorf("casey-sam in the window: %v", err)
 	}
-	if err := e.inbox.SitterMarkRead(e.ctx, sam, casey); err != nil {
+	if _, err := e.inbox.SitterMarkRead(e.ctx, sam, casey); err != nil {
 		t.Errorf("casey-sam read in the window: %v", err)
 	}
 	// An owner is no sitter.
-	if _, err := e.inbox.SitterThreads(e.ctx, e.user(t, "owner@demo.test"), nil, 0); err != inbox.ErrNoSitterProfile {
+	if _, err := e.inbox.SitterThreads(e.ctx, e.user(t, "owner@demo.test"), inbox.PageQuery{}); err != inbox.ErrNoSitterProfile {
 		t.Errorf("owner's sitter list: %v", err)
 	}
 }
@@ -252,7 +252,7 @@ func TestSitterReadModelsMaskNumbers(t *testing.T) {
 	if _, err := e.db.Store.DB().NewInsert().Model(msg).Exec(e.ctx); err != nil {
 		t.Fatal(err)
 	}
-	page, err := e.inbox.SitterMessages(e.ctx, sam, thread, nil, 0)
+	page, err := e.inbox.SitterMessages(e.ctx, sam, inbox.MessageQuery{ThreadID: thread})
 	if err != nil {
 		t.Fatal(err)
 	}

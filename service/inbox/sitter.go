@@ -77,17 +77,24 @@ func (s *Service) SitterOf(ctx context.Context, a service.Actor) (*store.Sitter,
 	return sitter, err
 }
 
+// PageQuery asks for a page of a list: the first, or the one after a
+// cursor.
+type PageQuery struct {
+	After *store.PageCursor
+	Limit int
+}
+
 // SitterThreads lists the threads the signed-in sitter may see now.
-func (s *Service) SitterThreads(ctx context.Context, a service.Actor, after *store.PageCursor, limit int) (SitterThreadPage, error) {
+func (s *Service) SitterThreads(ctx context.Context, a service.Actor, q PageQuery) (SitterThreadPage, error) {
 	sitter, err := s.SitterOf(ctx, a)
 	if err != nil {
 		return SitterThreadPage{}, err
 	}
 	var cur *store.ThreadCursor
-	if after != nil {
-		cur = &store.ThreadCursor{LastMessageAt: after.At, ID: after.ID}
+	if q.After != nil {
+		cur = &store.ThreadCursor{LastMessageAt: q.After.At, ID: q.After.ID}
 	}
-	limit = pageSize(limit)
+	limit := pageSize(q.Limit)
 	rows, err := s.Store.Org(a.OrgID).SitterThreads(ctx, sitter.ID, s.Now(), cur, limit+1)
 	if err != nil {
 		return SitterThreadPage{}, err
@@ -112,8 +119,8 @@ func (s *Service) SitterThread(ctx context.Context, a service.Actor, threadID uu
 }
 
 // SitterMessages reads a page of a thread the signed-in sitter may see now.
-func (s *Service) SitterMessages(ctx context.Context, a service.Actor, threadID uuid.UUID, before *store.PageCursor, limit int) (SitterMessagePage, error) {
-	sitter, row, err := s.sitterAccess(ctx, a, threadID)
+func (s *Service) SitterMessages(ctx context.Context, a service.Actor, q MessageQuery) (SitterMessagePage, error) {
+	sitter, row, err := s.sitterAccess(ctx, a, q.ThreadID)
 	if err != nil {
 		return SitterMessagePage{}, err
 	}
@@ -122,7 +129,7 @@ func (s *Service) SitterMessages(ctx context.Context, a service.Actor, threadID 
 	if err != nil {
 		return SitterMessagePage{}, err
 	}
-	rows, older, err := messagesBefore(ctx, org, row.ID, before, limit)
+	rows, older, err := messagesBefore(ctx, org, q)
 	if err != nil {
 		return SitterMessagePage{}, err
 	}
@@ -135,16 +142,15 @@ func (s *Service) SitterMessages(ctx context.Context, a service.Actor, threadID 
 
 // SitterMarkRead clears the sitter's unread count of a thread they may see
 // now; the read is audited like the owner's.
-func (s *Service) SitterMarkRead(ctx context.Context, a service.Actor, threadID uuid.UUID) error {
+func (s *Service) SitterMarkRead(ctx context.Context, a service.Actor, threadID uuid.UUID) (Read, error) {
 	if _, _, err := s.sitterAccess(ctx, a, threadID); err != nil {
-		return err
+		return Read{}, err
 	}
 	prev, err := s.Store.Org(a.OrgID).MarkThreadReadBySitter(ctx, threadID)
 	if err != nil {
-		return service.NotFoundOr(err, "The conversation")
+		return Read{}, service.NotFoundOr(err, "The conversation")
 	}
-	s.recordRead(ctx, a, threadID, prev)
-	return nil
+	return s.recordRead(ctx, a, Read{ThreadID: threadID, PreviousUnread: prev}), nil
 }
 
 // sitterAccess checks, by the one rule, that the signed-in sitter may see

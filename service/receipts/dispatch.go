@@ -6,12 +6,11 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
-
-	"github.com/google/uuid"
 
 	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/platform/obs"

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.temporal.io/sdk/client"
 
 	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/platform/obs"
@@ -23,8 +24,6 @@ import (
 	"github.com/snoutos/snout/internal/twilio/provider"
 	"github.com/snoutos/snout/internal/twilio/twiliowebhook"
 	"github.com/snoutos/snout/service"
-
-	"go.temporal.io/sdk/client"
 )
 
 // Service holds the webhook use cases and the dispatch of receipts.

@@ -129,8 +129,11 @@ func (s *Service) Login(ctx context.Context, in Credentials) (Session, error) {
 	s.Auditor.Record(ctx, service.Actor{OrgID: membership.OrgID, UserID: user.ID, Role: membership.Role, IP: in.IP},
 		service.Event{Action: "auth.login", EntityType: "session", EntityID: sess.ID.String(), Detail: map[string]any{"role": membership.Role}})
 	out, err := s.session(ctx, user, membership.OrgID, membership.Role, sess)
+	if err != nil {
+		return Session{}, err
+	}
 	out.Token = token
-	return out, err
+	return out, nil
 }
 
 var errWrongCredentials = errors.New("wrong credentials")
