@@ -4,69 +4,65 @@ import (
 	"context"
 	"errors"
 
-	"github.com/snoutos/snout/internal/platform/obs"
+	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/twilio/twiliowebhook"
+	"github.com/snoutos/snout/service"
+	"github.com/snoutos/snout/service/receipts"
 	"github.com/snoutos/snout/workflows/steps"
 )
 
+// The receipt sweep. Dispatch is the webhooks' own (service/receipts):
+// RedriveReceipts runs it over every receipt left undispatched. The other
+// three activities serve sweeps started before the re-drive moved out of
+// workflow code (GetVersion "receipt-sweep-redrive-activity"), on the same
+// service functions.
+
+func (a *Activities) receipts() *receipts.Service {
+	return &receipts.Service{Store: a.Store, Temporal: a.Temporal, TaskQueue: a.Config.TemporalTaskQueue, Now: a.now, Log: a.Log,
+		Auditor: service.Auditor{Store: a.Store, Log: a.Log}}
+}
+
+// RedriveReceipts dispatches the receipts older than MinAge whose
+// workflow was never started or signalled.
+func (a *Activities) RedriveReceipts(ctx context.Context, in contract.SweepInput) (contract.SweepResult, error) {
+	return a.receipts().Redrive(ctx, in.MinAge, in.Limit)
+}
+
 // ListUndispatchedReceipts finds receipts older than MinAge whose workflow
-// was never started, oldest first, across orgs. A status receipt whose
-// payload cannot be read is marked processed with a note and skipped.
+// was never started, with what the sweep's workflow code needs to re-drive
+// them. A status receipt whose payload cannot be read is marked processed
+// with a note and skipped.
 func (a *Activities) ListUndispatchedReceipts(ctx context.Context, in steps.UndispatchedReceiptsInput) ([]steps.UndispatchedReceipt, error) {
-	limit := in.Limit
-	if limit <= 0 {
-		limit = 100
-	}
-	before := a.now().Add(-in.MinAge)
-	orgIDs, err := a.Store.OrgsWithUndispatchedReceipts(ctx, before, limit)
+	rs := a.receipts()
+	pending, err := rs.Undispatched(ctx, in.MinAge, in.Limit)
 	if err != nil {
 		return nil, err
 	}
 	out := []steps.UndispatchedReceipt{}
-	for _, orgID := range orgIDs {
-		if len(out) >= limit {
-			break
-		}
-		org := a.Store.Org(orgID)
-		receipts, err := org.UndispatchedReceipts(ctx, before, limit-len(out))
-		if err != nil {
-			return nil, err
-		}
-		for _, rc := range receipts {
-			u := steps.UndispatchedReceipt{ReceiptID: rc.ID, OrgID: orgID, Kind: rc.Kind, MessageSID: rc.MessageSID,
-				CorrelationID: rc.CorrelationID, ReceivedAt: rc.ReceivedAt}
-			if rc.Kind == twiliowebhook.KindStatus {
-				st, err := parseStatusReceipt(&rc)
-				if err != nil {
-					a.Log.WarnContext(obs.WithCorrelationID(ctx, rc.CorrelationID), "stored status callback cannot be read; dropping it",
-						"orgId", orgID, "receiptId", rc.ID, "err", err)
-					if err := org.MarkReceiptProcessed(ctx, rc.ID, a.now(), "unreadable status callback"); err != nil {
-						return nil, err
-					}
-					continue
-				}
-				u.Status, u.ErrorCode = st.Status, st.ErrorCode
-				att, err := org.AttemptBySID(ctx, st.MessageSID)
-				switch {
-				case err == nil:
-					u.MessageID = &att.MessageID
-				case !errors.Is(err, store.ErrNotFound):
+	for _, rc := range pending {
+		u := steps.UndispatchedReceipt{ReceiptID: rc.ID, OrgID: rc.OrgID, Kind: rc.Kind, MessageSID: rc.MessageSID,
+			CorrelationID: rc.CorrelationID, ReceivedAt: rc.ReceivedAt}
+		if rc.Kind == twiliowebhook.KindStatus {
+			st, err := receipts.StatusOf(&rc)
+			if err != nil {
+				if _, err := rs.ApplyStatus(ctx, &rc); err != nil {
 					return nil, err
 				}
+				continue
 			}
-			out = append(out, u)
+			u.Status, u.ErrorCode = st.Status, st.ErrorCode
+			att, err := a.Store.Org(rc.OrgID).AttemptBySID(ctx, st.MessageSID)
+			switch {
+			case err == nil:
+				u.MessageID = &att.MessageID
+			case !errors.Is(err, store.ErrNotFound):
+				return nil, err
+			}
 		}
+		out = append(out, u)
 	}
 	return out, nil
-}
-
-func parseStatusReceipt(rc *store.WebhookReceipt) (twiliowebhook.Status, error) {
-	form, err := twiliowebhook.FromPayload(rc.Payload)
-	if err != nil {
-		return twiliowebhook.Status{}, err
-	}
-	return twiliowebhook.ParseStatus(form)
 }
 
 // MarkReceiptDispatched records that a receipt's workflow was started or
@@ -80,27 +76,12 @@ func (a *Activities) MarkReceiptDispatched(ctx context.Context, in steps.MarkRec
 }
 
 // ApplyStatusReceipt applies a stored status callback straight to the
-// database (forward only, idempotent), for messages whose delivery
-// workflow is no longer running, and marks the receipt processed.
+// database, for messages whose delivery workflow is no longer running.
 func (a *Activities) ApplyStatusReceipt(ctx context.Context, in steps.InboundReceiptRef) (steps.ApplyStatusResult, error) {
-	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, in.CorrelationID)
-	org := a.Store.Org(in.OrgID)
-	rc, err := org.WebhookReceipt(ctx, in.ReceiptID)
+	rc, err := a.Store.Org(in.OrgID).WebhookReceipt(ctx, in.ReceiptID)
 	if err != nil {
 		return steps.ApplyStatusResult{}, err
 	}
-	st, err := parseStatusReceipt(rc)
-	if err != nil {
-		return steps.ApplyStatusResult{}, org.MarkReceiptProcessed(ctx, rc.ID, a.now(), "unreadable status callback")
-	}
-	mid, changed, err := org.ApplyProviderStatus(ctx, twiliowebhook.StatusUpdate(st, rc.ReceivedAt))
-	if errors.Is(err, store.ErrNotFound) {
-		log.WarnContext(ctx, "status callback for a message Snout did not send", "status", st.Status)
-		return steps.ApplyStatusResult{Unknown: true}, org.MarkReceiptProcessed(ctx, rc.ID, a.now(), "no outbound message has this SID")
-	}
-	if err != nil {
-		return steps.ApplyStatusResult{}, err
-	}
-	log.InfoContext(ctx, "status callback applied directly", "messageId", mid, "status", st.Status, "changed", changed)
-	return steps.ApplyStatusResult{MessageID: mid, Changed: changed}, org.MarkReceiptProcessed(ctx, rc.ID, a.now(), "")
+	res, err := a.receipts().ApplyStatus(ctx, rc)
+	return steps.ApplyStatusResult{MessageID: res.MessageID, Changed: res.Changed, Unknown: res.Unknown}, err
 }

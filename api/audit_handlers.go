@@ -2,74 +2,80 @@ package api
 
 import (
 	"encoding/csv"
-	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/service/audit"
 )
 
-// listAudit serves the org's audit trail, newest first, with filters and
-// cursor pagination; ?format=csv exports up to 10,000 rows.
-func (s *Server) listAudit(c *gin.Context) {
-	p := principal(c)
-	f := store.AuditFilter{
-		Action: c.Query("action"), ActorID: c.Query("actor"), EntityType: c.Query("entityType"),
-		EntityID: c.Query("entityId"), CorrelationID: c.Query("correlationId"),
+// The audit trail (service/audit), newest first, with filters and cursor
+// pagination; ?format=csv exports up to audit.ExportLimit rows.
+
+func (s *Server) listAudit(c *gin.Context) (any, error) {
+	q, err := bindAuditQuery(c)
+	if err != nil {
+		return nil, err
 	}
+	if c.Query("format") == "csv" {
+		return viewOf(auditCSV)(s.trail.Export(c.Request.Context(), actor(c), q))
+	}
+	return viewOf(auditPage)(s.trail.Events(c.Request.Context(), actor(c), q))
+}
+
+func bindAuditQuery(c *gin.Context) (audit.Query, error) {
+	q := audit.Query{Action: c.Query("action"), ActorID: c.Query("actor"), EntityType: c.Query("entityType"),
+		EntityID: c.Query("entityId"), CorrelationID: c.Query("correlationId")}
 	var err error
-	if f.From, err = optionalTime(c, "from"); err != nil {
-		respondError(c, s.log, err)
-		return
+	if q.ThreadID, err = queryUUID(c, "threadId", "Use a conversation ID."); err != nil {
+		return q, err
 	}
-	if f.To, err = optionalTime(c, "to"); err != nil {
-		respondError(c, s.log, err)
-		return
+	if q.From, err = optionalTime(c, "from"); err != nil {
+		return q, err
+	}
+	if q.To, err = optionalTime(c, "to"); err != nil {
+		return q, err
 	}
 	if cur := c.Query("cursor"); cur != "" {
-		n, err := strconv.ParseInt(cur, 10, 64)
-		if err != nil || n <= 0 {
-			respondError(c, s.log, invalidField("cursor", "Use the nextCursor value from the previous page."))
-			return
+		if q.BeforeID, err = strconv.ParseInt(cur, 10, 64); err != nil || q.BeforeID <= 0 {
+			return q, errBadCursor
 		}
-		f.BeforeID = n
 	}
-	csvOut := c.Query("format") == "csv"
-	limit, err := pageLimit(c, 50, 200)
-	if err != nil {
-		respondError(c, s.log, err)
-		return
-	}
-	if csvOut {
-		limit = 10000
-	}
-	events, err := s.store.Org(p.OrgID).AuditEvents(c.Request.Context(), f, limit+1)
-	if err != nil {
-		respondError(c, s.log, err)
-		return
-	}
-	if csvOut {
-		if len(events) > limit {
-			events = events[:limit]
-		}
-		c.Header("Content-Type", "text/csv; charset=utf-8")
-		c.Header("Content-Disposition", `attachment; filename="audit.csv"`)
-		w := csv.NewWriter(c.Writer)
-		_ = w.Write([]string{"id", "at", "actor_type", "actor_id", "action", "entity_type", "entity_id", "correlation_id", "detail"})
-		for _, e := range events {
-			_ = w.Write([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), e.ActorType, e.ActorID, e.Action, e.EntityType, e.EntityID, e.CorrelationID, csvSafe(string(e.Detail))})
-		}
-		w.Flush()
-		return
-	}
+	q.Limit, err = pageLimit(c, audit.DefaultPageSize, audit.MaxPageSize)
+	return q, err
+}
+
+func auditPage(p audit.Page) any {
 	next := ""
-	if len(events) > limit {
-		events = events[:limit]
-		next = strconv.FormatInt(events[len(events)-1].ID, 10)
+	if p.Next > 0 {
+		next = strconv.FormatInt(p.Next, 10)
 	}
-	c.JSON(http.StatusOK, gin.H{"events": events, "nextCursor": next})
+	return gin.H{"events": p.Events, "nextCursor": next}
+}
+
+// csvFile is a download.
+type csvFile struct {
+	name string
+	rows [][]string
+}
+
+func (f csvFile) render(c *gin.Context, status int) {
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="`+f.name+`"`)
+	c.Status(status)
+	w := csv.NewWriter(c.Writer)
+	_ = w.WriteAll(f.rows)
+}
+
+func auditCSV(events []store.AuditEvent) csvFile {
+	rows := [][]string{{"id", "at", "actor_type", "actor_id", "action", "entity_type", "entity_id", "correlation_id", "detail"}}
+	for _, e := range events {
+		rows = append(rows, []string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), e.ActorType, e.ActorID, e.Action,
+			e.EntityType, e.EntityID, e.CorrelationID, csvSafe(string(e.Detail))})
+	}
+	return csvFile{name: "audit.csv", rows: rows}
 }
 
 // csvSafe stops spreadsheet formula injection in exported cells.
@@ -80,36 +86,6 @@ func csvSafe(v string) string {
 	return v
 }
 
-func (s *Server) listOutbox(c *gin.Context) {
-	p := principal(c)
-	mail, err := s.store.Org(p.OrgID).Outbox(c.Request.Context(), 100)
-	if err != nil {
-		respondError(c, s.log, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"emails": mail})
-}
-
-func optionalTime(c *gin.Context, name string) (*time.Time, error) {
-	v := c.Query(name)
-	if v == "" {
-		return nil, nil
-	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return nil, invalidField(name, "Use an RFC 3339 time such as 2026-11-25T09:00:00Z.")
-	}
-	return &t, nil
-}
-
-func pageLimit(c *gin.Context, def, max int) (int, error) {
-	v := c.Query("limit")
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > max {
-		return 0, invalidField("limit", "Use a number from 1 to "+strconv.Itoa(max)+".")
-	}
-	return n, nil
+func (s *Server) listOutbox(c *gin.Context) (any, error) {
+	return viewOf(func(mail []store.OutboxEmail) any { return gin.H{"emails": mail} })(s.trail.Outbox(c.Request.Context(), actor(c)))
 }

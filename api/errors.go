@@ -145,8 +145,15 @@ type withStatus struct {
 // status makes a handler's result answer with code.
 func status(code int, body any) any { return withStatus{code, body} }
 
+// renderer is a body that is not JSON (TwiML, a CSV file) and writes
+// itself.
+type renderer interface {
+	render(c *gin.Context, status int)
+}
+
 // reply adapts h to Gin: the body with status on success (204 when the
-// body is nil), otherwise the error through respondError.
+// body is nil, a renderer as it writes itself), otherwise the error
+// through respondError.
 func (s *Server) reply(code int, h handlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		v, err := h(c)
@@ -156,6 +163,10 @@ func (s *Server) reply(code int, h handlerFunc) gin.HandlerFunc {
 		}
 		if ws, ok := v.(withStatus); ok {
 			code, v = ws.status, ws.body
+		}
+		if r, ok := v.(renderer); ok {
+			r.render(c, code)
+			return
 		}
 		if v == nil {
 			c.Status(http.StatusNoContent)

@@ -3,28 +3,27 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/snoutos/snout/internal/domain/message"
 	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/service/inbox"
 )
 
-// The owner's inbox: the thread list with filters, search and cursor
-// pagination, one thread, its messages, and read state. Owners and admins
-// only (policies/policy.csv); sitters have their own API in sitter.go.
+// The owner's inbox (service/inbox): the thread list with filters, search
+// and cursor pagination, one thread, its messages, and read state. Owners
+// and admins only (policies/policy.csv); sitters have their own API in
+// sitter.go.
 
 func (s *Server) inboxRoutes() []featureRoute {
 	return []featureRoute{
-		{http.MethodGet, "/api/v1/threads", s.listThreads},
-		{http.MethodGet, "/api/v1/threads/:id", s.getThread},
-		{http.MethodGet, "/api/v1/threads/:id/messages", s.listThreadMessages},
-		{http.MethodPost, "/api/v1/threads/:id/read", s.markThreadRead},
+		{http.MethodGet, "/api/v1/threads", s.reply(http.StatusOK, handle(bindThreadQuery, s.inbox.Threads, threadPage))},
+		{http.MethodGet, "/api/v1/threads/:id", s.reply(http.StatusOK, handle(pathIDOf("The thread"), s.inbox.Thread, threadDetailView))},
+		{http.MethodGet, "/api/v1/threads/:id/messages", s.reply(http.StatusOK, handle(bindMessageQuery("The thread"), s.inbox.Messages, messagePage))},
+		{http.MethodPost, "/api/v1/threads/:id/read", s.reply(http.StatusOK, handle(pathIDOf("The thread"), s.inbox.MarkRead, threadRead))},
 	}
 }
 
@@ -122,14 +121,14 @@ type MessagePage struct {
 	NextCursor string        `json:"nextCursor"`
 }
 
-func threadView(t *store.InboxThread, now time.Time) ThreadView {
+func threadView(t inbox.Thread) ThreadView {
 	v := ThreadView{
 		ID: t.ID,
 		Client: ThreadClientView{ID: t.ClientID, Name: t.ClientName, Phone: t.ClientPhone,
 			OptedOut: t.ClientOptedOutAt != nil, OptedOutAt: t.ClientOptedOutAt},
 		Number:        ThreadNumberView{ID: t.NumberID, E164: t.NumberE164, Class: t.NumberClass, Name: t.NumberName, Status: t.NumberStatus},
 		LastMessageAt: t.LastMessageAt, Preview: t.LastMessagePreview, Unread: t.OwnerUnreadCount,
-		OpenViolations: t.OpenViolations, FailedDeliveries: t.FailedDeliveries, WindowStatus: t.WindowStatus(now),
+		OpenViolations: t.OpenViolations, FailedDeliveries: t.FailedDeliveries, WindowStatus: t.WindowNow,
 	}
 	if t.AssignedSitterID != nil && t.SitterName != nil {
 		v.Sitter = &ThreadSitterView{ID: *t.AssignedSitterID, Name: *t.SitterName}
@@ -137,138 +136,33 @@ func threadView(t *store.InboxThread, now time.Time) ThreadView {
 	return v
 }
 
-func threadDetailView(t *store.InboxThread, now time.Time) ThreadDetailView {
-	v := ThreadDetailView{ThreadView: threadView(t, now), SitterUnread: t.SitterUnreadCount,
-		CreatedAt: t.CreatedAt, Flags: []string{}}
+func threadDetailView(t inbox.ThreadDetail) ThreadDetailView {
+	v := ThreadDetailView{ThreadView: threadView(t.Thread), SitterUnread: t.SitterUnreadCount, CreatedAt: t.CreatedAt, Flags: t.Flags}
 	if t.WindowID != nil {
 		v.Window = &ThreadWindowView{ID: *t.WindowID, SitterID: *t.WindowSitterID, StartsAt: *t.WindowStartsAt, EndsAt: *t.WindowEndsAt}
-	}
-	if t.ClientOptedOutAt != nil {
-		v.Flags = append(v.Flags, "opted_out")
-	}
-	if t.OpenViolations > 0 {
-		v.Flags = append(v.Flags, "policy_violation")
-	}
-	if t.FailedDeliveries > 0 {
-		v.Flags = append(v.Flags, "delivery_failure")
-	}
-	if t.NumberStatus != store.NumberActive {
-		v.Flags = append(v.Flags, "number_not_active")
 	}
 	return v
 }
 
-func (s *Server) listThreads(c *gin.Context) {
-	ctx := c.Request.Context()
-	p := principal(c)
-	org := s.store.Org(p.OrgID)
-	now := s.now()
-	f := store.ThreadFilter{Now: now, Search: strings.TrimSpace(c.Query("q"))}
-	if utf8.RuneCountInString(f.Search) > 200 {
-		respondError(c, s.log, invalidField("q", "Search for at most 200 characters."))
-		return
+func threadPage(p inbox.ThreadPage) ThreadPage {
+	page := ThreadPage{Threads: make([]ThreadView, 0, len(p.Threads)), NextCursor: nextCursor(p.Next)}
+	for _, t := range p.Threads {
+		page.Threads = append(page.Threads, threadView(t))
 	}
-	var err error
-	for _, b := range []struct {
-		name string
-		dst  **bool
-	}{{"unread", &f.Unread}, {"assigned", &f.Assigned}, {"violations", &f.Violations}, {"failures", &f.Failures}} {
-		if *b.dst, err = inboxBool(c, b.name); err != nil {
-			respondError(c, s.log, err)
-			return
-		}
-	}
-	// Another org's sitter is not found here, like any other ID.
-	if f.SitterID, err = queryOrgID(c, "sitterId", "Use a sitter ID from GET /api/v1/sitters.", "The sitter", org.Sitter); err != nil {
-		respondError(c, s.log, err)
-		return
-	}
-	if f.From, f.To, err = dateRange(c); err != nil {
-		respondError(c, s.log, err)
-		return
-	}
-	if cur := c.Query("cursor"); cur != "" {
-		at, id, ok := inboxCursorParse(cur)
-		if !ok {
-			respondError(c, s.log, invalidField("cursor", "Use the nextCursor value from the previous page."))
-			return
-		}
-		f.After = &store.ThreadCursor{LastMessageAt: at, ID: id}
-	}
-	limit, err := pageLimit(c, 50, 200)
-	if err != nil {
-		respondError(c, s.log, err)
-		return
-	}
-	rows, err := org.ListThreads(ctx, f, limit+1)
-	if err != nil {
-		respondError(c, s.log, err)
-		return
-	}
-	page := ThreadPage{Threads: make([]ThreadView, 0, min(len(rows), limit))}
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[len(rows)-1].Cursor()
-		page.NextCursor = inboxCursor(last.LastMessageAt, last.ID)
-	}
-	for i := range rows {
-		page.Threads = append(page.Threads, threadView(&rows[i], now))
-	}
-	c.JSON(http.StatusOK, page)
+	return page
 }
 
-func (s *Server) getThread(c *gin.Context) {
-	p := principal(c)
-	id, err := pathID(c, "id", "The thread")
-	if err != nil {
-		respondError(c, s.log, err)
-		return
+func messagePage(p inbox.MessagePage) MessagePage {
+	page := MessagePage{Messages: make([]MessageView, 0, len(p.Messages)), NextCursor: nextCursor(p.Older)}
+	for i := range p.Messages {
+		page.Messages = append(page.Messages, messageView(&p.Messages[i]))
 	}
-	now := s.now()
-	t, err := s.store.Org(p.OrgID).InboxThread(c.Request.Context(), id, now)
-	if err != nil {
-		respondError(c, s.log, notFoundOr(err, "The thread"))
-		return
-	}
-	c.JSON(http.StatusOK, threadDetailView(t, now))
+	return page
 }
 
-func (s *Server) listThreadMessages(c *gin.Context) {
-	ctx := c.Request.Context()
-	p := principal(c)
-	org := s.store.Org(p.OrgID)
-	id, err := pathID(c, "id", "The thread")
-	if err != nil {
-		respondError(c, s.log, err)
-		return
-	}
-	before, limit, err := messagePageParams(c)
-	if err != nil {
-		respondError(c, s.log, err)
-		return
-	}
-	t, err := org.InboxThread(ctx, id, s.now())
-	if err != nil {
-		respondError(c, s.log, notFoundOr(err, "The thread"))
-		return
-	}
-	rows, err := org.ThreadMessages(ctx, id, before, limit+1)
-	if err != nil {
-		respondError(c, s.log, err)
-		return
-	}
-	page := MessagePage{NextCursor: olderMessagesCursor(&rows, limit)}
-	page.Messages = make([]MessageView, 0, len(rows))
-	// rows are newest first; a conversation reads oldest first.
-	for i := len(rows) - 1; i >= 0; i-- {
-		page.Messages = append(page.Messages, messageView(&rows[i], t.ClientName))
-	}
-	c.JSON(http.StatusOK, page)
-}
-
-func messageView(m *store.ThreadMessage, clientName string) MessageView {
+func messageView(m *inbox.Message) MessageView {
 	v := MessageView{
-		ID: m.ID, Direction: m.Direction, SenderType: m.SenderType, SenderName: senderName(m, clientName),
+		ID: m.ID, Direction: m.Direction, SenderType: m.SenderType, SenderName: m.SenderName,
 		CreatedAt: m.CreatedAt, Body: m.Body, Media: m.Media, Status: m.Status, ErrorCode: m.ErrorCode,
 		FailureReason: m.ErrorMessage, Attempts: m.Attempts, Encoding: m.Encoding, Segments: m.Segments,
 		From: m.FromE164, To: m.ToE164, DeadLettered: m.DeadLetteredAt != nil,
@@ -282,82 +176,46 @@ func messageView(m *store.ThreadMessage, clientName string) MessageView {
 	return v
 }
 
-// senderName says who wrote a message, in words.
-func senderName(m *store.ThreadMessage, clientName string) string {
-	switch m.SenderType {
-	case store.SenderClient:
-		return clientName
-	case store.SenderSitter:
-		if m.SenderSitterName != "" {
-			return m.SenderSitterName
+func bindThreadQuery(c *gin.Context) (inbox.ThreadQuery, error) {
+	q := inbox.ThreadQuery{Search: c.Query("q")}
+	var err error
+	for _, b := range []struct {
+		name string
+		dst  **bool
+	}{{"unread", &q.Unread}, {"assigned", &q.Assigned}, {"violations", &q.Violations}, {"failures", &q.Failures}} {
+		if *b.dst, err = queryBool(c, b.name); err != nil {
+			return q, err
 		}
-		return "Sitter"
-	case store.SenderOwner, store.SenderAdmin:
-		if m.SenderUserName != "" {
-			return m.SenderUserName
+	}
+	if q.SitterID, err = queryUUID(c, "sitterId", "Use a sitter ID from GET /api/v1/sitters."); err != nil {
+		return q, err
+	}
+	if q.From, q.To, err = dateRange(c); err != nil {
+		return q, err
+	}
+	if q.After, err = listCursorParam(c); err != nil {
+		return q, err
+	}
+	q.Limit, err = pageLimit(c, inbox.DefaultPageSize, inbox.MaxPageSize)
+	return q, err
+}
+
+// bindMessageQuery reads the thread in the path and the page of its
+// messages asked for.
+func bindMessageQuery(what string) func(*gin.Context) (inbox.MessageQuery, error) {
+	return func(c *gin.Context) (inbox.MessageQuery, error) {
+		var q inbox.MessageQuery
+		var err error
+		if q.ThreadID, err = pathID(c, "id", what); err != nil {
+			return q, err
 		}
-		return "Front desk"
-	case store.SenderAutomation:
-		return "Automation"
-	default:
-		return "Snout"
-	}
-}
-
-// messagePageParams reads cursor and limit for a page of messages.
-func messagePageParams(c *gin.Context) (*store.MessageCursor, int, error) {
-	var before *store.MessageCursor
-	if cur := c.Query("cursor"); cur != "" {
-		at, id, ok := inboxCursorParse(cur)
-		if !ok {
-			return nil, 0, invalidField("cursor", "Use the nextCursor value from the previous page.")
+		if q.Before, err = listCursorParam(c); err != nil {
+			return q, err
 		}
-		before = &store.MessageCursor{CreatedAt: at, ID: id}
+		q.Limit, err = pageLimit(c, inbox.DefaultPageSize, inbox.MaxPageSize)
+		return q, err
 	}
-	limit, err := pageLimit(c, 50, 200)
-	return before, limit, err
 }
 
-// olderMessagesCursor trims rows (newest first, fetched limit+1) to a page
-// and returns the cursor of the older page, or "".
-func olderMessagesCursor(rows *[]store.ThreadMessage, limit int) string {
-	if len(*rows) <= limit {
-		return ""
-	}
-	*rows = (*rows)[:limit]
-	oldest := (*rows)[limit-1]
-	return inboxCursor(oldest.CreatedAt, oldest.ID)
-}
-
-func (s *Server) markThreadRead(c *gin.Context) {
-	p := principal(c)
-	id, err := pathID(c, "id", "The thread")
-	if err != nil {
-		respondError(c, s.log, err)
-		return
-	}
-	prev, err := s.store.Org(p.OrgID).MarkThreadRead(c.Request.Context(), id)
-	if err != nil {
-		respondError(c, s.log, notFoundOr(err, "The thread"))
-		return
-	}
-	// Every read is recorded: who opened which conversation, and when.
-	org := p.OrgID
-	s.audit(c, &org, p.UserID.String(), "thread.read", "thread", id.String(), map[string]any{"previousUnread": prev, "role": p.Role})
-	c.JSON(http.StatusOK, gin.H{"id": id, "unread": 0})
-}
-
-// --- small helpers shared by the inbox, sitter and window handlers ---------
-
-// inboxBool reads an optional true/false query parameter.
-func inboxBool(c *gin.Context, name string) (*bool, error) {
-	v := c.Query(name)
-	if v == "" {
-		return nil, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return nil, invalidField(name, "Use true or false.")
-	}
-	return &b, nil
-}
+// threadRead is the answer to a read: the thread, with nothing unread.
+func threadRead(r inbox.Read) gin.H { return gin.H{"id": r.ThreadID, "unread": 0} }

@@ -22,8 +22,14 @@ import (
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/twilio/orgprovider"
 	"github.com/snoutos/snout/policies"
+	"github.com/snoutos/snout/service"
+	"github.com/snoutos/snout/service/audit"
+	"github.com/snoutos/snout/service/inbox"
 	"github.com/snoutos/snout/service/numbers"
+	"github.com/snoutos/snout/service/receipts"
 	"github.com/snoutos/snout/service/setup"
+	"github.com/snoutos/snout/service/signin"
+	"github.com/snoutos/snout/service/windows"
 )
 
 // Deps are the API's collaborators, built once by the caller.
@@ -55,6 +61,13 @@ type Server struct {
 	numbers   *numbers.Service
 	setup     *setup.Service
 	engine    *gin.Engine
+	auditor   service.Auditor
+	// The application layer.
+	inbox    *inbox.Service
+	windows  *windows.Service
+	signin   *signin.Service
+	trail    *audit.Service
+	receipts *receipts.Service
 	// routes lists every registered route with its access class, for the
 	// authorization coverage test.
 	routes []Route
@@ -90,6 +103,13 @@ func New(d Deps) (*Server, error) {
 		cfg: d.Config, store: d.Store, temporal: d.Temporal, secrets: d.Secrets, providers: d.Providers, notifier: d.Notifier,
 		log: d.Logger, enforcer: enf, registry: d.Registry, now: d.Now,
 	}
+	s.auditor = service.Auditor{Store: d.Store, Log: d.Logger}
+	s.inbox = &inbox.Service{Store: d.Store, Now: d.Now, Auditor: s.auditor}
+	s.windows = &windows.Service{Store: d.Store, Now: d.Now, Auditor: s.auditor}
+	s.signin = &signin.Service{Store: d.Store, Policy: signin.PolicyFrom(d.Config), Notifier: d.Notifier, Now: d.Now, Log: d.Logger, Auditor: s.auditor}
+	s.trail = &audit.Service{Store: d.Store}
+	s.receipts = &receipts.Service{Store: d.Store, Providers: d.Providers, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
+		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Logger, Auditor: s.auditor}
 	s.metrics = newHTTPMetrics(d.Registry)
 	s.numbers = numbers.New(numbers.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
 		ConfirmSecret: confirmSecret(d.Config), Cooldown: d.Config.QuarantineCooldown, Now: d.Now, Log: d.Logger})
@@ -134,9 +154,9 @@ func (s *Server) buildRouter() *gin.Engine {
 	public(http.MethodGet, "/healthz", s.healthz)
 	public(http.MethodGet, "/readyz", s.readyz)
 	public(http.MethodGet, "/metrics", gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
-	public(http.MethodPost, "/api/v1/auth/login", s.login)
-	public(http.MethodPost, "/api/v1/auth/password-reset", s.requestPasswordReset)
-	public(http.MethodPost, "/api/v1/auth/password-reset/confirm", s.confirmPasswordReset)
+	public(http.MethodPost, "/api/v1/auth/login", s.reply(http.StatusOK, s.login))
+	public(http.MethodPost, "/api/v1/auth/password-reset", s.reply(http.StatusAccepted, s.requestPasswordReset))
+	public(http.MethodPost, "/api/v1/auth/password-reset/confirm", s.reply(http.StatusOK, s.confirmPasswordReset))
 	for _, wh := range s.webhookRoutes() {
 		public(wh.method, wh.path, wh.handler)
 	}
@@ -146,10 +166,10 @@ func (s *Server) buildRouter() *gin.Engine {
 		s.routes = append(s.routes, Route{method, path, AccessSession})
 		authed.Handle(method, path, h...)
 	}
-	private(http.MethodGet, "/api/v1/auth/me", s.me)
-	private(http.MethodPost, "/api/v1/auth/logout", s.logout)
-	private(http.MethodGet, "/api/v1/audit", s.listAudit)
-	private(http.MethodGet, "/api/v1/ops/outbox", s.listOutbox)
+	private(http.MethodGet, "/api/v1/auth/me", s.reply(http.StatusOK, s.me))
+	private(http.MethodPost, "/api/v1/auth/logout", s.reply(http.StatusNoContent, s.logout))
+	private(http.MethodGet, "/api/v1/audit", s.reply(http.StatusOK, s.listAudit))
+	private(http.MethodGet, "/api/v1/ops/outbox", s.reply(http.StatusOK, s.listOutbox))
 	for _, rt := range s.featureRoutes() {
 		private(rt.method, rt.path, rt.handler)
 	}

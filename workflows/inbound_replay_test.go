@@ -30,6 +30,9 @@ var inboundHistories = []string{
 	"testdata/inbound_stop.json",
 	"testdata/inbound_help_with_retry.json",
 	"testdata/receipt_sweep.json",
+	// Recorded before the re-drive moved into one activity (GetVersion
+	// "receipt-sweep-redrive-activity"): sweeps started then still replay.
+	"testdata/receipt_sweep_in_workflow_code.json",
 	// Recorded before the database steps became local activities
 	// (GetVersion "inbound-db-steps-local"): runs started then still replay.
 	"testdata/inbound_sitter_window_before_local_steps.json",
@@ -72,6 +75,9 @@ func TestRecordInboundHistories(t *testing.T) {
 				}, nil
 			},
 			"MarkReceiptDispatched": func(context.Context, steps.MarkReceiptInput) error { return nil },
+			"RedriveReceipts": func(context.Context, contract.SweepInput) (contract.SweepResult, error) {
+				return contract.SweepResult{Found: 3, Started: 1, Applied: 1, Unknown: 1}, nil
+			},
 			"ApplyStatusReceipt": func(context.Context, steps.InboundReceiptRef) (steps.ApplyStatusResult, error) {
 				return steps.ApplyStatusResult{Changed: true}, nil
 			},

@@ -13,6 +13,18 @@ import (
 	"github.com/snoutos/snout/workflows/steps"
 )
 
+// receiptSweepRedriveActivity is the change that moved the re-drive into
+// the RedriveReceipts activity.
+const receiptSweepRedriveActivity = "receipt-sweep-redrive-activity"
+
+// redriveActivity bounds one sweep's re-drive: up to a hundred receipts,
+// each with Temporal calls of a few seconds at most. A retry is harmless
+// (a receipt already dispatched is no longer listed).
+var redriveActivity = workflow.ActivityOptions{
+	StartToCloseTimeout: 5 * time.Minute,
+	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Second, MaximumAttempts: 3},
+}
+
 var sweepActivity = workflow.ActivityOptions{
 	StartToCloseTimeout: 30 * time.Second,
 	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Second, MaximumAttempts: 3},
@@ -20,17 +32,15 @@ var sweepActivity = workflow.ActivityOptions{
 
 // ReceiptSweepWorkflow re-drives webhook receipts whose workflow never
 // started (Temporal was unreachable when the webhook came, or the handler
-// died after the durable write): texts get their InboundWorkflow, started
-// as an abandoned child with the same ID, reuse policy and search attribute
-// the webhook handler uses; status callbacks are signalled to their
-// delivery workflow or, when it has finished, applied directly. Each
-// receipt is then marked dispatched. A Temporal Schedule runs it every
-// minute (see worker.ensureMessagingSchedules); runs do not overlap.
+// died after the durable write). One activity does it, with the very
+// dispatch the webhooks use (service/receipts): texts get their
+// InboundWorkflow, status callbacks are signalled to their delivery
+// workflow or, when it has finished, applied directly, and each receipt is
+// marked. A Temporal Schedule runs it every minute (see
+// worker.ensureMessagingSchedules); runs do not overlap.
 //
-// The re-drive lives in workflow code, not in an activity holding the
-// Temporal client, because the workflow IDs and inputs belong to this
-// package's contract and activities cannot import it (workflows import
-// activities).
+// Runs started before that (GetVersion receiptSweepRedriveActivity) re-drive
+// in workflow code, receipt by receipt: runLegacy keeps them replaying.
 func ReceiptSweepWorkflow(ctx workflow.Context, in contract.SweepInput) (contract.SweepResult, error) {
 	w := &receiptSweep{in: in}
 	if err := w.setup(ctx); err != nil {
@@ -65,6 +75,17 @@ type pendingStart struct {
 }
 
 func (w *receiptSweep) run(ctx workflow.Context) (contract.SweepResult, error) {
+	if workflow.GetVersion(ctx, receiptSweepRedriveActivity, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return w.runLegacy(ctx)
+	}
+	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, redriveActivity), steps.RedriveReceipts, w.in).Get(ctx, &w.result)
+	return w.result, err
+}
+
+// runLegacy is the re-drive of runs started before
+// receiptSweepRedriveActivity; remove it once none can be running (a run
+// lasts seconds).
+func (w *receiptSweep) runLegacy(ctx workflow.Context) (contract.SweepResult, error) {
 	var receipts []steps.UndispatchedReceipt
 	if err := workflow.ExecuteActivity(w.act, steps.ListUndispatchedReceipts, steps.UndispatchedReceiptsInput{
 		MinAge: w.in.MinAge, Limit: w.in.Limit,

@@ -18,13 +18,16 @@ import (
 	"github.com/snoutos/snout/workflows/steps"
 )
 
-func TestReceiptSweepRedrivesEveryKind(t *testing.T) {
+// A sweep run started before the re-drive moved into one activity still
+// re-drives every kind of receipt in workflow code.
+func TestLegacyReceiptSweepRedrivesEveryKind(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflowWithOptions(workflows.ReceiptSweepWorkflow, workflow.RegisterOptions{Name: contract.ReceiptSweepWorkflowName})
 	env.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: contract.InboundWorkflowName})
 	var a *activities.Activities
 	env.RegisterActivity(a)
+	env.OnGetVersion("receipt-sweep-redrive-activity", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 
 	org := uuid.New()
 	running, finished := uuid.New(), uuid.New()
@@ -102,4 +105,36 @@ func TestReceiptSweepRedrivesEveryKind(t *testing.T) {
 	if marked[unknown.ReceiptID] == "" {
 		t.Error("the unknown status receipt should be closed with a note")
 	}
+}
+
+// A sweep hands the whole re-drive to one activity, the webhooks' own
+// dispatch, and reports what it did.
+func TestReceiptSweepRedrivesThroughOneActivity(t *testing.T) {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflowWithOptions(workflows.ReceiptSweepWorkflow, workflow.RegisterOptions{Name: contract.ReceiptSweepWorkflowName})
+	var a *activities.Activities
+	env.RegisterActivity(a)
+	var asked contract.SweepInput
+	did := contract.SweepResult{Found: 5, Started: 1, AlreadyStarted: 1, Signalled: 1, Applied: 1, Unknown: 1}
+	env.OnActivity(a.RedriveReceipts, mock.Anything, mock.Anything).Return(func(_ context.Context, in contract.SweepInput) (contract.SweepResult, error) {
+		asked = in
+		return did, nil
+	}).Once()
+
+	env.ExecuteWorkflow(contract.ReceiptSweepWorkflowName, contract.SweepInput{MinAge: 30 * time.Second})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var res contract.SweepResult
+	if err := env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	if res != did {
+		t.Fatalf("sweep result %+v, want the activity's %+v", res, did)
+	}
+	if asked.MinAge != 30*time.Second || asked.Limit != 100 {
+		t.Fatalf("re-drive asked with %+v, want 30s and the default limit", asked)
+	}
+	env.AssertExpectations(t)
 }

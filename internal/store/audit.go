@@ -3,13 +3,17 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // AuditFilter narrows the audit trail.
 type AuditFilter struct {
 	Action, ActorID, EntityType, EntityID, CorrelationID string
-	From, To                                             *time.Time
-	BeforeID                                             int64
+	// ThreadID: the thread's own events and those of its messages.
+	ThreadID *uuid.UUID
+	From, To *time.Time
+	BeforeID int64
 }
 
 // AuditEvents lists this org's audit events, newest first.
@@ -27,6 +31,11 @@ func (o *OrgStore) AuditEvents(ctx context.Context, f AuditFilter, limit int) ([
 	}
 	if f.EntityID != "" {
 		q = q.Where("entity_id = ?", f.EntityID)
+	}
+	if f.ThreadID != nil {
+		q = q.Where(`((entity_type = 'thread' AND entity_id = ?) OR (entity_type = 'message' AND entity_id IN (
+			SELECT m.id::text FROM messages AS m WHERE m.org_id = ?TableAlias.org_id AND m.thread_id = ?)))`,
+			f.ThreadID.String(), *f.ThreadID)
 	}
 	if f.CorrelationID != "" {
 		q = q.Where("correlation_id = ?", f.CorrelationID)

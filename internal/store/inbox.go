@@ -215,6 +215,15 @@ func (o *OrgStore) InboxThread(ctx context.Context, id uuid.UUID, now time.Time)
 	return row, nil
 }
 
+// Thread loads one thread.
+func (o *OrgStore) Thread(ctx context.Context, id uuid.UUID) (*Thread, error) {
+	t := new(Thread)
+	if err := o.sel(t).Where("?TableAlias.id = ?", id).Scan(ctx); err != nil {
+		return nil, translate(err)
+	}
+	return t, nil
+}
+
 // MarkThreadRead clears the owner's unread count and returns what it was.
 func (o *OrgStore) MarkThreadRead(ctx context.Context, id uuid.UUID) (previous int, err error) {
 	return o.clearUnread(ctx, id, "owner_unread_count")

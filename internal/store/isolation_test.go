@@ -265,6 +265,9 @@ var idCases = []idCase{
 	{fn: "InboxThread", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return result(a.InboxThread(e.ctx, o.T1, e.now))
 	}},
+	{fn: "Thread", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.Thread(e.ctx, o.T1))
+	}},
 	{fn: "MarkThreadRead", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return result(a.MarkThreadRead(e.ctx, o.T1))
 	}},
@@ -397,9 +400,6 @@ var idCases = []idCase{
 	{fn: "ClientWindows", call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return result(a.ClientWindows(e.ctx, o.Avery, e.now.Add(-96*time.Hour), e.now.Add(96*time.Hour)))
 	}},
-	{fn: "ActiveWindow", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
-		return result(a.ActiveWindow(e.ctx, o.Sam, o.Avery, e.now))
-	}},
 	{fn: "Window", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return result(a.Window(e.ctx, o.WinActive))
 	}},
@@ -410,9 +410,6 @@ var idCases = []idCase{
 	{fn: "SetWindowStatus", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return nothing(a.SetWindowStatus(e.ctx, o.WinUpcoming, store.WindowCancelled))
 	}},
-	{fn: "ListWindows", call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
-		return result(a.ListWindows(e.ctx, &o.Sam, e.now.Add(-96*time.Hour), e.now.Add(96*time.Hour), 50))
-	}},
 	{fn: "SitterThread", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		t, w, err := a.SitterThread(e.ctx, o.Sam, o.T2, e.now)
 		return []any{t, w}, err
@@ -420,9 +417,6 @@ var idCases = []idCase{
 	{fn: "SitterThread", what: "the other org's sitter in this org's thread", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		t, w, err := a.SitterThread(e.ctx, o.Sam, e.A.T2, e.now)
 		return []any{t, w}, err
-	}},
-	{fn: "ActiveWindow", what: "the other org's sitter with this org's client", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
-		return result(a.ActiveWindow(e.ctx, o.Sam, e.A.Avery, e.now))
 	}},
 	{fn: "FindWindows", what: "by sitter", call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return result(a.FindWindows(e.ctx, store.WindowFilter{SitterID: &o.Sam}, 50))
@@ -579,9 +573,6 @@ var listCases = []listCase{
 		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.Org} }},
 	{fn: "Sitters", call: func(e *env, a *store.OrgStore) (any, error) { return result(a.Sitters(e.ctx)) },
 		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.Sam, a.Jo} }},
-	{fn: "ListWindows", what: "every sitter", call: func(e *env, a *store.OrgStore) (any, error) {
-		return result(a.ListWindows(e.ctx, nil, e.now.Add(-96*time.Hour), e.now.Add(96*time.Hour), 50))
-	}, want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.WinEnded, a.WinActive, a.WinUpcoming} }},
 	{fn: "FindWindows", call: func(e *env, a *store.OrgStore) (any, error) {
 		return result(a.FindWindows(e.ctx, store.WindowFilter{}, 50))
 	},

@@ -38,15 +38,6 @@ func (o *OrgStore) ClientWindows(ctx context.Context, clientID uuid.UUID, from, 
 	return out, translate(err)
 }
 
-// ActiveWindow returns the window in force now between a sitter and a
-// client. Start is inclusive, end exclusive.
-func (o *OrgStore) ActiveWindow(ctx context.Context, sitterID, clientID uuid.UUID, now time.Time) (*AssignmentWindow, error) {
-	w := new(AssignmentWindow)
-	err := o.sel(w).Where("sitter_id = ? AND client_id = ?", sitterID, clientID).Where("status <> 'cancelled'").
-		Where("starts_at <= ? AND ends_at > ?", now, now).Order("starts_at DESC").Limit(1).Scan(ctx)
-	return w, translate(err)
-}
-
 // Window loads one window.
 func (o *OrgStore) Window(ctx context.Context, id uuid.UUID) (*AssignmentWindow, error) {
 	w := new(AssignmentWindow)
@@ -78,35 +69,19 @@ func (o *OrgStore) SetWindowStatus(ctx context.Context, id uuid.UUID, status str
 	return nil
 }
 
-// ListWindows lists windows overlapping [from, to), optionally for one sitter.
-func (o *OrgStore) ListWindows(ctx context.Context, sitterID *uuid.UUID, from, to time.Time, limit int) ([]AssignmentWindow, error) {
-	var out []AssignmentWindow
-	q := o.sel(&out).Where("starts_at < ? AND ends_at > ?", to, from).Order("starts_at", "id").Limit(int64(limit))
-	if sitterID != nil {
-		q = q.Where("sitter_id = ?", *sitterID)
-	}
-	err := q.Scan(ctx)
-	return out, translate(err)
-}
-
-// SitterThread returns a thread the sitter may see and write in right now:
-// the sitter has an active window with the thread's client, and the thread is
-// on the sitter's own number or currently routed to the sitter. Anything else,
-// including another org's thread, is ErrNotFound.
+// SitterThread returns a thread the sitter may see and write in right now,
+// with the window that allows it: the sitter has an active window with the
+// thread's client, and the thread is on the sitter's own number or
+// currently routed to the sitter (the rule of SitterInboxThread and
+// SitterThreads). Anything else, including another org's thread, is
+// ErrNotFound.
 func (o *OrgStore) SitterThread(ctx context.Context, sitterID, threadID uuid.UUID, now time.Time) (*Thread, *AssignmentWindow, error) {
-	t := new(Thread)
-	err := o.sel(t).Where("?TableAlias.id = ?", threadID).
-		Where(`(EXISTS (SELECT 1 FROM phone_numbers n WHERE n.org_id = ?TableAlias.org_id AND n.id = ?TableAlias.number_id AND n.sitter_id = ?)
-		        OR ?TableAlias.assigned_sitter_id = ?)`, sitterID, sitterID).
-		Scan(ctx)
-	if err != nil {
-		return nil, nil, translate(err)
-	}
-	w, err := o.ActiveWindow(ctx, sitterID, t.ClientID, now)
+	row, err := o.SitterInboxThread(ctx, sitterID, threadID, now)
 	if err != nil {
 		return nil, nil, err
 	}
-	return t, w, nil
+	return &row.Thread, &AssignmentWindow{ID: row.WindowID, OrgID: row.OrgID, SitterID: sitterID, ClientID: row.ClientID,
+		StartsAt: row.WindowStartsAt, EndsAt: row.WindowEndsAt, Note: row.WindowNote, Status: WindowActive}, nil
 }
 
 // WindowCursor is the keyset position after the last window of a page.

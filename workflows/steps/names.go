@@ -35,6 +35,7 @@ const (
 	QuarantineReleaseFailed     = "QuarantineReleaseFailed"
 	QuarantineSendNotices       = "QuarantineSendNotices"
 	RecordInboundAudit          = "RecordInboundAudit"
+	RedriveReceipts             = "RedriveReceipts"
 	ResolveInboundClient        = "ResolveInboundClient"
 	SendHelpReply               = "SendHelpReply"
 	SetupCheckConnectivity      = "SetupCheckConnectivity"

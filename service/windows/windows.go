@@ -1,0 +1,258 @@
+// Package windows is the application layer of assignment windows: the
+// times a sitter looks after a client, which decide what the sitter may
+// see and send. List, create, show and cancel; a client has at most one
+// sitter at any instant (the database's exclusion constraint holds it, and
+// the refusal here says which window is in the way).
+package windows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/snoutos/snout/internal/errs"
+	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/service"
+)
+
+// Service holds the windows' use cases.
+type Service struct {
+	Store   *store.Store
+	Now     func() time.Time
+	Auditor service.Auditor
+}
+
+// Limits on a window, and the list's page sizes.
+const (
+	MaxLength       = 366 * 24 * time.Hour
+	MaxNoteLength   = 1000
+	DefaultPageSize = 100
+	MaxPageSize     = 500
+)
+
+// Window is a window with its sitter's and client's names, and its status
+// by the clock when it was read.
+type Window struct {
+	store.WindowRow
+	// StatusNow is "scheduled", "active" or "ended" by the clock, or
+	// "cancelled".
+	StatusNow string
+}
+
+// StatusAt is a window's status by the clock: the stored status can lag
+// (nothing rewrites it at the window's start or end).
+func StatusAt(w *store.AssignmentWindow, now time.Time) string {
+	switch {
+	case w.Status == store.WindowCancelled:
+		return store.WindowCancelled
+	case now.Before(w.StartsAt):
+		return store.WindowScheduled
+	case now.Before(w.EndsAt):
+		return store.WindowActive
+	default:
+		return store.WindowEnded
+	}
+}
+
+// At gives rows their status by the clock at now.
+func At(rows []store.WindowRow, now time.Time) []Window {
+	out := make([]Window, 0, len(rows))
+	for _, w := range rows {
+		out = append(out, Window{WindowRow: w, StatusNow: StatusAt(&w.AssignmentWindow, now)})
+	}
+	return out
+}
+
+// Query narrows the window list.
+type Query struct {
+	// SitterID, ClientID: only this sitter's or client's windows; another
+	// org's is not found.
+	SitterID, ClientID *uuid.UUID
+	// From, To: windows overlapping [From, To).
+	From, To         *time.Time
+	IncludeCancelled bool
+	After            *store.PageCursor
+	Limit            int
+}
+
+// Page is a page of windows, earliest start first.
+type Page struct {
+	Windows []Window
+	Next    *store.PageCursor
+}
+
+// List lists the org's windows.
+func (s *Service) List(ctx context.Context, a service.Actor, q Query) (Page, error) {
+	org := s.Store.Org(a.OrgID)
+	if q.SitterID != nil {
+		if _, err := org.Sitter(ctx, *q.SitterID); err != nil {
+			return Page{}, service.NotFoundOr(err, "The sitter")
+		}
+	}
+	if q.ClientID != nil {
+		if _, err := org.ClientByID(ctx, *q.ClientID); err != nil {
+			return Page{}, service.NotFoundOr(err, "The client")
+		}
+	}
+	f := store.WindowFilter{SitterID: q.SitterID, ClientID: q.ClientID, From: q.From, To: q.To, IncludeCancelled: q.IncludeCancelled}
+	if q.After != nil {
+		f.After = &store.WindowCursor{StartsAt: q.After.At, ID: q.After.ID}
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	rows, err := org.FindWindows(ctx, f, limit+1)
+	if err != nil {
+		return Page{}, err
+	}
+	rows, next := service.Page(rows, limit, func(w *store.WindowRow) store.PageCursor {
+		return store.PageCursor{At: w.StartsAt, ID: w.ID}
+	})
+	return Page{Windows: At(rows, s.Now()), Next: next}, nil
+}
+
+// Get loads one window.
+func (s *Service) Get(ctx context.Context, a service.Actor, id uuid.UUID) (Window, error) {
+	w, err := s.Store.Org(a.OrgID).WindowRowByID(ctx, id)
+	if err != nil {
+		return Window{}, service.NotFoundOr(err, "The window")
+	}
+	return Window{WindowRow: *w, StatusNow: StatusAt(&w.AssignmentWindow, s.Now())}, nil
+}
+
+// Draft is a window as the form sends it: IDs and RFC 3339 times as text.
+type Draft struct {
+	SitterID, ClientID string
+	StartsAt, EndsAt   string
+	Note               string
+}
+
+// window is a draft that reads well.
+type window struct {
+	sitterID, clientID uuid.UUID
+	startsAt, endsAt   time.Time
+	note               string
+}
+
+// parse checks every field of a draft at once, so the form can show
+// each problem beside its field.
+func (d Draft) parse() (window, error) {
+	var w window
+	fields := map[string]string{}
+	var err error
+	if w.sitterID, err = uuid.Parse(strings.TrimSpace(d.SitterID)); err != nil {
+		fields["sitterId"] = "Choose a sitter."
+	}
+	if w.clientID, err = uuid.Parse(strings.TrimSpace(d.ClientID)); err != nil {
+		fields["clientId"] = "Choose a client."
+	}
+	if w.startsAt, err = time.Parse(time.RFC3339, strings.TrimSpace(d.StartsAt)); err != nil {
+		fields["startsAt"] = "Use an RFC 3339 time such as 2026-11-25T09:00:00Z."
+	}
+	if w.endsAt, err = time.Parse(time.RFC3339, strings.TrimSpace(d.EndsAt)); err != nil {
+		fields["endsAt"] = "Use an RFC 3339 time such as 2026-11-28T18:00:00Z."
+	}
+	if fields["startsAt"] == "" && fields["endsAt"] == "" {
+		switch {
+		case !w.endsAt.After(w.startsAt):
+			fields["endsAt"] = "The window must end after it starts."
+		case w.endsAt.Sub(w.startsAt) > MaxLength:
+			fields["endsAt"] = "A window can last at most a year; create another one after it."
+		}
+	}
+	w.note = strings.TrimSpace(d.Note)
+	switch {
+	case utf8.RuneCountInString(w.note) > MaxNoteLength:
+		fields["note"] = fmt.Sprintf("Keep the note to %d characters.", MaxNoteLength)
+	case strings.ContainsRune(w.note, 0):
+		fields["note"] = "The note contains a character that cannot be saved; use plain text."
+	}
+	if len(fields) > 0 {
+		return window{}, errs.Invalid("", fields)
+	}
+	return w, nil
+}
+
+// Create gives a sitter a client for a time. The sitter and the client
+// must be the org's (another org's are not found), the sitter active, and
+// the client without another sitter for any part of that time.
+func (s *Service) Create(ctx context.Context, a service.Actor, d Draft) (Window, error) {
+	in, err := d.parse()
+	if err != nil {
+		return Window{}, err
+	}
+	org := s.Store.Org(a.OrgID)
+	sitter, err := org.Sitter(ctx, in.sitterID)
+	if err != nil {
+		return Window{}, service.NotFoundOr(err, "The sitter")
+	}
+	client, err := org.ClientByID(ctx, in.clientID)
+	if err != nil {
+		return Window{}, service.NotFoundOr(err, "The client")
+	}
+	if !sitter.Active {
+		return Window{}, errs.InvalidField("sitterId", sitter.Name+" is not an active sitter.")
+	}
+	now := s.Now()
+	w := &store.AssignmentWindow{ID: store.NewID(), OrgID: a.OrgID, SitterID: in.sitterID, ClientID: in.clientID,
+		StartsAt: in.startsAt.UTC(), EndsAt: in.endsAt.UTC(), Note: in.note}
+	w.Status = StatusAt(w, now)
+	if err := org.CreateWindow(ctx, w); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return Window{}, s.overlap(ctx, org, client, in.startsAt, in.endsAt)
+		}
+		return Window{}, err
+	}
+	s.record(ctx, a, "window.created", w)
+	row, err := org.WindowRowByID(ctx, w.ID)
+	if err != nil {
+		return Window{}, err
+	}
+	return Window{WindowRow: *row, StatusNow: StatusAt(&row.AssignmentWindow, now)}, nil
+}
+
+// overlap explains a refused window: which window of the client it would
+// overlap.
+func (s *Service) overlap(ctx context.Context, org *store.OrgStore, client *store.Client, start, end time.Time) error {
+	msg := client.Name + " already has a sitter for part of that time; a client can have only one sitter at a time. Change or cancel the other window first."
+	if others, err := org.ClientWindows(ctx, client.ID, start, end); err == nil && len(others) > 0 {
+		if other, err := org.WindowRowByID(ctx, others[0].ID); err == nil {
+			msg = fmt.Sprintf("%s already has %s from %s to %s (window %s); a client can have only one sitter at a time. Change or cancel that window first.",
+				client.Name, other.SitterName, other.StartsAt.UTC().Format(time.RFC3339), other.EndsAt.UTC().Format(time.RFC3339), other.ID)
+		}
+	}
+	return errs.Conflict("window_overlap", msg)
+}
+
+// Cancel cancels a window that has not ended. The sitter loses access to
+// the client's conversations at once. Cancelling twice is harmless.
+func (s *Service) Cancel(ctx context.Context, a service.Actor, id uuid.UUID) (Window, error) {
+	org := s.Store.Org(a.OrgID)
+	w, err := org.WindowRowByID(ctx, id)
+	if err != nil {
+		return Window{}, service.NotFoundOr(err, "The window")
+	}
+	switch StatusAt(&w.AssignmentWindow, s.Now()) {
+	case store.WindowCancelled:
+		return Window{WindowRow: *w, StatusNow: store.WindowCancelled}, nil
+	case store.WindowEnded:
+		return Window{}, errs.Conflict("", "This window has already ended; there is nothing to cancel.")
+	}
+	if err := org.SetWindowStatus(ctx, id, store.WindowCancelled); err != nil {
+		return Window{}, err
+	}
+	s.record(ctx, a, "window.cancelled", &w.AssignmentWindow)
+	w.Status = store.WindowCancelled
+	return Window{WindowRow: *w, StatusNow: store.WindowCancelled}, nil
+}
+
+func (s *Service) record(ctx context.Context, a service.Actor, action string, w *store.AssignmentWindow) {
+	s.Auditor.Record(ctx, a, service.Event{Action: action, EntityType: "assignment_window", EntityID: w.ID.String(),
+		Detail: map[string]any{"sitterId": w.SitterID, "clientId": w.ClientID, "startsAt": w.StartsAt, "endsAt": w.EndsAt}})
+}
