@@ -38,6 +38,19 @@ func notFoundOr(err error, what string) error {
 // of the caller's org: absent is nil; malformed is a 400 naming the field
 // with msg; a missing row or another org's is a 404 naming what.
 func queryOrgID[T any](c *gin.Context, field, msg, what string, load func(context.Context, uuid.UUID) (T, error)) (*uuid.UUID, error) {
+	id, err := queryID(c, field, msg)
+	if err != nil || id == nil {
+		return nil, err
+	}
+	if _, err := load(c.Request.Context(), *id); err != nil {
+		return nil, notFoundOr(err, what)
+	}
+	return id, nil
+}
+
+// queryID reads an optional UUID query parameter: absent is nil;
+// malformed is a 400 naming the field with msg.
+func queryID(c *gin.Context, field, msg string) (*uuid.UUID, error) {
 	v := c.Query(field)
 	if v == "" {
 		return nil, nil
@@ -45,9 +58,6 @@ func queryOrgID[T any](c *gin.Context, field, msg, what string, load func(contex
 	id, err := uuid.Parse(v)
 	if err != nil {
 		return nil, invalidField(field, msg)
-	}
-	if _, err := load(c.Request.Context(), id); err != nil {
-		return nil, notFoundOr(err, what)
 	}
 	return &id, nil
 }
@@ -90,6 +100,25 @@ func listCursorParam(c *gin.Context) (*store.PageCursor, error) {
 		return nil, invalidField("cursor", "Use the nextCursor value from the previous page.")
 	}
 	return &store.PageCursor{At: at, ID: id}, nil
+}
+
+// listPage reads the ?cursor= and ?limit= (default 50, at most 200) of a
+// list paged with inboxCursor.
+func listPage(c *gin.Context) (*store.PageCursor, int, error) {
+	after, err := listCursorParam(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	limit, err := pageLimit(c, 50, 200)
+	return after, limit, err
+}
+
+// nextCursor is the nextCursor of a list's response: "" on the last page.
+func nextCursor(next *store.PageCursor) string {
+	if next == nil {
+		return ""
+	}
+	return inboxCursor(next.At, next.ID)
 }
 
 // inboxCursorText wraps any cursor text (the clients list's "<uuid>|<name>"

@@ -22,6 +22,8 @@ import (
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/twilio/orgprovider"
 	"github.com/snoutos/snout/policies"
+	"github.com/snoutos/snout/service"
+	"github.com/snoutos/snout/service/messaging"
 )
 
 // Deps are the API's collaborators, built once by the caller.
@@ -50,6 +52,7 @@ type Server struct {
 	registry  *prometheus.Registry
 	metrics   *httpMetrics
 	now       func() time.Time
+	messaging *messaging.Service
 	engine    *gin.Engine
 	// routes lists every registered route with its access class, for the
 	// authorization coverage test.
@@ -85,6 +88,8 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, store: d.Store, temporal: d.Temporal, secrets: d.Secrets, providers: d.Providers, notifier: d.Notifier,
 		log: d.Logger, enforcer: enf, registry: d.Registry, now: d.Now,
+		messaging: messaging.New(messaging.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
+			Now: d.Now, Log: d.Logger, Audit: service.Auditor{Store: d.Store, Log: d.Logger}}),
 	}
 	s.metrics = newHTTPMetrics(d.Registry)
 	s.engine = s.buildRouter()
