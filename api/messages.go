@@ -140,5 +140,5 @@ func bindCompose(c *gin.Context) (uuid.UUID, messaging.Draft, error) {
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return uuid.Nil, messaging.Draft{}, badRequest(`Send a JSON body like {"body": "…", "mediaUrls": []}.`, nil)
 	}
-	return threadID, messaging.Draft(req), nil
+	return threadID, messaging.Draft{Body: req.Body, MediaURLs: req.MediaURLs}, nil
 }

@@ -7,10 +7,12 @@ package service
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"github.com/google/uuid"
 
+	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
 )
@@ -61,4 +63,14 @@ func (au Auditor) Record(ctx context.Context, a Actor, ev Event) {
 	}); err != nil {
 		au.Log.ErrorContext(ctx, "audit write failed", "action", ev.Action, "err", err)
 	}
+}
+
+// NotFoundOr turns the store's ErrNotFound (a missing row and another
+// org's row alike) into a refusal naming what was not found; other errors
+// pass through.
+func NotFoundOr(err error, what string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errs.NotFound(what)
+	}
+	return err
 }

@@ -49,7 +49,7 @@ func (s *Service) closeAlert(ctx context.Context, a service.Actor, id uuid.UUID,
 	org := s.store.Org(a.OrgID)
 	al, err := org.Alert(ctx, id)
 	if err != nil {
-		return nil, notFoundOr(err, "This alert")
+		return nil, service.NotFoundOr(err, "This alert")
 	}
 	switch {
 	case status == store.AlertDismissed && al.Severity == store.SeverityCritical:

@@ -24,7 +24,7 @@ func (s *Service) ComposeAsStaff(ctx context.Context, a service.Actor, threadID 
 	org := s.store.Org(a.OrgID)
 	conv, err := org.Conversation(ctx, threadID)
 	if err != nil {
-		return nil, notFoundOr(err, "This conversation")
+		return nil, service.NotFoundOr(err, "This conversation")
 	}
 	if err := sendability.Check(conv.Recipient(), conv.BusinessNumber()); err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func (s *Service) ComposeAsSitter(ctx context.Context, a service.Actor, threadID
 	}
 	conv, err := org.Conversation(ctx, threadID)
 	if err != nil {
-		return nil, notFoundOr(err, "This conversation")
+		return nil, service.NotFoundOr(err, "This conversation")
 	}
 	conv.Client.Name = sitterSafeName(conv.Client.Name)
 	if err := sendability.Check(conv.Recipient(), conv.BusinessNumber()); err != nil {

@@ -45,7 +45,7 @@ func (s *Service) DeadLetters(ctx context.Context, a service.Actor, after *store
 func (s *Service) deadLetter(ctx context.Context, a service.Actor, messageID uuid.UUID) (*store.Message, error) {
 	m, err := s.store.Org(a.OrgID).OutboundMessage(ctx, messageID)
 	if err != nil {
-		return nil, notFoundOr(err, "This message")
+		return nil, service.NotFoundOr(err, "This message")
 	}
 	if m.DeadLetteredAt == nil || m.Status == store.StatusDiscarded {
 		return nil, errs.Conflict("", "This message isn't in the dead-letter list: it may be sending again, delivered or discarded.")

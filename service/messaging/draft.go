@@ -17,14 +17,14 @@ type Draft struct {
 	MediaURLs []string
 }
 
-// MaxMediaItems is Twilio's limit on attachments per message.
-const MaxMediaItems = 10
+// maxMediaItems is Twilio's limit on attachments per message.
+const maxMediaItems = 10
 
 // check refuses a draft that cannot become a text: too many or malformed
 // attachments, a body over the provider's limit, or nothing at all.
 func (d Draft) check() error {
-	if len(d.MediaURLs) > MaxMediaItems {
-		return errs.InvalidField("mediaUrls", fmt.Sprintf("A message can carry at most %d pictures or files.", MaxMediaItems))
+	if len(d.MediaURLs) > maxMediaItems {
+		return errs.InvalidField("mediaUrls", fmt.Sprintf("A message can carry at most %d pictures or files.", maxMediaItems))
 	}
 	for _, raw := range d.MediaURLs {
 		u, err := url.Parse(raw)

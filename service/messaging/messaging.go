@@ -9,7 +9,6 @@ package messaging
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -74,14 +73,6 @@ func pageOf[T any](rows []T, limit int, position func(T) store.PageCursor) Page[
 	rows = rows[:limit]
 	next := position(rows[len(rows)-1])
 	return Page[T]{Items: rows, Next: &next}
-}
-
-// notFoundOr names what was not found when err is the store's ErrNotFound.
-func notFoundOr(err error, what string) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errs.NotFound(what)
-	}
-	return err
 }
 
 // retryIn is when to try again after Temporal could not be reached.

@@ -34,12 +34,12 @@ func (s *Service) PolicyViolations(ctx context.Context, a service.Actor, q Viola
 	org := s.store.Org(a.OrgID)
 	if q.SitterID != nil {
 		if _, err := org.Sitter(ctx, *q.SitterID); err != nil {
-			return Page[store.ViolationRow]{}, notFoundOr(err, "This sitter")
+			return Page[store.ViolationRow]{}, service.NotFoundOr(err, "This sitter")
 		}
 	}
 	if q.ThreadID != nil {
 		if _, err := org.Conversation(ctx, *q.ThreadID); err != nil {
-			return Page[store.ViolationRow]{}, notFoundOr(err, "This conversation")
+			return Page[store.ViolationRow]{}, service.NotFoundOr(err, "This conversation")
 		}
 	}
 	rows, err := org.PolicyViolations(ctx, store.ViolationFilter{Status: q.Status, SitterID: q.SitterID, ThreadID: q.ThreadID, After: q.After}, q.Limit+1)
@@ -53,7 +53,7 @@ func (s *Service) PolicyViolations(ctx context.Context, a service.Actor, q Viola
 func (s *Service) PolicyViolation(ctx context.Context, a service.Actor, id uuid.UUID) (*store.ViolationRow, error) {
 	v, err := s.store.Org(a.OrgID).PolicyViolationDetail(ctx, id)
 	if err != nil {
-		return nil, notFoundOr(err, "This policy violation")
+		return nil, service.NotFoundOr(err, "This policy violation")
 	}
 	return v, nil
 }
@@ -89,7 +89,7 @@ func (s *Service) OverrideViolation(ctx context.Context, a service.Actor, id uui
 	org := s.store.Org(a.OrgID)
 	row, err := org.PolicyViolationDetail(ctx, id)
 	if err != nil {
-		return nil, notFoundOr(err, "This policy violation")
+		return nil, service.NotFoundOr(err, "This policy violation")
 	}
 	conv, err := org.Conversation(ctx, row.ThreadID)
 	if err != nil {
@@ -128,7 +128,7 @@ func reviewRefusal(err error) error {
 	if errors.Is(err, store.ErrConflict) {
 		return errs.Conflict("", "This policy violation was already reviewed.")
 	}
-	return notFoundOr(err, "This policy violation")
+	return service.NotFoundOr(err, "This policy violation")
 }
 
 func reviewed(action string, v *store.PolicyViolation, reason string) service.Event {

@@ -43,7 +43,7 @@ func (s *Service) sitterInWindow(ctx context.Context, org *store.OrgStore, a ser
 func (s *Service) outsideWindow(ctx context.Context, org *store.OrgStore, sitterID, threadID uuid.UUID, now time.Time) error {
 	t, last, next, err := org.SitterThreadOutsideWindow(ctx, sitterID, threadID, now)
 	if err != nil {
-		return notFoundOr(err, "This conversation")
+		return service.NotFoundOr(err, "This conversation")
 	}
 	name := "this client"
 	if conv, err := org.Conversation(ctx, t.ID); err == nil {
