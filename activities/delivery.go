@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -23,9 +24,12 @@ import (
 
 // DeliverySend sends a stored outbound message through the org's provider
 // account from the thread's business number, with a status callback to
-// this deployment, and records the attempt. Idempotent: a run that finds an
-// attempt of this send already accepted by the provider returns it instead
-// of sending the text again.
+// this deployment, and records the attempt. It never texts a client twice:
+// a run that finds an attempt of this send already accepted by the
+// provider returns it, and before sending again after attempts whose answer
+// never came (the connection dropped, the worker died before the SID was
+// recorded) it asks the provider whether one of them got through, and
+// adopts that text instead of sending another.
 func (a *Activities) DeliverySend(ctx context.Context, in steps.DeliverySendInput) (steps.DeliverySendResult, error) {
 	info := activity.GetInfo(ctx)
 	n := in.FirstAttempt + int(info.Attempt) - 1
@@ -61,6 +65,13 @@ func (a *Activities) DeliverySend(ctx context.Context, in steps.DeliverySendInpu
 	if err != nil {
 		return steps.DeliverySendResult{}, err
 	}
+	adopted, checkErr, err := a.adoptLostSend(ctx, in.OrgID, m, conv, wait, in.CorrelationID, log)
+	if err != nil {
+		return steps.DeliverySendResult{}, err
+	}
+	if adopted != nil {
+		return *adopted, nil
+	}
 	if err := org.BeginAttempt(ctx, m.ID, n, trigger, a.now()); err != nil {
 		return steps.DeliverySendResult{}, err
 	}
@@ -70,6 +81,18 @@ func (a *Activities) DeliverySend(ctx context.Context, in steps.DeliverySendInpu
 		}
 		log.WarnContext(ctx, "send failed", "errorCode", code, "failureType", kind, "reason", reason)
 		return steps.DeliverySendResult{}, deliveryError(kind, steps.DeliveryFailure{Attempt: n, Code: code, Reason: reason})
+	}
+	if checkErr != nil {
+		// Not knowing whether the earlier text went out, sending again
+		// could text the client twice: this attempt fails instead.
+		log.WarnContext(ctx, "could not ask the provider about an unanswered attempt", "err", checkErr)
+		code := 0
+		var pe *provider.Error
+		if errors.As(checkErr, &pe) {
+			code = pe.Code
+		}
+		return fail(failureType(provider.Classify(checkErr)), code,
+			"Snout couldn't ask Twilio whether the previous attempt went out, so it didn't send the text again.")
 	}
 	if err := sendability.Check(conv.Recipient(), conv.BusinessNumber()); err != nil {
 		kind := steps.DeliveryNotSendable // the client opted out
@@ -118,6 +141,90 @@ func (a *Activities) DeliverySend(ctx context.Context, in steps.DeliverySendInpu
 	}
 	log.InfoContext(ctx, "provider accepted the text", "providerSid", sent.SID, "status", sent.Status)
 	return steps.DeliverySendResult{Attempt: n, ProviderSID: sent.SID, Status: sent.Status, StatusWait: wait}, nil
+}
+
+// lostSendSlack widens the look-back for a lost send beyond the attempt's
+// start, for clocks that differ between Snout and the provider.
+const lostSendSlack = 5 * time.Minute
+
+// adoptLostSend looks, before a new attempt, for a text an earlier
+// unanswered attempt got through: a message the provider holds from the
+// conversation's number (now or when the message was written) to the
+// client, created since the first unanswered attempt began, with the same
+// body, that no attempt has recorded. Found, it becomes that attempt's
+// send and its result is returned; not found, nil. askErr says the
+// provider could not be asked; err is any other failure.
+func (a *Activities) adoptLostSend(ctx context.Context, orgID uuid.UUID, m *store.Message, conv *store.Conversation,
+	wait time.Duration, correlationID string, log *slog.Logger) (adopted *steps.DeliverySendResult, askErr, err error) {
+	org := a.Store.Org(orgID)
+	doubt, err := org.UnconfirmedAttempts(ctx, m.ID)
+	if err != nil || len(doubt) == 0 {
+		return nil, nil, err
+	}
+	pc, err := a.Providers.ForOrg(ctx, orgID)
+	if errors.Is(err, orgprovider.ErrNotConnected) {
+		return nil, nil, nil // no account, so nothing can have gone out
+	}
+	if err != nil {
+		return nil, err, nil
+	}
+	since := doubt[0].StartedAt.Add(-lostSendSlack)
+	froms := []string{conv.Number.E164}
+	if m.FromE164 != "" && m.FromE164 != conv.Number.E164 {
+		froms = append(froms, m.FromE164)
+	}
+	var found []provider.SentMessage
+	for _, from := range froms {
+		list, err := pc.ListMessages(ctx, provider.MessageFilter{From: from, To: conv.Client.PhoneE164, SentSince: since, Limit: 200})
+		if err != nil {
+			return nil, err, nil
+		}
+		for _, pm := range list {
+			if pm.Body == m.Body && strings.HasPrefix(pm.Direction, "outbound") && !pm.DateCreated.Before(since) {
+				found = append(found, pm)
+			}
+		}
+	}
+	sids := make([]string, 0, len(found))
+	for _, pm := range found {
+		sids = append(sids, pm.SID)
+	}
+	known, err := org.KnownProviderSIDs(ctx, sids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var lost *provider.SentMessage
+	for i := range found {
+		if !known[found[i].SID] && (lost == nil || found[i].DateCreated.After(lost.DateCreated)) {
+			lost = &found[i]
+		}
+	}
+	last := doubt[len(doubt)-1]
+	if lost == nil {
+		log.InfoContext(ctx, "the provider has no text from the unanswered attempts; sending", "unanswered", len(doubt), "since", since)
+		return nil, nil, nil
+	}
+	if len(found)-len(known) > 1 {
+		log.WarnContext(ctx, "the provider holds more than one unrecorded copy of this text", "copies", len(found)-len(known))
+	}
+	reason := ""
+	if lost.ErrorCode != 0 {
+		reason = provider.Explain(lost.ErrorCode)
+	}
+	if err := org.AdoptAttempt(ctx, m.ID, last.Attempt, lost.SID, lost.Status, lost.ErrorCode, reason, a.now()); err != nil {
+		return nil, nil, err
+	}
+	if err := org.Audit(ctx, store.Audit{
+		ActorType: "system", Action: "message.sent", EntityType: "message", EntityID: m.ID.String(),
+		CorrelationID: correlationID, DedupeKey: deliveryKey(m.ID, "sent", last.Attempt),
+		Detail: map[string]any{"attempt": last.Attempt, "trigger": last.Trigger, "providerSid": lost.SID, "status": lost.Status,
+			"foundAtProvider": true},
+	}); err != nil {
+		log.ErrorContext(ctx, "audit write failed", "err", err)
+	}
+	log.InfoContext(ctx, "an unanswered attempt had reached the provider; adopted it instead of sending again",
+		"adoptedAttempt", last.Attempt, "providerSid", lost.SID, "status", lost.Status)
+	return &steps.DeliverySendResult{Attempt: last.Attempt, ProviderSID: lost.SID, Status: lost.Status, StatusWait: wait}, nil, nil
 }
 
 // DeliveryApplyStatus moves an attempt (and its message, when it is the
@@ -211,7 +318,7 @@ func (a *Activities) DeliveryDeadLetter(ctx context.Context, in steps.DeliveryDe
 	}
 	a.deliveryLog(in.OrgID, in.MessageID, in.CorrelationID).WarnContext(ctx, "message dead-lettered",
 		"attempt", in.Attempt, "errorCode", in.ErrorCode, "alertId", alert.ID, "severity", severity)
-	return steps.DeliveryDeadLetterResult{AlertID: alert.ID}, nil
+	return steps.DeliveryDeadLetterResult{AlertID: alert.ID, OpenFor: a.Config.DeadLetterExpiry}, nil
 }
 
 // DeliveryResend takes the message out of the dead-letter list while it is
@@ -249,22 +356,31 @@ func (a *Activities) DeliveryRecovered(ctx context.Context, in steps.DeliveryOut
 }
 
 // DeliveryDiscard marks the message discarded, takes it out of the
-// dead-letter list, resolves its alert and audits who discarded it and why.
+// dead-letter list, resolves its alert and audits who discarded it and why:
+// an owner, or the system when the dead letter expired.
 func (a *Activities) DeliveryDiscard(ctx context.Context, in steps.DeliveryDiscardInput) error {
 	org := a.Store.Org(in.OrgID)
 	now := a.now()
 	if _, err := org.DiscardMessage(ctx, in.MessageID, now); err != nil {
 		return err
 	}
-	by := in.UserID
-	if _, err := org.CloseAlertsAbout(ctx, "message", in.MessageID.String(), store.AlertResolved, &by, now); err != nil {
+	var by *uuid.UUID
+	actorType, actorID := "system", ""
+	if in.UserID != uuid.Nil {
+		by = &in.UserID
+		actorType, actorID = "user", in.UserID.String()
+	}
+	if _, err := org.CloseAlertsAbout(ctx, "message", in.MessageID.String(), store.AlertResolved, by, now); err != nil {
 		return err
 	}
-	a.deliveryLog(in.OrgID, in.MessageID, in.CorrelationID).InfoContext(ctx, "dead letter discarded", "userId", in.UserID)
+	detail := map[string]any{"reason": in.Reason}
+	if in.Expired {
+		detail["expired"] = true
+	}
+	a.deliveryLog(in.OrgID, in.MessageID, in.CorrelationID).InfoContext(ctx, "dead letter discarded", "userId", in.UserID, "expired", in.Expired)
 	return org.Audit(ctx, store.Audit{
-		ActorType: "user", ActorID: in.UserID.String(), Action: "message.discarded", EntityType: "message", EntityID: in.MessageID.String(),
-		CorrelationID: in.CorrelationID, DedupeKey: deliveryKey(in.MessageID, "discard", 0),
-		Detail: map[string]any{"reason": in.Reason},
+		ActorType: actorType, ActorID: actorID, Action: "message.discarded", EntityType: "message", EntityID: in.MessageID.String(),
+		CorrelationID: in.CorrelationID, DedupeKey: deliveryKey(in.MessageID, "discard", 0), Detail: detail,
 	})
 }
 

@@ -9,6 +9,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/snoutos/snout/contract"
@@ -20,11 +24,11 @@ import (
 	"github.com/snoutos/snout/workflows/steps"
 )
 
-// Application error types the quarantine workflow treats as final.
+// Application error types the quarantine workflow treats as final; the
+// contract names them for callers of the started update.
 const (
-	ErrTypeNumberNotQuarantinable = "NumberNotQuarantinable"
-
-	ErrTypeInvalidReplacement = "InvalidReplacementNumber"
+	ErrTypeNumberNotQuarantinable = contract.QuarantineErrNotQuarantinable
+	ErrTypeInvalidReplacement     = contract.QuarantineErrInvalidReplacement
 )
 
 // BeginQuarantine stores the quarantine, marks the number quarantined and
@@ -142,6 +146,14 @@ func NoticeMessageID(quarantineID, threadID uuid.UUID) uuid.UUID {
 // Clients who opted out are not texted.
 func (a *Activities) QuarantinePrepareNotice(ctx context.Context, in steps.QuarantineNoticeInput) (steps.QuarantineNoticeResult, error) {
 	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	orgRow, err := a.Store.OrgByID(ctx, in.OrgID)
+	if err != nil {
+		return steps.QuarantineNoticeResult{}, err
+	}
+	return a.prepareNotice(ctx, in, orgRow.Name)
+}
+
+func (a *Activities) prepareNotice(ctx context.Context, in steps.QuarantineNoticeInput, orgName string) (steps.QuarantineNoticeResult, error) {
 	org := a.Store.Org(in.OrgID)
 	id := NoticeMessageID(in.QuarantineID, in.ThreadID)
 	t, client, num, err := org.NoticeRecipient(ctx, in.ThreadID)
@@ -151,11 +163,7 @@ func (a *Activities) QuarantinePrepareNotice(ctx context.Context, in steps.Quara
 	if client.OptedOutAt != nil {
 		return steps.QuarantineNoticeResult{MessageID: id, Skipped: true, Reason: "The client has opted out of texts."}, nil
 	}
-	orgRow, err := a.Store.OrgByID(ctx, in.OrgID)
-	if err != nil {
-		return steps.QuarantineNoticeResult{}, err
-	}
-	body := NumberChangeNotice(orgRow.Name, in.OldE164, in.CooldownEndsAt)
+	body := NumberChangeNotice(orgName, in.OldE164, in.CooldownEndsAt)
 	info := segments.Analyze(body)
 	now := a.now()
 	m := &store.Message{
@@ -167,6 +175,52 @@ func (a *Activities) QuarantinePrepareNotice(ctx context.Context, in steps.Quara
 		return steps.QuarantineNoticeResult{}, err
 	}
 	return steps.QuarantineNoticeResult{MessageID: id}, nil
+}
+
+// QuarantineSendNotices stores the notices of a batch of moved threads (as
+// QuarantinePrepareNotice does) and starts each one's DeliveryWorkflow.
+// Idempotent: notice IDs derive from the quarantine and the thread, and a
+// delivery already started (or finished) is not started again. A thread
+// whose notice cannot be prepared is skipped; only a failure to reach the
+// database or Temporal fails the batch, to be retried.
+func (a *Activities) QuarantineSendNotices(ctx context.Context, in steps.QuarantineSendNoticesInput) (steps.QuarantineSendNoticesResult, error) {
+	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	log := a.Log.With("orgId", in.OrgID, "quarantineId", in.QuarantineID)
+	orgRow, err := a.Store.OrgByID(ctx, in.OrgID)
+	if err != nil {
+		return steps.QuarantineSendNoticesResult{}, err
+	}
+	var res steps.QuarantineSendNoticesResult
+	for i, threadID := range in.ThreadIDs {
+		notice, err := a.prepareNotice(ctx, steps.QuarantineNoticeInput{
+			OrgID: in.OrgID, QuarantineID: in.QuarantineID, ThreadID: threadID, OldE164: in.OldE164,
+			CooldownEndsAt: in.CooldownEndsAt, CorrelationID: in.CorrelationID,
+		}, orgRow.Name)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			log.WarnContext(ctx, "client notice not prepared: the thread is gone", "threadId", threadID)
+			res.Skipped++
+			continue
+		case err != nil:
+			return steps.QuarantineSendNoticesResult{}, err
+		case notice.Skipped:
+			res.Skipped++
+			continue
+		}
+		_, err = a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+			ID: contract.DeliveryWorkflowID(notice.MessageID), TaskQueue: a.Config.TemporalTaskQueue,
+			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+			TypedSearchAttributes: temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(in.OrgID.String())),
+		}, contract.DeliveryWorkflowName, contract.DeliveryInput{OrgID: in.OrgID, MessageID: notice.MessageID, CorrelationID: in.CorrelationID})
+		var started *serviceerror.WorkflowExecutionAlreadyStarted
+		if err != nil && !errors.As(err, &started) {
+			return steps.QuarantineSendNoticesResult{}, fmt.Errorf("starting the notice's delivery: %w", err)
+		}
+		res.Notified++
+		activity.RecordHeartbeat(ctx, i+1)
+	}
+	log.InfoContext(ctx, "client notices started", "notified", res.Notified, "skipped", res.Skipped)
+	return res, nil
 }
 
 // NumberChangeNotice is the text a client receives from the new number.

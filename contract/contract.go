@@ -107,12 +107,41 @@ type InboundResult struct {
 const (
 	// SignalDeliveryStatus carries a provider status callback (StatusSignal).
 	SignalDeliveryStatus = "delivery-status"
-	// SignalDeliveryRetry asks a dead-lettered delivery to send again (RetrySignal).
+	// SignalDeliveryRetry asks a dead-lettered delivery to send again
+	// (RetrySignal). Kept for executions started before the updates below;
+	// new callers use UpdateDeadLetterRetry.
 	SignalDeliveryRetry = "delivery-retry"
-	// SignalDeliveryDiscard gives up on a dead-lettered delivery (DiscardSignal).
+	// SignalDeliveryDiscard gives up on a dead-lettered delivery
+	// (DiscardSignal). Kept like SignalDeliveryRetry; new callers use
+	// UpdateDeadLetterDiscard.
 	SignalDeliveryDiscard = "delivery-discard"
+	// UpdateDeadLetterRetry sends a dead-lettered message again (argument
+	// RetrySignal, answer DeadLetterAnswer). It answers once the message is
+	// out of the dead-letter list and its new attempt is on its way.
+	UpdateDeadLetterRetry = "dead-letter-retry"
+	// UpdateDeadLetterDiscard gives up on a dead-lettered message (argument
+	// DiscardSignal, answer DeadLetterAnswer). It answers once the message
+	// is discarded.
+	UpdateDeadLetterDiscard = "dead-letter-discard"
 	// QueryDeliveryState returns DeliveryState.
 	QueryDeliveryState = "delivery-state"
+)
+
+// Refusals of the dead-letter updates: the type of the ApplicationError
+// the update fails with. Its message says why in words an owner reads.
+const (
+	// DeadLetterErrNotDeadLettered: the message is being sent, was
+	// delivered, was discarded or expired.
+	DeadLetterErrNotDeadLettered = "NotDeadLettered"
+	// DeadLetterErrAlreadyDecided: someone else's retry or discard of the
+	// same dead letter came first (two crossed clicks).
+	DeadLetterErrAlreadyDecided = "DeadLetterAlreadyDecided"
+)
+
+// Dead-letter answers (DeadLetterAnswer.Outcome).
+const (
+	DeadLetterRetrying  = "retrying"
+	DeadLetterDiscarded = "discarded"
 )
 
 // DeliveryInput starts DeliveryWorkflow for a message already stored with
@@ -132,17 +161,28 @@ type StatusSignal struct {
 	ReceiptID  uuid.UUID `json:"receiptId"`
 }
 
-// RetrySignal is an owner's "retry" on a dead letter.
+// RetrySignal is an owner's "retry" on a dead letter: the argument of
+// UpdateDeadLetterRetry (and of the older SignalDeliveryRetry).
 type RetrySignal struct {
 	UserID        uuid.UUID `json:"userId"`
 	CorrelationID string    `json:"correlationId"`
 }
 
-// DiscardSignal is an owner's "discard" on a dead letter.
+// DiscardSignal is an owner's "discard" on a dead letter: the argument of
+// UpdateDeadLetterDiscard (and of the older SignalDeliveryDiscard).
 type DiscardSignal struct {
 	UserID        uuid.UUID `json:"userId"`
 	Reason        string    `json:"reason"`
 	CorrelationID string    `json:"correlationId"`
+}
+
+// DeadLetterAnswer is the delivery workflow's answer to a retry or discard.
+type DeadLetterAnswer struct {
+	// Outcome is DeadLetterRetrying or DeadLetterDiscarded.
+	Outcome string `json:"outcome"`
+	// Attempt is the number of the attempt a retry starts.
+	Attempt int           `json:"attempt,omitempty"`
+	State   DeliveryState `json:"state"`
 }
 
 // DeliveryState is what QueryDeliveryState returns.
@@ -153,6 +193,9 @@ type DeliveryState struct {
 	ErrorCode    int    `json:"errorCode,omitempty"`
 	ErrorMessage string `json:"errorMessage,omitempty"`
 	DeadLettered bool   `json:"deadLettered"`
+	// DeadLetterExpiresAt is when an untouched dead letter is discarded
+	// on its own (set while it waits, by executions that expire).
+	DeadLetterExpiresAt *time.Time `json:"deadLetterExpiresAt,omitempty"`
 }
 
 // deliveryOrder ranks the statuses of an outbound attempt: "pending"

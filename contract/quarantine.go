@@ -13,7 +13,8 @@ import (
 // that texts still arriving at the old number reach the moved thread),
 // optionally texts the affected clients the new number, waits out the
 // cooldown, and then returns the number to the pool or releases it to the
-// provider. Signals restore it early or release it now.
+// provider. Updates restore it early or release it now, and answer when
+// that is done.
 
 // Workflow type names, as registered on the worker.
 const (
@@ -21,18 +22,60 @@ const (
 	ReleaseNumberWorkflowName = "ReleaseNumberWorkflow"
 )
 
-// Quarantine signals and queries.
+// Quarantine signals, updates and queries.
 const (
 	// SignalQuarantineRestore ends the cooldown early and puts the number
-	// back in service; moved threads stay moved (QuarantineSignal).
+	// back in service; moved threads stay moved (QuarantineSignal). Kept for
+	// executions started before UpdateQuarantineRestore.
 	SignalQuarantineRestore = "restore"
 	// SignalQuarantineReleaseNow ends the cooldown and releases the number
-	// to the provider at once (QuarantineSignal).
+	// to the provider at once (QuarantineSignal). Kept for executions
+	// started before UpdateQuarantineReleaseNow.
 	SignalQuarantineReleaseNow = "release-now"
+	// UpdateQuarantineStarted answers, once the threads have moved and the
+	// cooldown runs, with the QuarantineState (argument
+	// QuarantineStartRequest). Sent with the start (update-with-start), it
+	// turns "start a quarantine" into one request with one answer; a
+	// different quarantine of the same number is refused.
+	UpdateQuarantineStarted = "quarantine-started"
+	// UpdateQuarantineRestore is SignalQuarantineRestore as a request with
+	// an answer (argument QuarantineSignal, answer QuarantineAnswer): it
+	// answers when the number is back in service.
+	UpdateQuarantineRestore = "quarantine-restore"
+	// UpdateQuarantineReleaseNow is SignalQuarantineReleaseNow as a request
+	// with an answer (argument QuarantineSignal, answer QuarantineAnswer):
+	// it answers when the provider has the number back, or refuses with the
+	// provider's reason.
+	UpdateQuarantineReleaseNow = "quarantine-release-now"
 	// QueryQuarantineImpact returns QuarantineImpact.
 	QueryQuarantineImpact = "impact"
 	// QueryQuarantineState returns QuarantineState.
 	QueryQuarantineState = "state"
+)
+
+// Refusals of the quarantine updates and failures of its start: the type
+// of the ApplicationError. The message says why in plain words.
+const (
+	// QuarantineErrOtherQuarantine: the number is already in another
+	// quarantine.
+	QuarantineErrOtherQuarantine = "AnotherQuarantineRunning"
+	// QuarantineErrFinished: the quarantine is finishing or over, so it can
+	// no longer be restored or released early.
+	QuarantineErrFinished = "QuarantineFinished"
+	// QuarantineErrAlreadyRequested: a restore or release-now came first
+	// (two crossed clicks).
+	QuarantineErrAlreadyRequested = "QuarantineAlreadyRequested"
+	// QuarantineErrReleaseRefused: the provider refused to take the number
+	// back; it stays in quarantine.
+	QuarantineErrReleaseRefused = "QuarantineReleaseRefused"
+	// QuarantineErrNotQuarantinable: the number cannot be quarantined
+	// (already quarantined, not active).
+	QuarantineErrNotQuarantinable = "NumberNotQuarantinable"
+	// QuarantineErrInvalidReplacement: the chosen replacement cannot take
+	// the threads.
+	QuarantineErrInvalidReplacement = "InvalidReplacementNumber"
+	// QuarantineErrNoReplacement: no number can take the threads.
+	QuarantineErrNoReplacement = "NoReplacementNumber"
 )
 
 // What happens when the cooldown ends.
@@ -79,7 +122,20 @@ type QuarantineInput struct {
 	CorrelationID string        `json:"correlationId"`
 }
 
-// QuarantineSignal is an operator's restore or release-now.
+// QuarantineStartRequest names the quarantine a caller started, so that
+// the started update answers for that one only.
+type QuarantineStartRequest struct {
+	QuarantineID uuid.UUID `json:"quarantineId"`
+}
+
+// QuarantineAnswer is the workflow's answer to a restore or release-now.
+type QuarantineAnswer struct {
+	Outcome string          `json:"outcome"`
+	State   QuarantineState `json:"state"`
+}
+
+// QuarantineSignal is an operator's restore or release-now: the argument of
+// the updates and of the older signals.
 type QuarantineSignal struct {
 	UserID        uuid.UUID `json:"userId"`
 	Reason        string    `json:"reason,omitempty"`

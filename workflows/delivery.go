@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,7 +30,16 @@ const (
 	// defaultDeliveryStatusWait applies until the first send reports the
 	// worker's configured wait.
 	defaultDeliveryStatusWait = 2 * time.Minute
+	// defaultDeadLetterOpenFor applies when the dead-letter activity does
+	// not report the worker's SNOUT_DEAD_LETTER_EXPIRY.
+	defaultDeadLetterOpenFor = 14 * 24 * time.Hour
 )
+
+// deliveryDeadLetterExpiryChange versions the dead letter's expiry: an
+// execution dead-lettered under it waits for the owner at most the
+// configured period, then closes as discarded. Executions that were
+// already waiting when it shipped keep waiting without a timer.
+const deliveryDeadLetterExpiryChange = "delivery-dead-letter-expiry"
 
 // DeliveryWorkflow delivers one outbound message (ID delivery-<messageID>).
 //
@@ -39,9 +49,11 @@ const (
 // forward-only, and asks the provider itself when no final status arrives
 // in time. An undelivered status with a temporary code is sent again as a
 // new attempt, within the same budget of three. When the round fails the
-// message is dead-lettered with an alert, and the workflow waits — with no
-// timer — for the owner to retry (a new round, first attempt "manual") or
-// discard it.
+// message is dead-lettered with an alert, and the workflow waits for the
+// owner to retry (a new round, first attempt "manual") or discard it —
+// the dead-letter updates, which answer once that is done and refuse a
+// second, crossed click — or, after the configured period, discards it
+// itself as expired.
 func DeliveryWorkflow(ctx workflow.Context, in contract.DeliveryInput) (contract.DeliveryState, error) {
 	w := &delivery{in: in}
 	if err := w.setup(ctx); err != nil {
@@ -58,6 +70,13 @@ type delivery struct {
 	statusCh  workflow.ReceiveChannel
 	retryCh   workflow.ReceiveChannel
 	discardCh workflow.ReceiveChannel
+	// ownerCh carries accepted dead-letter updates to the main loop.
+	ownerCh workflow.Channel
+	// claim is the decision ("retry" or "discard") an accepted update is
+	// carrying out; a second one is refused until it is answered.
+	claim string
+	// finished: the workflow is about to close (delivered or discarded).
+	finished bool
 }
 
 // deliveryProgress is the workflow's whole state (serializable).
@@ -75,6 +94,11 @@ type deliveryProgress struct {
 	NeedsFix     bool          `json:"needsFix"`
 	DeadLettered bool          `json:"deadLettered"`
 	StatusWait   time.Duration `json:"statusWait"`
+	// OpenFor is how long the current dead letter waits for the owner, and
+	// ExpiresAt when it is discarded unless someone acts (zero: no expiry).
+	OpenFor   time.Duration `json:"openFor,omitempty"`
+	ExpiresAt time.Time     `json:"expiresAt,omitzero"`
+	Expired   bool          `json:"expired,omitempty"`
 	// Sends are the attempts the provider accepted, to apply late
 	// callbacks about earlier attempts to the right one.
 	Sends []deliverySend `json:"sends"`
@@ -86,11 +110,26 @@ type deliverySend struct {
 	Status  string `json:"status"`
 }
 
+// ownerRequest is an accepted dead-letter update waiting for its answer.
+type ownerRequest struct {
+	retry   *contract.RetrySignal
+	discard *contract.DiscardSignal
+	answer  contract.DeadLetterAnswer
+	err     error
+	done    bool
+}
+
+func (r *ownerRequest) reply(answer contract.DeadLetterAnswer, err error) {
+	r.answer, r.err, r.done = answer, err, true
+}
+
 // ownerChoice is what ended a dead-letter wait.
 type ownerChoice struct {
 	retry     *contract.RetrySignal
 	discard   *contract.DiscardSignal
-	delivered bool // a late callback said the last attempt got through
+	request   *ownerRequest // the update that asked, nil for a signal
+	delivered bool          // a late callback said the last attempt got through
+	expired   bool          // nobody acted within the dead letter's period
 }
 
 func (w *delivery) setup(ctx workflow.Context) error {
@@ -102,43 +141,143 @@ func (w *delivery) setup(ctx workflow.Context) error {
 	w.statusCh = workflow.GetSignalChannel(ctx, contract.SignalDeliveryStatus)
 	w.retryCh = workflow.GetSignalChannel(ctx, contract.SignalDeliveryRetry)
 	w.discardCh = workflow.GetSignalChannel(ctx, contract.SignalDeliveryDiscard)
-	return workflow.SetQueryHandler(ctx, contract.QueryDeliveryState, func() (contract.DeliveryState, error) { return w.snapshot(), nil })
+	w.ownerCh = workflow.NewBufferedChannel(ctx, 1)
+	if err := workflow.SetQueryHandler(ctx, contract.QueryDeliveryState, func() (contract.DeliveryState, error) { return w.snapshot(), nil }); err != nil {
+		return err
+	}
+	// The updates add no command of their own (an accepted one leads to
+	// the same activities as the older signals), so they are registered on
+	// every execution, including those started before they existed.
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateDeadLetterRetry,
+		func(ctx workflow.Context, s contract.RetrySignal) (contract.DeadLetterAnswer, error) {
+			return w.decide(ctx, &ownerRequest{retry: &s}, "retry")
+		},
+		workflow.UpdateHandlerOptions{Validator: func(contract.RetrySignal) error { return w.ownerRefusal() }}); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateDeadLetterDiscard,
+		func(ctx workflow.Context, s contract.DiscardSignal) (contract.DeadLetterAnswer, error) {
+			return w.decide(ctx, &ownerRequest{discard: &s}, "discard")
+		},
+		workflow.UpdateHandlerOptions{Validator: func(contract.DiscardSignal) error { return w.ownerRefusal() }})
+}
+
+// ownerRefusal says why a retry or discard cannot be taken now, or nil.
+// It reads state only (it is also the updates' validator).
+func (w *delivery) ownerRefusal() error {
+	switch {
+	case w.claim != "":
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("Someone else already chose to %s this message a moment ago.", w.claim), contract.DeadLetterErrAlreadyDecided, nil)
+	case w.state.Expired:
+		return notDeadLettered("This message expired and was discarded.")
+	case w.state.Status == "discarded":
+		return notDeadLettered("This message was discarded.")
+	case w.finished || !w.state.DeadLettered && isDelivered(w.state.Status):
+		return notDeadLettered("This message was delivered.")
+	case !w.state.DeadLettered:
+		return notDeadLettered("This message isn't in the dead-letter list: it is being sent.")
+	}
+	return nil
+}
+
+func notDeadLettered(msg string) error {
+	return temporal.NewNonRetryableApplicationError(msg, contract.DeadLetterErrNotDeadLettered, nil)
+}
+
+// decide is the body of both dead-letter updates: it claims the decision
+// (the check and the claim run without yielding, so of two crossed clicks
+// exactly one gets here), hands it to the main loop and waits for the
+// answer.
+func (w *delivery) decide(ctx workflow.Context, req *ownerRequest, word string) (contract.DeadLetterAnswer, error) {
+	if err := w.ownerRefusal(); err != nil {
+		return contract.DeadLetterAnswer{}, err
+	}
+	w.claim = word
+	w.ownerCh.Send(ctx, req)
+	if err := workflow.Await(ctx, func() bool { return req.done }); err != nil {
+		return contract.DeadLetterAnswer{}, err
+	}
+	return req.answer, req.err
+}
+
+// refusePending answers every update still waiting in ownerCh with err:
+// its decision was overtaken (a crossed signal, a late delivery report,
+// the expiry).
+func (w *delivery) refusePending(ctx workflow.Context, err error) {
+	for {
+		var req *ownerRequest
+		if !w.ownerCh.ReceiveAsync(&req) {
+			return
+		}
+		req.reply(contract.DeadLetterAnswer{}, err)
+		w.claim = ""
+	}
 }
 
 func (w *delivery) run(ctx workflow.Context) (contract.DeliveryState, error) {
+	if err := w.deliver(ctx); err != nil {
+		return w.snapshot(), err
+	}
+	w.finished = true
+	w.refusePending(ctx, w.ownerRefusal())
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return w.snapshot(), err
+	}
+	w.log.Info("delivery finished", "status", w.state.Status, "attempts", w.state.Attempt)
+	return w.snapshot(), nil
+}
+
+// deliver sends until the message is delivered or discarded.
+func (w *delivery) deliver(ctx workflow.Context) error {
 	trigger := message.TriggerAutomatic
 	recovering := false
 	for {
 		delivered, err := w.deliverRound(ctx, trigger)
 		if err != nil {
-			return w.snapshot(), err
+			return err
 		}
 		if delivered {
 			if recovering {
 				if err := w.recovered(ctx); err != nil {
-					return w.snapshot(), err
+					return err
 				}
 			}
 			w.drainStatus(ctx)
-			w.log.Info("delivery finished", "status", w.state.Status, "attempts", w.state.Attempt)
-			return w.snapshot(), nil
+			return nil
 		}
 		if err := w.deadLetter(ctx); err != nil {
-			return w.snapshot(), err
+			return err
 		}
 		choice := w.awaitOwner(ctx)
 		switch {
 		case choice.delivered:
+			w.refusePending(ctx, notDeadLettered("A late report from Twilio says this text was delivered after all."))
 			if err := w.recovered(ctx); err != nil {
-				return w.snapshot(), err
+				return err
 			}
 			w.drainStatus(ctx)
-			return w.snapshot(), nil
+			return nil
+		case choice.expired:
+			w.refusePending(ctx, notDeadLettered("This message expired and was discarded."))
+			return w.expire(ctx)
 		case choice.discard != nil:
-			return w.discard(ctx, *choice.discard)
+			w.refusePending(ctx, temporal.NewNonRetryableApplicationError("Someone else already chose to discard this message a moment ago.", contract.DeadLetterErrAlreadyDecided, nil))
+			if err := w.discard(ctx, *choice.discard); err != nil {
+				return err
+			}
+			if choice.request != nil {
+				choice.request.reply(contract.DeadLetterAnswer{Outcome: contract.DeadLetterDiscarded, State: w.snapshot()}, nil)
+			}
+			return nil
 		default:
+			w.refusePending(ctx, temporal.NewNonRetryableApplicationError("Someone else already chose to retry this message a moment ago.", contract.DeadLetterErrAlreadyDecided, nil))
 			if err := w.resend(ctx, *choice.retry); err != nil {
-				return w.snapshot(), err
+				return err
+			}
+			if choice.request != nil {
+				w.claim = ""
+				choice.request.reply(contract.DeadLetterAnswer{Outcome: contract.DeadLetterRetrying, Attempt: w.state.Attempt + 1, State: w.snapshot()}, nil)
 			}
 			trigger, recovering = message.TriggerManual, true
 		}
@@ -163,8 +302,10 @@ func (w *delivery) deliverRound(ctx workflow.Context, trigger string) (bool, err
 			w.log.Warn("send failed", "attempt", w.state.Attempt, "errorCode", failure.Code, "failureType", failure.Type)
 			return false, nil
 		}
-		budget -= res.Attempt - first + 1
-		w.state.Attempt, w.state.ProviderSID, w.state.Status = res.Attempt, res.ProviderSID, res.Status
+		// An adopted send (the provider had it from an attempt whose answer
+		// was lost) may carry an earlier attempt's number: it uses no budget.
+		budget -= max(res.Attempt-first+1, 0)
+		w.state.Attempt, w.state.ProviderSID, w.state.Status = max(w.state.Attempt, res.Attempt), res.ProviderSID, res.Status
 		w.state.ErrorCode, w.state.Reason, w.state.Retryable, w.state.NeedsFix = 0, "", false, false
 		if res.StatusWait > 0 {
 			w.state.StatusWait = res.StatusWait
@@ -371,18 +512,38 @@ func (w *delivery) deadLetter(ctx workflow.Context) error {
 		return err
 	}
 	w.state.DeadLettered = true
-	w.log.Warn("message dead-lettered; waiting for the owner", "attempt", w.state.Attempt, "errorCode", w.state.ErrorCode, "alertId", res.AlertID.String())
+	if workflow.GetVersion(ctx, deliveryDeadLetterExpiryChange, workflow.DefaultVersion, 1) == 1 {
+		w.state.OpenFor = res.OpenFor
+		if w.state.OpenFor <= 0 {
+			w.state.OpenFor = defaultDeadLetterOpenFor
+		}
+		w.state.ExpiresAt = workflow.Now(ctx).Add(w.state.OpenFor)
+	}
+	w.log.Warn("message dead-lettered; waiting for the owner", "attempt", w.state.Attempt, "errorCode", w.state.ErrorCode,
+		"alertId", res.AlertID.String(), "openFor", w.state.OpenFor)
 	return nil
 }
 
-// awaitOwner waits, without a timer, for a retry or a discard. Late
-// callbacks keep being applied; one saying the last attempt was delivered
-// after all ends the wait.
+// awaitOwner waits for a retry or a discard (an update, or one of the
+// older signals), or for the dead letter to expire. Late callbacks keep
+// being applied; one saying the last attempt was delivered after all ends
+// the wait.
 func (w *delivery) awaitOwner(ctx workflow.Context) ownerChoice {
+	var expiry workflow.Future
+	if w.state.OpenFor > 0 {
+		timerCtx, cancelTimer := workflow.WithCancel(ctx)
+		defer cancelTimer()
+		expiry = workflow.NewTimer(timerCtx, w.state.OpenFor)
+	}
 	for {
 		var choice ownerChoice
 		var sig *contract.StatusSignal
 		sel := workflow.NewSelector(ctx)
+		sel.AddReceive(w.ownerCh, func(c workflow.ReceiveChannel, _ bool) {
+			var req *ownerRequest
+			c.Receive(ctx, &req)
+			choice = ownerChoice{retry: req.retry, discard: req.discard, request: req}
+		})
 		sel.AddReceive(w.retryCh, func(c workflow.ReceiveChannel, _ bool) {
 			var s contract.RetrySignal
 			c.Receive(ctx, &s)
@@ -398,8 +559,19 @@ func (w *delivery) awaitOwner(ctx workflow.Context) ownerChoice {
 			c.Receive(ctx, &s)
 			sig = &s
 		})
+		if expiry != nil {
+			sel.AddFuture(expiry, func(f workflow.Future) { choice.expired = f.Get(ctx, nil) == nil })
+		}
 		sel.Select(ctx)
 		switch {
+		case choice.expired:
+			// An owner's decision that came in at the same moment wins.
+			var req *ownerRequest
+			if w.ownerCh.ReceiveAsync(&req) {
+				return ownerChoice{retry: req.retry, discard: req.discard, request: req}
+			}
+			w.log.Info("dead letter expired", "openFor", w.state.OpenFor)
+			return choice
 		case choice.retry != nil || choice.discard != nil:
 			return choice
 		case sig != nil:
@@ -439,7 +611,7 @@ func (w *delivery) recovered(ctx workflow.Context) error {
 	return nil
 }
 
-func (w *delivery) discard(ctx workflow.Context, sig contract.DiscardSignal) (contract.DeliveryState, error) {
+func (w *delivery) discard(ctx workflow.Context, sig contract.DiscardSignal) error {
 	cid := w.in.CorrelationID
 	if sig.CorrelationID != "" {
 		cid = sig.CorrelationID
@@ -448,11 +620,45 @@ func (w *delivery) discard(ctx workflow.Context, sig contract.DiscardSignal) (co
 		OrgID: w.in.OrgID, MessageID: w.in.MessageID, UserID: sig.UserID, Reason: sig.Reason, CorrelationID: cid,
 	}).Get(ctx, nil)
 	if err != nil {
-		return w.snapshot(), err
+		return err
 	}
 	w.state.Status, w.state.DeadLettered = "discarded", false
 	w.log.Info("owner discarded the message", "userId", sig.UserID.String())
-	return w.snapshot(), nil
+	return nil
+}
+
+// expire discards a dead letter nobody acted on, as the system, with a
+// reason saying so.
+func (w *delivery) expire(ctx workflow.Context) error {
+	reason := fmt.Sprintf("It expired: nobody retried or discarded it within %s of it failing.", spell(w.state.OpenFor))
+	err := workflow.ExecuteActivity(w.storeCtx(ctx), steps.DeliveryDiscard, steps.DeliveryDiscardInput{
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, Reason: reason, Expired: true, CorrelationID: w.in.CorrelationID,
+	}).Get(ctx, nil)
+	if err != nil {
+		return err
+	}
+	w.state.Status, w.state.DeadLettered, w.state.Expired = "discarded", false, true
+	w.state.Reason = reason
+	return nil
+}
+
+// spell writes a period the way an owner says it: "14 days", "6 hours".
+func spell(d time.Duration) string {
+	unit := func(n int64, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %ss", n, one)
+	}
+	switch {
+	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
+		return unit(int64(d/(24*time.Hour)), "day")
+	case d >= time.Hour && d%time.Hour == 0:
+		return unit(int64(d/time.Hour), "hour")
+	case d >= time.Minute:
+		return unit(int64(d/time.Minute), "minute")
+	}
+	return d.String()
 }
 
 // drainStatus applies callbacks still queued when the workflow ends, so
@@ -477,10 +683,15 @@ func (w *delivery) storeCtx(ctx workflow.Context) workflow.Context {
 }
 
 func (w *delivery) snapshot() contract.DeliveryState {
-	return contract.DeliveryState{
+	st := contract.DeliveryState{
 		Status: w.state.Status, Attempts: w.state.Attempt, ProviderSID: w.state.ProviderSID,
 		ErrorCode: w.state.ErrorCode, ErrorMessage: w.state.Reason, DeadLettered: w.state.DeadLettered,
 	}
+	if w.state.DeadLettered && !w.state.ExpiresAt.IsZero() {
+		at := w.state.ExpiresAt
+		st.DeadLetterExpiresAt = &at
+	}
+	return st
 }
 
 func isDelivered(status string) bool { return status == "delivered" || status == "read" }

@@ -40,6 +40,7 @@ type fakeDelivery struct {
 	applied    []steps.DeliveryStatusInput
 	fetched    []steps.DeliveryFetchInput
 	fetchReply string
+	openFor    time.Duration // what the dead-letter activity reports
 	deadLetter []steps.DeliveryDeadLetterInput
 	resends    []steps.DeliveryResendInput
 	recovered  []steps.DeliveryOutcomeInput
@@ -134,7 +135,7 @@ func newDeliveryTest(t *testing.T, sends ...any) *deliveryTest {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.deadLetter = append(f.deadLetter, in)
-			return steps.DeliveryDeadLetterResult{AlertID: uuid.New()}, nil
+			return steps.DeliveryDeadLetterResult{AlertID: uuid.New(), OpenFor: f.openFor}, nil
 		})
 	env.OnActivity(a.DeliveryResend, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in steps.DeliveryResendInput) error {
@@ -385,14 +386,27 @@ var deliveryHistories = []string{
 	"testdata/delivery_undelivered_retried.json",
 	"testdata/delivery_dead_letter_retry.json",
 	"testdata/delivery_dead_letter_discard.json",
+	"testdata/delivery_dead_letter_expired.json",
+}
+
+// deliveryHistoriesBeforeUpdates were recorded before the dead-letter
+// updates and expiry (GetVersion "delivery-dead-letter-expiry"), with the
+// retry and discard signals: executions started then still replay. The
+// recorder never rewrites them.
+var deliveryHistoriesBeforeUpdates = []string{
+	"testdata/delivery_delivered_before_updates.json",
+	"testdata/delivery_undelivered_retried_before_updates.json",
+	"testdata/delivery_dead_letter_retry_before_updates.json",
+	"testdata/delivery_dead_letter_discard_before_updates.json",
 }
 
 func TestDeliveryReplay(t *testing.T) {
-	replayHistories(t, deliveryHistories, replayable{workflows.DeliveryWorkflow, contract.DeliveryWorkflowName})
+	replayHistories(t, append(append([]string{}, deliveryHistories...), deliveryHistoriesBeforeUpdates...),
+		replayable{workflows.DeliveryWorkflow, contract.DeliveryWorkflowName})
 }
 
-// TestRecordDeliveryHistories rewrites testdata/delivery_*.json from runs
-// on the Temporal dev server scripts/test.sh starts (fake activities):
+// TestRecordDeliveryHistories rewrites deliveryHistories from runs on the
+// Temporal dev server scripts/test.sh starts (fake activities):
 //
 //	SNOUT_RECORD_DELIVERY_HISTORY=1 bash scripts/test.sh -run TestRecordDeliveryHistories ./workflows/
 func TestRecordDeliveryHistories(t *testing.T) {
@@ -400,11 +414,13 @@ func TestRecordDeliveryHistories(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	// step is one thing to do once the workflow's state satisfies when.
+	// step is one thing to do once the workflow's state satisfies when: a
+	// signal, or an update when update is set.
 	type step struct {
 		when   func(contract.DeliveryState) bool
 		signal string
 		arg    any
+		update string
 	}
 	accepted := func(sid string) func(contract.DeliveryState) bool {
 		return func(st contract.DeliveryState) bool { return st.ProviderSID == sid }
@@ -413,7 +429,7 @@ func TestRecordDeliveryHistories(t *testing.T) {
 	status := func(sid, s string, code int) contract.StatusSignal {
 		return contract.StatusSignal{MessageSID: sid, Status: s, ErrorCode: code}
 	}
-	record := func(file string, sends []any, actions ...step) {
+	record := func(file string, sends []any, openFor time.Duration, actions ...step) {
 		tq := "record-delivery-" + uuid.NewString()
 		f := &fakeDelivery{sends: sends, fetchReply: "delivered"}
 		w := worker.New(c, tq, worker.Options{})
@@ -424,7 +440,7 @@ func TestRecordDeliveryHistories(t *testing.T) {
 				return statusOf("delivered", 0), nil
 			},
 			"DeliveryDeadLetter": func(context.Context, steps.DeliveryDeadLetterInput) (steps.DeliveryDeadLetterResult, error) {
-				return steps.DeliveryDeadLetterResult{AlertID: uuid.New()}, nil
+				return steps.DeliveryDeadLetterResult{AlertID: uuid.New(), OpenFor: openFor}, nil
 			},
 			"DeliveryResend":    func(context.Context, steps.DeliveryResendInput) error { return nil },
 			"DeliveryRecovered": func(context.Context, steps.DeliveryOutcomeInput) error { return nil },
@@ -451,6 +467,18 @@ func TestRecordDeliveryHistories(t *testing.T) {
 				}
 				time.Sleep(50 * time.Millisecond)
 			}
+			if s.update != "" {
+				h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, RunID: run.GetRunID(), UpdateName: s.update,
+					Args: []any{s.arg}, WaitForStage: client.WorkflowUpdateStageCompleted})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var answer contract.DeadLetterAnswer
+				if err := h.Get(ctx, &answer); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
 			if err := c.SignalWorkflow(ctx, id, run.GetRunID(), s.signal, s.arg); err != nil {
 				t.Fatal(err)
 			}
@@ -458,35 +486,42 @@ func TestRecordDeliveryHistories(t *testing.T) {
 		if err := run.Get(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
-		hist := &historypb.History{}
-		it := c.GetWorkflowHistory(ctx, id, run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-		for it.HasNext() {
-			ev, err := it.Next()
-			if err != nil {
-				t.Fatal(err)
-			}
-			hist.Events = append(hist.Events, ev)
-		}
-		b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(hist)
+		writeHistory(ctx, t, c, id, run.GetRunID(), file)
+	}
+	owner := uuid.New()
+	record(deliveryHistories[0], []any{"SM1"}, 0,
+		step{when: accepted("SM1"), signal: contract.SignalDeliveryStatus, arg: status("SM1", "sent", 0)},
+		step{when: accepted("SM1"), signal: contract.SignalDeliveryStatus, arg: status("SM1", "delivered", 0)})
+	record(deliveryHistories[1], []any{"SM1", "SM2"}, 0,
+		step{when: accepted("SM1"), signal: contract.SignalDeliveryStatus, arg: status("SM1", "undelivered", 30003)},
+		step{when: accepted("SM2"), signal: contract.SignalDeliveryStatus, arg: status("SM2", "delivered", 0)})
+	record(deliveryHistories[2], []any{permanent(21211), "SM2"}, time.Hour,
+		step{when: deadLettered, update: contract.UpdateDeadLetterRetry, arg: contract.RetrySignal{UserID: owner, CorrelationID: "req-retry"}},
+		step{when: accepted("SM2"), signal: contract.SignalDeliveryStatus, arg: status("SM2", "delivered", 0)})
+	record(deliveryHistories[3], []any{"SM1"}, time.Hour,
+		step{when: accepted("SM1"), signal: contract.SignalDeliveryStatus, arg: status("SM1", "undelivered", 30006)},
+		step{when: deadLettered, update: contract.UpdateDeadLetterDiscard, arg: contract.DiscardSignal{UserID: owner, Reason: "landline"}})
+	record(deliveryHistories[4], []any{permanent(21211)}, 2*time.Second)
+}
+
+// writeHistory saves a closed run's full history as JSON for replay tests.
+func writeHistory(ctx context.Context, t *testing.T, c client.Client, id, runID, file string) {
+	t.Helper()
+	hist := &historypb.History{}
+	it := c.GetWorkflowHistory(ctx, id, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(file, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("recorded %d events to %s", len(hist.Events), file)
+		hist.Events = append(hist.Events, ev)
 	}
-	owner := uuid.New()
-	record(deliveryHistories[0], []any{"SM1"},
-		step{accepted("SM1"), contract.SignalDeliveryStatus, status("SM1", "sent", 0)},
-		step{accepted("SM1"), contract.SignalDeliveryStatus, status("SM1", "delivered", 0)})
-	record(deliveryHistories[1], []any{"SM1", "SM2"},
-		step{accepted("SM1"), contract.SignalDeliveryStatus, status("SM1", "undelivered", 30003)},
-		step{accepted("SM2"), contract.SignalDeliveryStatus, status("SM2", "delivered", 0)})
-	record(deliveryHistories[2], []any{permanent(21211), "SM2"},
-		step{deadLettered, contract.SignalDeliveryRetry, contract.RetrySignal{UserID: owner, CorrelationID: "req-retry"}},
-		step{accepted("SM2"), contract.SignalDeliveryStatus, status("SM2", "delivered", 0)})
-	record(deliveryHistories[3], []any{"SM1"},
-		step{accepted("SM1"), contract.SignalDeliveryStatus, status("SM1", "undelivered", 30006)},
-		step{deadLettered, contract.SignalDeliveryDiscard, contract.DiscardSignal{UserID: owner, Reason: "landline"}})
+	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("recorded %d events to %s", len(hist.Events), file)
 }

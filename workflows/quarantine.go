@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -14,20 +15,30 @@ import (
 	"github.com/snoutos/snout/workflows/steps"
 )
 
+// quarantineNoticeBatchesChange versions the batching of client notices:
+// one activity per batch of moved threads stores the notices and starts
+// their deliveries, where earlier executions ran an activity and a child
+// workflow per thread (thousands of threads came near the history limit).
+const quarantineNoticeBatchesChange = "quarantine-notice-batches"
+
 // QuarantineWorkflow runs one number's quarantine (ID quarantine-<numberID>):
 //
 //  1. mark the number quarantined and settle the replacement;
 //  2. move its threads to the replacement, recording each move so that texts
 //     still arriving at the old number during the cooldown reach the thread;
 //  3. if asked, text each affected client from the new number (a pending
-//     system message per thread, sent by its own DeliveryWorkflow);
-//  4. wait out the cooldown on a cancellable timer, or until a "restore"
-//     (back in service early, threads stay moved) or "release-now" signal;
+//     system message per thread, sent by its own DeliveryWorkflow), in
+//     batches;
+//  4. wait out the cooldown on a cancellable timer, or until a restore
+//     (back in service early, threads stay moved) or release-now;
 //  5. return the number to the pool or release it to the provider.
 //
-// The "state" and "impact" queries report progress. If the provider refuses
-// a release, an alert is raised and the workflow waits for an operator's
-// restore or release-now (a new try).
+// The started update answers the caller who started the quarantine once
+// step 2 is done; the restore and release-now updates answer once step 5
+// is. The older signals are still taken. The "state" and "impact" queries
+// report progress. If the provider refuses a release, an alert is raised
+// and the workflow waits for an operator's restore or release-now (a new
+// try).
 func QuarantineWorkflow(ctx workflow.Context, in contract.QuarantineInput) (contract.QuarantineResult, error) {
 	q := &quarantine{in: in}
 	if err := q.setup(ctx); err != nil {
@@ -43,12 +54,39 @@ type quarantine struct {
 	state     contract.QuarantineState
 	restoreCh workflow.ReceiveChannel
 	releaseCh workflow.ReceiveChannel
+	// requestCh carries accepted restore and release-now updates.
+	requestCh workflow.Channel
+	// claimed is the kind of the update being carried out; another is
+	// refused until it is answered.
+	claimed string
+	// awaitingOperator: a release was refused and the workflow waits for a
+	// restore or a new release-now.
+	awaitingOperator bool
+	// startErr is why the quarantine did not start, for the started update.
+	startErr error
 }
 
-// quarantineRequest is an operator's signal, and which one it was.
+// quarantineRequest is an operator's restore or release-now, and which one
+// it was.
 type quarantineRequest struct {
 	kind   string // SignalQuarantineRestore or SignalQuarantineReleaseNow
 	signal contract.QuarantineSignal
+	// update is set when the request came as an update that waits for
+	// its answer.
+	update *quarantineReply
+}
+
+// quarantineReply is an accepted update's answer, once done.
+type quarantineReply struct {
+	answer contract.QuarantineAnswer
+	err    error
+	done   bool
+}
+
+func (r *quarantineRequest) reply(answer contract.QuarantineAnswer, err error) {
+	if r != nil && r.update != nil {
+		r.update.answer, r.update.err, r.update.done = answer, err, true
+	}
 }
 
 func (q *quarantine) setup(ctx workflow.Context) error {
@@ -69,10 +107,131 @@ func (q *quarantine) setup(ctx workflow.Context) error {
 	}
 	q.restoreCh = workflow.GetSignalChannel(ctx, contract.SignalQuarantineRestore)
 	q.releaseCh = workflow.GetSignalChannel(ctx, contract.SignalQuarantineReleaseNow)
+	q.requestCh = workflow.NewBufferedChannel(ctx, 1)
 	if err := workflow.SetQueryHandler(ctx, contract.QueryQuarantineState, func() (contract.QuarantineState, error) { return q.state, nil }); err != nil {
 		return err
 	}
-	return workflow.SetQueryHandler(ctx, contract.QueryQuarantineImpact, func() (contract.QuarantineImpact, error) { return q.state.Impact, nil })
+	if err := workflow.SetQueryHandler(ctx, contract.QueryQuarantineImpact, func() (contract.QuarantineImpact, error) { return q.state.Impact, nil }); err != nil {
+		return err
+	}
+	// The updates add no command of their own (an accepted restore or
+	// release-now leads to the same activities as the signals), so every
+	// execution registers them.
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateQuarantineStarted, q.started,
+		workflow.UpdateHandlerOptions{Validator: q.validateStarted}); err != nil {
+		return err
+	}
+	for _, u := range []struct{ name, kind string }{
+		{contract.UpdateQuarantineRestore, contract.SignalQuarantineRestore},
+		{contract.UpdateQuarantineReleaseNow, contract.SignalQuarantineReleaseNow},
+	} {
+		kind := u.kind
+		err := workflow.SetUpdateHandlerWithOptions(ctx, u.name,
+			func(ctx workflow.Context, s contract.QuarantineSignal) (contract.QuarantineAnswer, error) {
+				return q.decide(ctx, kind, s)
+			},
+			workflow.UpdateHandlerOptions{Validator: func(contract.QuarantineSignal) error { return q.decisionRefusal() }})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateStarted refuses the started update of another quarantine: the
+// number is already in this one.
+func (q *quarantine) validateStarted(r contract.QuarantineStartRequest) error {
+	if r.QuarantineID != q.in.QuarantineID {
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("This number is already in quarantine until %s.", q.state.CooldownEndsAt.UTC().Format("Jan 2, 2006")),
+			contract.QuarantineErrOtherQuarantine, nil)
+	}
+	return nil
+}
+
+// started answers once the threads have moved and the cooldown runs, or
+// with the reason the quarantine could not start.
+func (q *quarantine) started(ctx workflow.Context, _ contract.QuarantineStartRequest) (contract.QuarantineState, error) {
+	err := workflow.Await(ctx, func() bool {
+		switch q.state.Phase {
+		case contract.QuarantinePhaseCoolingDown, contract.QuarantinePhaseFinishing, contract.QuarantinePhaseDone:
+			return true
+		}
+		return q.startErr != nil
+	})
+	if err != nil {
+		return contract.QuarantineState{}, err
+	}
+	if q.startErr != nil {
+		return contract.QuarantineState{}, q.startErr
+	}
+	return q.state, nil
+}
+
+// decisionRefusal says why a restore or release-now cannot be taken now,
+// or nil. It reads state only (it is also the updates' validator).
+func (q *quarantine) decisionRefusal() error {
+	requested := q.claimed
+	if requested == "" && !q.awaitingOperator {
+		requested = q.state.Requested
+	}
+	switch {
+	case q.startErr != nil:
+		return temporal.NewNonRetryableApplicationError("This quarantine did not start.", contract.QuarantineErrFinished, nil)
+	case requested == contract.SignalQuarantineRestore:
+		return temporal.NewNonRetryableApplicationError("Someone already asked to restore this number a moment ago.", contract.QuarantineErrAlreadyRequested, nil)
+	case requested == contract.SignalQuarantineReleaseNow:
+		return temporal.NewNonRetryableApplicationError("Someone already asked to release this number a moment ago.", contract.QuarantineErrAlreadyRequested, nil)
+	case q.state.Phase == contract.QuarantinePhaseDone:
+		return temporal.NewNonRetryableApplicationError("This quarantine is over.", contract.QuarantineErrFinished, nil)
+	case q.state.Phase == contract.QuarantinePhaseFinishing && !q.awaitingOperator:
+		return temporal.NewNonRetryableApplicationError("The cooldown has ended and the quarantine is finishing. Reload in a moment.", contract.QuarantineErrFinished, nil)
+	}
+	return nil
+}
+
+// decide is the body of the restore and release-now updates: it claims
+// the decision (check and claim run without yielding, so of two crossed
+// clicks exactly one gets here), hands it to the main loop and waits for
+// the answer.
+func (q *quarantine) decide(ctx workflow.Context, kind string, s contract.QuarantineSignal) (contract.QuarantineAnswer, error) {
+	if err := q.decisionRefusal(); err != nil {
+		return contract.QuarantineAnswer{}, err
+	}
+	q.claimed = kind
+	req := &quarantineRequest{kind: kind, signal: s, update: &quarantineReply{}}
+	q.requestCh.Send(ctx, req)
+	if err := workflow.Await(ctx, func() bool { return req.update.done }); err != nil {
+		return contract.QuarantineAnswer{}, err
+	}
+	return req.update.answer, req.update.err
+}
+
+// refusePending answers every update still waiting in requestCh with err.
+func (q *quarantine) refusePending(err error) {
+	for {
+		var req *quarantineRequest
+		if !q.requestCh.ReceiveAsync(&req) {
+			return
+		}
+		req.reply(contract.QuarantineAnswer{}, err)
+		q.claimed = ""
+	}
+}
+
+// failStart records why the quarantine could not start, answers whoever
+// waits for it, and returns err once every handler is done.
+func (q *quarantine) failStart(ctx workflow.Context, err error) (contract.QuarantineResult, error) {
+	q.startErr = temporal.NewNonRetryableApplicationError("The quarantine could not start.", "QuarantineStartFailed", nil)
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) && appErr.Message() != "" {
+		q.startErr = temporal.NewNonRetryableApplicationError(appErr.Message(), appErr.Type(), nil)
+	}
+	q.refusePending(q.startErr)
+	if werr := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); werr != nil {
+		return contract.QuarantineResult{}, werr
+	}
+	return contract.QuarantineResult{}, err
 }
 
 func (q *quarantine) run(ctx workflow.Context) (contract.QuarantineResult, error) {
@@ -87,7 +246,7 @@ func (q *quarantine) run(ctx workflow.Context) (contract.QuarantineResult, error
 	}).Get(ctx, &begun)
 	if err != nil {
 		q.log.Error("quarantine could not start", "error", err)
-		return contract.QuarantineResult{}, err
+		return q.failStart(ctx, err)
 	}
 
 	q.state.Phase = contract.QuarantinePhaseMoving
@@ -96,7 +255,7 @@ func (q *quarantine) run(ctx workflow.Context) (contract.QuarantineResult, error
 		OrgID: in.OrgID, QuarantineID: in.QuarantineID, NumberID: in.NumberID, Targets: begun.Targets, CorrelationID: in.CorrelationID,
 	}).Get(ctx, &moved)
 	if err != nil {
-		return contract.QuarantineResult{}, err
+		return q.failStart(ctx, err)
 	}
 	q.state.Impact.Moves = append(q.state.Impact.Moves, moved.Moves...)
 	q.state.Impact.Stuck = moved.Stuck
@@ -104,27 +263,66 @@ func (q *quarantine) run(ctx workflow.Context) (contract.QuarantineResult, error
 
 	if in.NotifyClients {
 		q.state.Phase = contract.QuarantinePhaseNotifying
-		q.notifyClients(ctx)
+		if workflow.GetVersion(ctx, quarantineNoticeBatchesChange, workflow.DefaultVersion, 1) == 1 {
+			q.notifyInBatches(ctx)
+		} else {
+			q.notifyClients(ctx)
+		}
 	}
 
 	q.state.Phase = contract.QuarantinePhaseCoolingDown
 	req := q.coolDown(ctx)
 
 	q.state.Phase = contract.QuarantinePhaseFinishing
-	outcome, err := q.finish(ctx, req)
+	outcome, req, err := q.finish(ctx, req)
 	if err != nil {
 		return contract.QuarantineResult{}, err
 	}
 	q.state.Phase, q.state.Outcome = contract.QuarantinePhaseDone, outcome
+	req.reply(contract.QuarantineAnswer{Outcome: outcome, State: q.state}, nil)
+	q.claimed = ""
+	q.refusePending(q.decisionRefusal())
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return contract.QuarantineResult{}, err
 	}
 	return contract.QuarantineResult{Outcome: outcome, Impact: q.state.Impact, FinishedAt: workflow.Now(ctx)}, nil
 }
 
+// notifyInBatches has each batch of moved threads' notices stored and
+// their deliveries started by one activity. A batch that fails is counted
+// as skipped: the quarantine itself must go on.
+func (q *quarantine) notifyInBatches(ctx workflow.Context) {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 5 * time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 20},
+	})
+	moves := q.state.Impact.Moves
+	for start := 0; start < len(moves); start += steps.QuarantineNoticeBatch {
+		batch := moves[start:min(start+steps.QuarantineNoticeBatch, len(moves))]
+		ids := make([]uuid.UUID, 0, len(batch))
+		for _, m := range batch {
+			ids = append(ids, m.ThreadID)
+		}
+		var res steps.QuarantineSendNoticesResult
+		err := workflow.ExecuteActivity(actx, steps.QuarantineSendNotices, steps.QuarantineSendNoticesInput{
+			OrgID: q.in.OrgID, QuarantineID: q.in.QuarantineID, ThreadIDs: ids, OldE164: q.in.PhoneNumber,
+			CooldownEndsAt: q.state.CooldownEndsAt, CorrelationID: q.in.CorrelationID,
+		}).Get(ctx, &res)
+		if err != nil {
+			q.log.Warn("client notices not sent", "threads", len(ids), "error", err)
+			q.state.Impact.NoticesSkipped += len(ids)
+			continue
+		}
+		q.state.Impact.ClientsNotified += res.Notified
+		q.state.Impact.NoticesSkipped += res.Skipped
+	}
+	q.log.Info("client notices sent", "notified", q.state.Impact.ClientsNotified, "skipped", q.state.Impact.NoticesSkipped)
+}
+
 // notifyClients stores a notice in each moved thread and starts its
-// delivery. A notice that cannot be prepared is logged and skipped: the
-// quarantine itself must go on.
+// delivery as a child workflow: executions started before
+// quarantineNoticeBatchesChange. A notice that cannot be prepared is
+// logged and skipped: the quarantine itself must go on.
 func (q *quarantine) notifyClients(ctx workflow.Context) {
 	for _, m := range q.state.Impact.Moves {
 		var notice steps.QuarantineNoticeResult
@@ -163,45 +361,67 @@ func (q *quarantine) notifyClients(ctx workflow.Context) {
 	}
 }
 
-// coolDown waits until the cooldown ends or an operator signals. The timer
+// coolDown waits until the cooldown ends or an operator asks. The timer
 // is cancelled and re-armed around each wake-up (the updatable-timer
 // pattern), so the end time can move without replaying the wait.
 func (q *quarantine) coolDown(ctx workflow.Context) *quarantineRequest {
 	for {
 		remaining := q.state.CooldownEndsAt.Sub(workflow.Now(ctx))
 		if remaining <= 0 {
-			return nil
+			return q.takeRequested()
 		}
 		timerCtx, cancelTimer := workflow.WithCancel(ctx)
 		timer := workflow.NewTimer(timerCtx, remaining)
-		var req *quarantineRequest
 		fired := false
 		sel := workflow.NewSelector(ctx)
 		sel.AddFuture(timer, func(f workflow.Future) { fired = f.Get(ctx, nil) == nil })
-		sel.AddReceive(q.restoreCh, func(c workflow.ReceiveChannel, _ bool) {
-			req = &quarantineRequest{kind: contract.SignalQuarantineRestore}
-			c.Receive(ctx, &req.signal)
-		})
-		sel.AddReceive(q.releaseCh, func(c workflow.ReceiveChannel, _ bool) {
-			req = &quarantineRequest{kind: contract.SignalQuarantineReleaseNow}
-			c.Receive(ctx, &req.signal)
-		})
+		req := q.addRequests(ctx, sel)
 		sel.Select(ctx)
 		cancelTimer()
-		if req != nil {
-			q.state.Requested = req.kind
-			q.log.Info("operator ended the cooldown", "request", req.kind, "userId", req.signal.UserID.String())
-			return req
+		if *req != nil {
+			q.state.Requested = (*req).kind
+			q.log.Info("operator ended the cooldown", "request", (*req).kind, "userId", (*req).signal.UserID.String())
+			return *req
 		}
 		if fired {
-			return nil
+			return q.takeRequested()
 		}
 	}
 }
 
+// takeRequested returns an update that came in as the cooldown ended (it
+// wins over the end action), or nil.
+func (q *quarantine) takeRequested() *quarantineRequest {
+	var req *quarantineRequest
+	if !q.requestCh.ReceiveAsync(&req) {
+		return nil
+	}
+	q.state.Requested = req.kind
+	return req
+}
+
+// addRequests makes sel take an operator's request (update or signal)
+// into the returned pointer.
+func (q *quarantine) addRequests(ctx workflow.Context, sel workflow.Selector) **quarantineRequest {
+	var req *quarantineRequest
+	sel.AddReceive(q.requestCh, func(c workflow.ReceiveChannel, _ bool) {
+		c.Receive(ctx, &req)
+	})
+	sel.AddReceive(q.restoreCh, func(c workflow.ReceiveChannel, _ bool) {
+		req = &quarantineRequest{kind: contract.SignalQuarantineRestore}
+		c.Receive(ctx, &req.signal)
+	})
+	sel.AddReceive(q.releaseCh, func(c workflow.ReceiveChannel, _ bool) {
+		req = &quarantineRequest{kind: contract.SignalQuarantineReleaseNow}
+		c.Receive(ctx, &req.signal)
+	})
+	return &req
+}
+
 // finish carries out the end of the quarantine: the operator's request if
-// any, else the chosen end action.
-func (q *quarantine) finish(ctx workflow.Context, req *quarantineRequest) (string, error) {
+// any, else the chosen end action. It returns the request it carried out
+// last (nil for the end action), to be answered.
+func (q *quarantine) finish(ctx workflow.Context, req *quarantineRequest) (string, *quarantineRequest, error) {
 	for {
 		outcome := contract.QuarantineOutcomeReturnedToPool
 		if q.in.EndAction == contract.QuarantineEndRelease {
@@ -228,38 +448,36 @@ func (q *quarantine) finish(ctx workflow.Context, req *quarantineRequest) (strin
 				// The provider refused for good: tell the owner and wait for
 				// a restore, or a release-now to try again.
 				q.log.Error("release at the provider failed", "error", err)
+				reason := quarantineFailureMessage(err)
 				_ = workflow.ExecuteActivity(q.storeCtx(ctx), steps.QuarantineReleaseFailed, steps.QuarantineReleaseFailedInput{
 					OrgID: q.in.OrgID, QuarantineID: q.in.QuarantineID, NumberID: q.in.NumberID, PhoneNumber: q.in.PhoneNumber,
-					Reason: quarantineFailureMessage(err), CorrelationID: fin.CorrelationID,
+					Reason: reason, CorrelationID: fin.CorrelationID,
 				}).Get(ctx, nil)
 				q.state.Phase = contract.QuarantinePhaseFinishing
+				q.awaitingOperator, q.claimed = true, ""
+				req.reply(contract.QuarantineAnswer{}, temporal.NewNonRetryableApplicationError(
+					reason+" The number stays in quarantine: restore it, or release it again once the cause is fixed.",
+					contract.QuarantineErrReleaseRefused, nil))
 				req = q.awaitOperator(ctx)
+				q.awaitingOperator = false
 				continue
 			}
 		}
 		if err := workflow.ExecuteActivity(q.storeCtx(ctx), steps.QuarantineFinish, fin).Get(ctx, nil); err != nil {
-			return "", err
+			return "", req, err
 		}
 		q.log.Info("quarantine finished", "outcome", outcome)
-		return outcome, nil
+		return outcome, req, nil
 	}
 }
 
 // awaitOperator waits, without a timer, for a restore or release-now.
 func (q *quarantine) awaitOperator(ctx workflow.Context) *quarantineRequest {
-	var req *quarantineRequest
 	sel := workflow.NewSelector(ctx)
-	sel.AddReceive(q.restoreCh, func(c workflow.ReceiveChannel, _ bool) {
-		req = &quarantineRequest{kind: contract.SignalQuarantineRestore}
-		c.Receive(ctx, &req.signal)
-	})
-	sel.AddReceive(q.releaseCh, func(c workflow.ReceiveChannel, _ bool) {
-		req = &quarantineRequest{kind: contract.SignalQuarantineReleaseNow}
-		c.Receive(ctx, &req.signal)
-	})
+	req := q.addRequests(ctx, sel)
 	sel.Select(ctx)
-	q.state.Requested = req.kind
-	return req
+	q.state.Requested = (*req).kind
+	return *req
 }
 
 // storeCtx is for activities that only touch the database: retried until

@@ -3,15 +3,12 @@ package workflows_test
 import (
 	"context"
 	"errors"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
-	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -38,6 +35,7 @@ type quarantineFake struct {
 	releaseErrs []error // answers for each release try, then success
 	alerts      []steps.QuarantineReleaseFailedInput
 	deliveries  []string // delivery workflow IDs started for notices
+	batches     []int    // threads per QuarantineSendNotices run
 	beginErr    error
 
 	replacement uuid.UUID
@@ -80,6 +78,27 @@ func (f *quarantineFake) notice(_ context.Context, in steps.QuarantineNoticeInpu
 		return steps.QuarantineNoticeResult{MessageID: id, Skipped: true, Reason: "opted out"}, nil
 	}
 	return steps.QuarantineNoticeResult{MessageID: id}, nil
+}
+
+// sendNotices stands in for QuarantineSendNotices: per thread, the notice
+// QuarantinePrepareNotice would store, and (unless the client opted out)
+// the start of its delivery.
+func (f *quarantineFake) sendNotices(_ context.Context, in steps.QuarantineSendNoticesInput) (steps.QuarantineSendNoticesResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.batches = append(f.batches, len(in.ThreadIDs))
+	var res steps.QuarantineSendNoticesResult
+	for _, thread := range in.ThreadIDs {
+		f.notices = append(f.notices, steps.QuarantineNoticeInput{OrgID: in.OrgID, QuarantineID: in.QuarantineID, ThreadID: thread,
+			OldE164: in.OldE164, CooldownEndsAt: in.CooldownEndsAt, CorrelationID: in.CorrelationID})
+		if f.optedOut[thread] {
+			res.Skipped++
+			continue
+		}
+		f.deliveries = append(f.deliveries, contract.DeliveryWorkflowID(activities.NoticeMessageID(in.QuarantineID, thread)))
+		res.Notified++
+	}
+	return res, nil
 }
 
 func (f *quarantineFake) finish(_ context.Context, in steps.QuarantineFinishInput) error {
@@ -132,6 +151,7 @@ func (f *quarantineFake) register(r quarantineRegistry) {
 	r.RegisterActivityWithOptions(f.begin, activity.RegisterOptions{Name: "QuarantineBegin"})
 	r.RegisterActivityWithOptions(f.move, activity.RegisterOptions{Name: "QuarantineMoveThreads"})
 	r.RegisterActivityWithOptions(f.notice, activity.RegisterOptions{Name: "QuarantinePrepareNotice"})
+	r.RegisterActivityWithOptions(f.sendNotices, activity.RegisterOptions{Name: "QuarantineSendNotices"})
 	r.RegisterActivityWithOptions(f.finish, activity.RegisterOptions{Name: "QuarantineFinish"})
 	r.RegisterActivityWithOptions(f.release, activity.RegisterOptions{Name: "NumberReleaseAtProvider"})
 	r.RegisterActivityWithOptions(f.releaseFailed, activity.RegisterOptions{Name: "QuarantineReleaseFailed"})
@@ -414,14 +434,26 @@ func TestReleaseNumberWorkflowProviderRefusalKeepsNumber(t *testing.T) {
 var quarantineHistories = []string{
 	"testdata/quarantine_return_to_pool.json",
 	"testdata/quarantine_release_now.json",
+	"testdata/quarantine_restore.json",
+}
+
+// quarantineHistoriesBeforeUpdates were recorded before the quarantine
+// updates and the batched notices (GetVersion "quarantine-notice-batches"):
+// a child delivery workflow per notice, and the release-now signal.
+// Executions started then still replay; the recorder never rewrites them.
+var quarantineHistoriesBeforeUpdates = []string{
+	"testdata/quarantine_return_to_pool_before_updates.json",
+	"testdata/quarantine_release_now_before_updates.json",
 }
 
 func TestQuarantineReplay(t *testing.T) {
-	replayHistories(t, quarantineHistories, replayable{workflows.QuarantineWorkflow, contract.QuarantineWorkflowName})
+	replayHistories(t, append(append([]string{}, quarantineHistories...), quarantineHistoriesBeforeUpdates...),
+		replayable{workflows.QuarantineWorkflow, contract.QuarantineWorkflowName})
 }
 
-// TestRecordQuarantineHistories rewrites testdata/quarantine_*.json from
-// runs on the Temporal dev server scripts/test.sh starts (fake activities):
+// TestRecordQuarantineHistories rewrites quarantineHistories from runs on
+// the Temporal dev server scripts/test.sh starts (fake activities). The
+// first is started with update-with-start, as the numbers service does:
 //
 //	SNOUT_RECORD_QUARANTINE_HISTORY=1 bash scripts/test.sh -run TestRecordQuarantineHistories ./workflows/
 func TestRecordQuarantineHistories(t *testing.T) {
@@ -437,45 +469,42 @@ func TestRecordQuarantineHistories(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
-	record := func(file string, in contract.QuarantineInput, signal string) {
+	record := func(file string, in contract.QuarantineInput, update string) {
 		id := contract.QuarantineWorkflowID(in.NumberID)
-		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: tq}, contract.QuarantineWorkflowName, in)
+		opts := client.StartWorkflowOptions{ID: id, TaskQueue: tq, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}
+		startOp := c.NewWithStartWorkflowOperation(opts, contract.QuarantineWorkflowName, in)
+		h, err := c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+			StartWorkflowOperation: startOp,
+			UpdateOptions: client.UpdateWorkflowOptions{UpdateName: contract.UpdateQuarantineStarted,
+				Args: []any{contract.QuarantineStartRequest{QuarantineID: in.QuarantineID}}, WaitForStage: client.WorkflowUpdateStageCompleted},
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if signal != "" {
-			for {
-				v, err := c.QueryWorkflow(ctx, id, run.GetRunID(), contract.QueryQuarantineState)
-				var st contract.QuarantineState
-				if err == nil && v.Get(&st) == nil && st.Phase == contract.QuarantinePhaseCoolingDown {
-					break
-				}
-				time.Sleep(100 * time.Millisecond)
+		var st contract.QuarantineState
+		if err := h.Get(ctx, &st); err != nil {
+			t.Fatal(err)
+		}
+		run, err := startOp.Get(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if update != "" {
+			h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, RunID: run.GetRunID(), UpdateName: update,
+				Args:         []any{contract.QuarantineSignal{UserID: in.ActorUserID, CorrelationID: "req-update"}},
+				WaitForStage: client.WorkflowUpdateStageCompleted})
+			if err != nil {
+				t.Fatal(err)
 			}
-			if err := c.SignalWorkflow(ctx, id, run.GetRunID(), signal, contract.QuarantineSignal{UserID: in.ActorUserID, CorrelationID: "req-signal"}); err != nil {
+			var answer contract.QuarantineAnswer
+			if err := h.Get(ctx, &answer); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if err := run.Get(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
-		hist := &historypb.History{}
-		it := c.GetWorkflowHistory(ctx, id, run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-		for it.HasNext() {
-			ev, err := it.Next()
-			if err != nil {
-				t.Fatal(err)
-			}
-			hist.Events = append(hist.Events, ev)
-		}
-		b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(hist)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("recorded %d events to %s", len(hist.Events), file)
+		writeHistory(ctx, t, c, id, run.GetRunID(), file)
 	}
 	base := contract.QuarantineInput{
 		OrgID: uuid.New(), QuarantineID: uuid.New(), NumberID: uuid.New(), PhoneNumber: "+14155550103", NotifyClients: true,
@@ -484,5 +513,8 @@ func TestRecordQuarantineHistories(t *testing.T) {
 	record(quarantineHistories[0], base, "")
 	second := base
 	second.NumberID, second.QuarantineID, second.Cooldown = uuid.New(), uuid.New(), time.Hour
-	record(quarantineHistories[1], second, contract.SignalQuarantineReleaseNow)
+	record(quarantineHistories[1], second, contract.UpdateQuarantineReleaseNow)
+	third := base
+	third.NumberID, third.QuarantineID, third.Cooldown, third.NotifyClients = uuid.New(), uuid.New(), time.Hour, false
+	record(quarantineHistories[2], third, contract.UpdateQuarantineRestore)
 }

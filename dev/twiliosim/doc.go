@@ -57,12 +57,15 @@
 //	       404 unknown number, 409 number has no sms_url (message_sid
 //	       included), 502 the app could not be reached.
 //
-//	POST   /_sim/faults             {"to", "error_code", "mode": "create"|"callback", "times"?, "status"?}
+//	POST   /_sim/faults             {"to", "error_code", "mode": "create"|"callback"|"lose_response", "times"?, "status"?}
 //	       create: the REST create answers the code (HTTP 400; 401, 404, 429,
 //	       500, 503 for 20003, 20404, 20429, 20500, 20503). callback: the
 //	       message is accepted, then fails in a failed/undelivered callback
-//	       with the code ("status" overrides the choice). "to" may be "*".
-//	       times limits how many sends fail; 0 means until cleared.
+//	       with the code ("status" overrides the choice). lose_response (no
+//	       code): the message is accepted, stored and delivered, but the
+//	       connection closes without an answer, so the sender cannot know.
+//	       "to" may be "*". times limits how many sends fail; 0 means until
+//	       cleared.
 //	GET    /_sim/faults             {"faults": […], "number_faults": […]}
 //	DELETE /_sim/faults             clears send and number faults
 //	POST   /_sim/faults/numbers     {"phone_number", "mode": "update", "error_code", "times"?}

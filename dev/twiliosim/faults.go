@@ -13,6 +13,12 @@ const (
 	FaultOnCallback = "callback"
 	// FaultOnUpdate makes IncomingPhoneNumber updates fail (NumberFault).
 	FaultOnUpdate = "update"
+	// FaultLoseResponse accepts and stores the message (it is delivered and
+	// its callbacks sent as usual) but never answers the create request:
+	// the connection is closed without a response, as when the answer is
+	// lost on the way or the sender's process dies waiting for it. No
+	// error code is needed.
+	FaultLoseResponse = "lose_response"
 )
 
 // Fault makes sends to To fail. To "*" matches every destination. Times
@@ -64,10 +70,10 @@ func (f Fault) validate() error {
 	switch {
 	case f.To == "":
 		return fmt.Errorf("%w: fault needs \"to\"", ErrInvalidRequest)
-	case f.ErrorCode <= 0:
+	case f.Mode != FaultOnCreate && f.Mode != FaultOnCallback && f.Mode != FaultLoseResponse:
+		return fmt.Errorf("%w: fault mode must be %q, %q or %q", ErrInvalidRequest, FaultOnCreate, FaultOnCallback, FaultLoseResponse)
+	case f.ErrorCode <= 0 && f.Mode != FaultLoseResponse:
 		return fmt.Errorf("%w: fault needs a positive \"error_code\"", ErrInvalidRequest)
-	case f.Mode != FaultOnCreate && f.Mode != FaultOnCallback:
-		return fmt.Errorf("%w: fault mode must be %q or %q", ErrInvalidRequest, FaultOnCreate, FaultOnCallback)
 	case f.Times < 0:
 		return fmt.Errorf("%w: \"times\" must not be negative", ErrInvalidRequest)
 	case f.Status != "" && (f.Mode != FaultOnCallback || (f.Status != statusFailed && f.Status != statusUndelivered)):

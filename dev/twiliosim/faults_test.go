@@ -1,6 +1,7 @@
 package twiliosim_test
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -184,3 +185,51 @@ func TestFaultValidation(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A lost response: Twilio accepted the text, but the sender never hears
+// so. The message exists (exactly once), is delivered, and listing the
+// sender's messages to the client since today finds it by its body.
+func TestLoseResponseFaultAcceptsButNeverAnswers(t *testing.T) {
+	h := newHarness(t)
+	from := h.buy("", "").E164
+	to := "+14155550123"
+	status := h.control(http.MethodPost, "/_sim/faults", map[string]any{"to": to, "mode": "lose_response", "times": 1}, nil)
+	if status != http.StatusCreated {
+		t.Fatalf("install fault: %d", status)
+	}
+	started := time.Now()
+	_, err := h.client.SendMessage(ctx, provider.SendRequest{From: from, To: to, Body: "Milo ate his dinner."})
+	if err == nil {
+		t.Fatal("the send was answered although the response was to be lost")
+	}
+	var pe *provider.Error
+	if errors.As(err, &pe) {
+		t.Fatalf("got a Twilio error %v; want a transport failure (no answer at all)", pe)
+	}
+	if time.Since(started) > 3*time.Second {
+		t.Errorf("losing the response took %v; the connection should close at once", time.Since(started))
+	}
+	stored := h.sim.Messages(to, from)
+	if len(stored) != 1 || stored[0].Body != "Milo ate his dinner." {
+		t.Fatalf("simulator holds %+v, want the one accepted text", stored)
+	}
+	listed, err := h.client.ListMessages(ctx, provider.MessageFilter{From: from, To: to, SentSince: started})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(listed) != 1 || listed[0].SID != stored[0].SID || listed[0].Body != "Milo ate his dinner." || listed[0].From != from ||
+		listed[0].DateCreated.IsZero() {
+		t.Fatalf("listed %+v, want the accepted text with its body, sender and creation time", listed)
+	}
+	// The fault was for one send only: the next one is answered.
+	if _, err := h.client.SendMessage(ctx, provider.SendRequest{From: from, To: to, Body: "Walk at 3."}); err != nil {
+		t.Fatalf("second send: %v", err)
+	}
+	// A lose_response fault needs no error code; an unknown mode is refused.
+	if err := h.sim.AddFault(twiliosim.Fault{To: "*", Mode: twiliosim.FaultLoseResponse}); err != nil {
+		t.Errorf("lose_response without a code: %v", err)
+	}
+	if err := h.sim.AddFault(twiliosim.Fault{To: "*", Mode: "explode", ErrorCode: 1}); err == nil {
+		t.Error("an unknown fault mode was accepted")
+	}
+}

@@ -94,7 +94,29 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request, acct Acco
 		return
 	}
 	s.log.Info("twiliosim: message queued", "messageSid", m.SID, "accountSid", acct.Sid, "from", from, "to", to)
+	s.mu.Lock()
+	_, lose := s.takeFault(to, FaultLoseResponse)
+	s.mu.Unlock()
+	if lose {
+		s.log.Info("twiliosim: losing the response to an accepted message (fault)", "messageSid", m.SID, "to", to)
+		loseResponse(w, r)
+		return
+	}
 	writeJSON(w, http.StatusCreated, renderMessage(m))
+}
+
+// loseResponse ends a request without an answer: the connection is closed
+// at once when it can be taken over, and otherwise the answer is held
+// until the client gives up.
+func loseResponse(w http.ResponseWriter, r *http.Request) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		_ = conn.Close()
+		return
+	}
+	select {
+	case <-r.Context().Done():
+	case <-time.After(maxDelay):
+	}
 }
 
 // queueMessage applies the account-level checks (sender owned, injected

@@ -103,9 +103,13 @@ type DeliveryDeadLetterInput struct {
 	CorrelationID string `json:"correlationId"`
 }
 
-// DeliveryDeadLetterResult names the alert raised.
+// DeliveryDeadLetterResult names the alert raised and how long the dead
+// letter waits for the owner.
 type DeliveryDeadLetterResult struct {
 	AlertID uuid.UUID `json:"alertId"`
+	// OpenFor is how long the dead letter stays open before it is
+	// discarded on its own (SNOUT_DEAD_LETTER_EXPIRY of the worker).
+	OpenFor time.Duration `json:"openFor,omitempty"`
 }
 
 // DeliveryResendInput records an owner's retry of a dead letter.
@@ -126,11 +130,13 @@ type DeliveryOutcomeInput struct {
 	CorrelationID string    `json:"correlationId"`
 }
 
-// DeliveryDiscardInput is an owner's decision to give up on a dead letter.
+// DeliveryDiscardInput gives up on a dead letter: an owner's decision, or
+// (Expired, no UserID) the dead letter's expiry.
 type DeliveryDiscardInput struct {
 	OrgID         uuid.UUID `json:"orgId"`
 	MessageID     uuid.UUID `json:"messageId"`
 	UserID        uuid.UUID `json:"userId"`
 	Reason        string    `json:"reason"`
+	Expired       bool      `json:"expired,omitempty"`
 	CorrelationID string    `json:"correlationId"`
 }

@@ -33,6 +33,7 @@ const (
 	QuarantineMoveThreads       = "QuarantineMoveThreads"
 	QuarantinePrepareNotice     = "QuarantinePrepareNotice"
 	QuarantineReleaseFailed     = "QuarantineReleaseFailed"
+	QuarantineSendNotices       = "QuarantineSendNotices"
 	RecordInboundAudit          = "RecordInboundAudit"
 	ResolveInboundClient        = "ResolveInboundClient"
 	SendHelpReply               = "SendHelpReply"

@@ -8,9 +8,12 @@ import (
 	"github.com/snoutos/snout/contract"
 )
 
-const (
-	ErrTypeNoReplacement = "NoReplacementNumber"
-)
+// ErrTypeNoReplacement: no number can take the quarantined number's threads.
+const ErrTypeNoReplacement = contract.QuarantineErrNoReplacement
+
+// QuarantineNoticeBatch is how many client notices one
+// QuarantineSendNotices run prepares and starts.
+const QuarantineNoticeBatch = 100
 
 // QuarantineBeginInput marks a number quarantined.
 type QuarantineBeginInput struct {
@@ -91,4 +94,25 @@ type QuarantineReleaseFailedInput struct {
 	PhoneNumber   string    `json:"phoneNumber"`
 	Reason        string    `json:"reason"`
 	CorrelationID string    `json:"correlationId"`
+}
+
+// QuarantineSendNoticesInput asks for the notices of a batch of moved
+// threads: each is stored (as QuarantinePrepareNotice does) and its
+// DeliveryWorkflow started, so that the quarantine's history grows by one
+// activity per batch instead of an activity and a child per thread.
+type QuarantineSendNoticesInput struct {
+	OrgID          uuid.UUID   `json:"orgId"`
+	QuarantineID   uuid.UUID   `json:"quarantineId"`
+	ThreadIDs      []uuid.UUID `json:"threadIds"`
+	OldE164        string      `json:"oldE164"`
+	CooldownEndsAt time.Time   `json:"cooldownEndsAt"`
+	CorrelationID  string      `json:"correlationId"`
+}
+
+// QuarantineSendNoticesResult counts what happened to the batch: Notified
+// clients have a delivery on its way; Skipped ones are not texted (opted
+// out, or the notice could not be prepared).
+type QuarantineSendNoticesResult struct {
+	Notified int `json:"notified"`
+	Skipped  int `json:"skipped"`
 }

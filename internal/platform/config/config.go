@@ -60,6 +60,9 @@ type Config struct {
 	SMTPFrom     string // SNOUT_SMTP_FROM
 
 	DeliveryStatusWait time.Duration // SNOUT_DELIVERY_STATUS_WAIT
+	// DeadLetterExpiry is how long a dead-lettered message waits for the
+	// owner to retry or discard it before it is discarded as expired.
+	DeadLetterExpiry   time.Duration // SNOUT_DEAD_LETTER_EXPIRY
 	QuarantineCooldown time.Duration // SNOUT_QUARANTINE_COOLDOWN
 
 	DemoPassword         string // SNOUT_DEMO_PASSWORD
@@ -122,6 +125,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		SMTPPassword:               r.str("SNOUT_SMTP_PASSWORD", ""),
 		SMTPFrom:                   r.str("SNOUT_SMTP_FROM", "Snout <no-reply@snout.localhost>"),
 		DeliveryStatusWait:         r.duration("SNOUT_DELIVERY_STATUS_WAIT", 2*time.Minute),
+		DeadLetterExpiry:           r.duration("SNOUT_DEAD_LETTER_EXPIRY", 14*24*time.Hour),
 		QuarantineCooldown:         r.duration("SNOUT_QUARANTINE_COOLDOWN", 30*24*time.Hour),
 		DemoPassword:               r.str("SNOUT_DEMO_PASSWORD", ""),
 		DemoTwilioAccountSID:       r.str("SNOUT_DEMO_TWILIO_ACCOUNT_SID", "ACde300000000000000000000000000001"),
@@ -190,6 +194,9 @@ func (c *Config) validate(keys string) error {
 	}
 	if c.DeliveryStatusWait < time.Second {
 		return &Error{"SNOUT_DELIVERY_STATUS_WAIT", "must be at least 1s"}
+	}
+	if c.DeadLetterExpiry < time.Minute {
+		return &Error{"SNOUT_DEAD_LETTER_EXPIRY", "must be at least 1m (the default is 336h, 14 days)"}
 	}
 	if c.QuarantineCooldown < time.Minute {
 		return &Error{"SNOUT_QUARANTINE_COOLDOWN", "must be at least 1m"}

@@ -25,6 +25,19 @@ func TestDefaultsAreSafeForLocalDevelopment(t *testing.T) {
 	if c.EncryptionKeys[0].ID != "dev1" {
 		t.Error("local development falls back to the dev key")
 	}
+	if c.DeadLetterExpiry != 14*24*time.Hour {
+		t.Errorf("dead letters expire after %v by default, want 14 days", c.DeadLetterExpiry)
+	}
+}
+
+func TestDeadLetterExpiryIsConfigurable(t *testing.T) {
+	c, err := FromLookup(lookup(map[string]string{"SNOUT_DEAD_LETTER_EXPIRY": "72h"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DeadLetterExpiry != 72*time.Hour {
+		t.Fatalf("SNOUT_DEAD_LETTER_EXPIRY=72h gave %v", c.DeadLetterExpiry)
+	}
 }
 
 func TestValidationNamesTheVariable(t *testing.T) {
@@ -43,6 +56,8 @@ func TestValidationNamesTheVariable(t *testing.T) {
 		{map[string]string{"TEMPORAL_TLS_CERT": "/x.pem"}, "TEMPORAL_TLS_CERT"},
 		{map[string]string{"SNOUT_LOGIN_MAX_FAILURES_PER_IP": "zero"}, "SNOUT_LOGIN_MAX_FAILURES_PER_IP"},
 		{map[string]string{"SNOUT_TWILIO_BASE_URL": "ftp://x"}, "SNOUT_TWILIO_BASE_URL"},
+		{map[string]string{"SNOUT_DEAD_LETTER_EXPIRY": "two weeks"}, "SNOUT_DEAD_LETTER_EXPIRY"},
+		{map[string]string{"SNOUT_DEAD_LETTER_EXPIRY": "30s"}, "SNOUT_DEAD_LETTER_EXPIRY"},
 	} {
 		_, err := FromLookup(lookup(tc.env))
 		var ce *Error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/twilio/twilio-go"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
@@ -27,6 +28,57 @@ type SentMessage struct {
 	NumSegments  int
 	ErrorCode    int // set when Status is failed or undelivered
 	ErrorMessage string
+	From, To     string
+	Body         string
+	Direction    string    // outbound-api, inbound, outbound-reply…
+	DateCreated  time.Time // when Twilio accepted it
+}
+
+// MessageFilter narrows ListMessages. Every field is optional.
+type MessageFilter struct {
+	From string // the sender, E.164
+	To   string // the recipient, E.164
+	// SentSince keeps messages sent on or after its UTC calendar day
+	// (Twilio's DateSent> filter is by day): callers compare DateCreated
+	// themselves for anything finer.
+	SentSince time.Time
+	// Limit caps how many messages are returned, newest first: default
+	// 50, at most 1,000.
+	Limit int
+}
+
+// ListMessages lists the account's messages matching f, newest first,
+// following Twilio's pages up to f.Limit.
+func (c *Client) ListMessages(ctx context.Context, f MessageFilter) ([]SentMessage, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	limit = min(limit, 1000)
+	params := &api.ListMessageParams{}
+	params.SetLimit(limit)
+	params.SetPageSize(min(limit, 100))
+	if f.From != "" {
+		params.SetFrom(f.From)
+	}
+	if f.To != "" {
+		params.SetTo(f.To)
+	}
+	if !f.SentSince.IsZero() {
+		day := f.SentSince.UTC()
+		params.SetDateSentAfter(time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC))
+	}
+	return call(ctx, c, "list messages", func(rc *twilio.RestClient) ([]SentMessage, error) {
+		list, err := rc.Api.ListMessage(params)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]SentMessage, 0, len(list))
+		for i := range list {
+			out = append(out, sentMessage(&list[i]))
+		}
+		return out, nil
+	})
 }
 
 // SendMessage asks Twilio to send a message. Success means Twilio accepted
@@ -70,11 +122,17 @@ func (c *Client) FetchMessage(ctx context.Context, sid string) (SentMessage, err
 
 func sentMessage(m *api.ApiV2010Message) SentMessage {
 	segments, _ := strconv.Atoi(deref(m.NumSegments))
+	created, _ := time.Parse(time.RFC1123Z, deref(m.DateCreated))
 	return SentMessage{
 		SID:          deref(m.Sid),
 		Status:       deref(m.Status),
 		NumSegments:  segments,
 		ErrorCode:    deref(m.ErrorCode),
 		ErrorMessage: deref(m.ErrorMessage),
+		From:         deref(m.From),
+		To:           deref(m.To),
+		Body:         deref(m.Body),
+		Direction:    deref(m.Direction),
+		DateCreated:  created,
 	}
 }

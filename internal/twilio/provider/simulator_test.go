@@ -205,3 +205,45 @@ func TestLocalValidationNeverCallsTwilio(t *testing.T) {
 		t.Errorf("%d requests reached the server", n)
 	}
 }
+
+// Listing messages through twilio-go: filtered by sender and recipient,
+// newest first, with what a caller matches on (body, time, direction), a
+// limit across pages, and the sent-since day.
+func TestListMessagesAgainstSimulator(t *testing.T) {
+	_, _, c := simClient(t, 0)
+	ctx := context.Background()
+	owned, err := c.BuyNumber(ctx, provider.BuyRequest{AreaCode: "415"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now().Add(-time.Second)
+	var sids []string
+	for _, body := range []string{"first", "second", "third"} {
+		m, err := c.SendMessage(ctx, provider.SendRequest{From: owned.E164, To: "+14155550123", Body: body})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sids = append(sids, m.SID)
+	}
+	if _, err := c.SendMessage(ctx, provider.SendRequest{From: owned.E164, To: "+14155550124", Body: "someone else"}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := c.ListMessages(ctx, provider.MessageFilter{From: owned.E164, To: "+14155550123", SentSince: before})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 3 || list[0].SID != sids[2] || list[0].Body != "third" || list[2].Body != "first" {
+		t.Fatalf("listed %+v, want the three texts to +14155550123, newest first", list)
+	}
+	for _, m := range list {
+		if m.From != owned.E164 || m.To != "+14155550123" || m.Direction != "outbound-api" || m.DateCreated.Before(before.Truncate(time.Second)) {
+			t.Errorf("listed %+v: want sender, recipient, direction and creation time filled in", m)
+		}
+	}
+	if two, err := c.ListMessages(ctx, provider.MessageFilter{From: owned.E164, Limit: 2}); err != nil || len(two) != 2 {
+		t.Errorf("limit 2: %d messages, %v", len(two), err)
+	}
+	if later, err := c.ListMessages(ctx, provider.MessageFilter{From: owned.E164, SentSince: time.Now().Add(48 * time.Hour)}); err != nil || len(later) != 0 {
+		t.Errorf("sent since the day after tomorrow: %d messages, %v", len(later), err)
+	}
+}

@@ -1,0 +1,1 @@
+ALTER TABLE thread_number_moves DROP CONSTRAINT thread_number_moves_quarantine_fk;
