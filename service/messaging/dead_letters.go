@@ -2,12 +2,9 @@ package messaging
 
 import (
 	"context"
-	"errors"
 
 	"github.com/google/uuid"
-	"go.temporal.io/api/serviceerror"
 
-	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/twilio/provider"
@@ -41,7 +38,8 @@ func (s *Service) DeadLetters(ctx context.Context, a service.Actor, after *store
 
 // deadLetter loads an outbound message of the actor's org that is in the
 // dead-letter list: not found otherwise, or a conflict when it has left
-// the list (sending again, delivered or discarded).
+// the list (sending again, delivered or discarded). It is also what keeps
+// another org's message out of reach: the workflow's updates know no org.
 func (s *Service) deadLetter(ctx context.Context, a service.Actor, messageID uuid.UUID) (*store.Message, error) {
 	m, err := s.store.Org(a.OrgID).OutboundMessage(ctx, messageID)
 	if err != nil {
@@ -51,23 +49,4 @@ func (s *Service) deadLetter(ctx context.Context, a service.Actor, messageID uui
 		return nil, errs.Conflict("", "This message isn't in the dead-letter list: it may be sending again, delivered or discarded.")
 	}
 	return m, nil
-}
-
-// signalDelivery hands a signal to the message's delivery workflow. A
-// workflow that has finished is a conflict: the delivery cannot change.
-func (s *Service) signalDelivery(ctx context.Context, messageID uuid.UUID, signal string, arg any) error {
-	unreachable := errs.Unavailable("", "Delivery can't be reached right now. Try again in a minute.", retryIn)
-	if s.temporal == nil {
-		return unreachable
-	}
-	err := s.temporal.SignalWorkflow(ctx, contract.DeliveryWorkflowID(messageID), "", signal, arg)
-	var nf *serviceerror.NotFound
-	if errors.As(err, &nf) {
-		return errs.Conflict("", "The delivery of this message has already finished, so it can't be changed any more.")
-	}
-	if err != nil {
-		s.log.ErrorContext(ctx, "signalling the delivery workflow failed", "messageId", messageID, "signal", signal, "err", err)
-		return unreachable
-	}
-	return nil
 }

@@ -71,7 +71,7 @@ func TestDeadLettersListExplainsEachFailure(t *testing.T) {
 	}
 }
 
-func TestRetryDeadLetterSignalsItsDelivery(t *testing.T) {
+func TestRetryDeadLetterAsksItsDelivery(t *testing.T) {
 	e := newEnv(t, true)
 	m := e.deadLetter("thread/avery-sam", 21211, "")
 	e.startStandIn(m.ID)
@@ -79,7 +79,7 @@ func TestRetryDeadLetterSignalsItsDelivery(t *testing.T) {
 	if err != nil || got.ID != m.ID {
 		t.Fatalf("retry = %+v, %v", got, err)
 	}
-	res := e.signalled(m.ID)
+	res := e.decided(m.ID)
 	if res.Retry == nil || res.Discard != nil || res.Retry.UserID != e.admin.UserID || res.Retry.CorrelationID != obs.CorrelationID(e.ctx) {
 		t.Errorf("the delivery workflow got %+v", res)
 	}
@@ -88,12 +88,15 @@ func TestRetryDeadLetterSignalsItsDelivery(t *testing.T) {
 	}
 	// Its workflow has ended: nothing can change the delivery now.
 	_, err = e.svc.RetryDeadLetter(e.ctx, e.admin, m.ID)
-	if r := refusal(t, err, errs.KindConflict, "conflict"); !strings.Contains(r.Message, "already finished") {
+	if r := refusal(t, err, errs.KindConflict, "delivery_finished"); !strings.Contains(r.Message, "already finished") {
 		t.Errorf("retry after the workflow ended: %q", r.Message)
+	}
+	if n := len(e.audited("dead_letter.retry_requested", m.ID.String())); n != 1 {
+		t.Errorf("%d retry audits after a refused second retry, want 1", n)
 	}
 }
 
-func TestDiscardDeadLetterSignalsItsDelivery(t *testing.T) {
+func TestDiscardDeadLetterAsksItsDelivery(t *testing.T) {
 	e := newEnv(t, true)
 	m := e.deadLetter("thread/blake-riley", 30006, "")
 	e.startStandIn(m.ID)
@@ -102,7 +105,7 @@ func TestDiscardDeadLetterSignalsItsDelivery(t *testing.T) {
 	if _, err := e.svc.DiscardDeadLetter(e.ctx, e.owner, m.ID, "  Blake only has a landline  "); err != nil {
 		t.Fatal(err)
 	}
-	res := e.signalled(m.ID)
+	res := e.decided(m.ID)
 	if res.Discard == nil || res.Retry != nil || res.Discard.UserID != e.owner.UserID || res.Discard.Reason != "Blake only has a landline" {
 		t.Errorf("the delivery workflow got %+v", res)
 	}
@@ -134,7 +137,7 @@ func TestDeadLetterRetryAndDiscardRefusals(t *testing.T) {
 			t.Errorf("%s of a delivered message: %q", name, r.Message)
 		}
 		// No delivery workflow running for it.
-		refusal(t, do(m.ID), errs.KindConflict, "conflict")
+		refusal(t, do(m.ID), errs.KindConflict, "delivery_finished")
 	}
 	// Discarded: no longer a dead letter.
 	if _, err := e.org.DiscardMessage(e.ctx, m.ID, time.Now()); err != nil {
@@ -146,11 +149,11 @@ func TestDeadLetterRetryAndDiscardRefusals(t *testing.T) {
 	offline := messaging.New(messaging.Deps{Store: e.store, Audit: e.auditor()})
 	live := e.deadLetter("thread/frankie-front", 21211, "")
 	_, err := offline.RetryDeadLetter(e.ctx, e.owner, live.ID)
-	if r := refusal(t, err, errs.KindUnavailable, "unavailable"); r.RetryAfter <= 0 {
+	if r := refusal(t, err, errs.KindUnavailable, "delivery_unavailable"); r.RetryAfter <= 0 {
 		t.Errorf("unavailable refusal %+v", r)
 	}
 	_, err = offline.DiscardDeadLetter(e.ctx, e.owner, live.ID, "")
-	refusal(t, err, errs.KindUnavailable, "unavailable")
+	refusal(t, err, errs.KindUnavailable, "delivery_unavailable")
 	if n := len(e.audited("dead_letter.retry_requested", live.ID.String())) + len(e.audited("dead_letter.discard_requested", live.ID.String())); n != 0 {
 		t.Errorf("%d audit events for requests that never reached the workflow", n)
 	}

@@ -92,22 +92,27 @@ type standInResult struct {
 	Discard *contract.DiscardSignal
 }
 
-// deliveryStandIn takes DeliveryWorkflow's name, input and signals; it
-// ends at the first retry or discard, or after a while.
+// deliveryStandIn takes DeliveryWorkflow's name, input and dead-letter
+// updates; it answers the first retry or discard and ends, or ends after a
+// while.
 func deliveryStandIn(ctx workflow.Context, in contract.DeliveryInput) (standInResult, error) {
 	res := standInResult{Input: in}
-	sel := workflow.NewSelector(ctx)
-	sel.AddReceive(workflow.GetSignalChannel(ctx, contract.SignalDeliveryRetry), func(c workflow.ReceiveChannel, _ bool) {
-		res.Retry = new(contract.RetrySignal)
-		c.Receive(ctx, res.Retry)
-	})
-	sel.AddReceive(workflow.GetSignalChannel(ctx, contract.SignalDeliveryDiscard), func(c workflow.ReceiveChannel, _ bool) {
-		res.Discard = new(contract.DiscardSignal)
-		c.Receive(ctx, res.Discard)
-	})
-	sel.AddFuture(workflow.NewTimer(ctx, time.Minute), func(workflow.Future) {})
-	sel.Select(ctx)
-	return res, nil
+	if err := workflow.SetUpdateHandler(ctx, contract.UpdateDeadLetterRetry, func(ctx workflow.Context, s contract.RetrySignal) (contract.DeadLetterAnswer, error) {
+		res.Retry = &s
+		return contract.DeadLetterAnswer{Outcome: contract.DeadLetterRetrying, Attempt: 2}, nil
+	}); err != nil {
+		return res, err
+	}
+	if err := workflow.SetUpdateHandler(ctx, contract.UpdateDeadLetterDiscard, func(ctx workflow.Context, s contract.DiscardSignal) (contract.DeadLetterAnswer, error) {
+		res.Discard = &s
+		return contract.DeadLetterAnswer{Outcome: contract.DeadLetterDiscarded}, nil
+	}); err != nil {
+		return res, err
+	}
+	if _, err := workflow.AwaitWithTimeout(ctx, time.Minute, func() bool { return res.Retry != nil || res.Discard != nil }); err != nil {
+		return res, err
+	}
+	return res, workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 }
 
 // startStandIn runs the stand-in as a message's delivery workflow.
@@ -119,9 +124,9 @@ func (e *env) startStandIn(messageID uuid.UUID) {
 	}
 }
 
-// signalled waits for the stand-in delivery workflow of a message to end
-// on an owner's choice and returns what it saw.
-func (e *env) signalled(messageID uuid.UUID) standInResult {
+// decided waits for the stand-in delivery workflow of a message to end on
+// an owner's choice and returns what it saw.
+func (e *env) decided(messageID uuid.UUID) standInResult {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
 	defer cancel()
@@ -152,10 +157,10 @@ func (e *env) deliveryInput(messageID uuid.UUID) contract.DeliveryInput {
 		!strings.Contains(string(attr.GetData()), e.demo.OrgID.String()) {
 		e.t.Errorf("delivery of %s: OrgId search attribute %v", messageID, attr)
 	}
-	if err := e.tc.SignalWorkflow(e.ctx, contract.DeliveryWorkflowID(messageID), "", contract.SignalDeliveryDiscard, contract.DiscardSignal{}); err != nil {
+	if _, err := messaging.AskDiscard(e.ctx, e.tc, messageID, uuid.Nil, "", ""); err != nil {
 		e.t.Fatal(err)
 	}
-	return e.signalled(messageID).Input
+	return e.decided(messageID).Input
 }
 
 // auditor writes the audit trail of the test's database.
