@@ -8,17 +8,13 @@ import (
 
 	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/internal/twilio/orgprovider"
 	"github.com/snoutos/snout/internal/twilio/provider"
 	"github.com/snoutos/snout/workflows/steps"
 )
 
-// Application error types of the number activities.
-const (
-	ErrTypeNoProviderAccount = "NoProviderAccount"
-
-	ErrTypeNumberNotReleasable = "NumberNotReleasable"
-)
+// ErrTypeNumberNotReleasable: the number cannot be released (not found, or
+// in a state that keeps it).
+const ErrTypeNumberNotReleasable = "NumberNotReleasable"
 
 // ReleaseNumberAtProvider releases the number at the provider. The number's
 // SID is used when known, else it is looked up by E.164. A number the
@@ -34,18 +30,15 @@ func (a *Activities) NumberReleaseAtProvider(ctx context.Context, in steps.Numbe
 		}
 		return steps.NumberReleaseAtProviderResult{}, err
 	}
-	pc, err := a.Providers.ForOrg(ctx, in.OrgID)
+	pc, err := a.providerClient(ctx, in.OrgID)
 	if err != nil {
-		if errors.Is(err, orgprovider.ErrNotConnected) {
-			return steps.NumberReleaseAtProviderResult{}, temporal.NewNonRetryableApplicationError("No provider account is connected, so the number cannot be released there.", ErrTypeNoProviderAccount, err)
-		}
 		return steps.NumberReleaseAtProviderResult{}, err
 	}
 	sid := n.ProviderSID
 	if sid == "" {
 		owned, err := pc.ListOwnedNumbers(ctx, n.E164)
 		if err != nil {
-			return steps.NumberReleaseAtProviderResult{}, numberProviderFailure(err)
+			return steps.NumberReleaseAtProviderResult{}, providerRefusal(err)
 		}
 		if len(owned) == 0 {
 			log.InfoContext(ctx, "number not owned at the provider; nothing to release")
@@ -59,24 +52,10 @@ func (a *Activities) NumberReleaseAtProvider(ctx context.Context, in steps.Numbe
 			log.InfoContext(ctx, "number already gone at the provider")
 			return steps.NumberReleaseAtProviderResult{Released: false}, nil
 		}
-		return steps.NumberReleaseAtProviderResult{}, numberProviderFailure(err)
+		return steps.NumberReleaseAtProviderResult{}, providerRefusal(err)
 	}
 	log.InfoContext(ctx, "number released at the provider")
 	return steps.NumberReleaseAtProviderResult{Released: true}, nil
-}
-
-// providerFailure makes permanent provider failures non-retryable, with
-// the plain-language reason.
-func numberProviderFailure(err error) error {
-	if provider.Classify(err) == provider.Transient {
-		return err
-	}
-	code := 0
-	var pe *provider.Error
-	if errors.As(err, &pe) {
-		code = pe.Code
-	}
-	return temporal.NewNonRetryableApplicationError(provider.Explain(code), steps.ErrTypeNumberReleaseRejected, err, code)
 }
 
 // MarkNumberReleased marks the number released in the inventory, with its

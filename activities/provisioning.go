@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/phone"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/twilio/orgprovider"
@@ -48,14 +49,14 @@ func (a *Activities) ProvisionBuyNumber(ctx context.Context, in steps.ProvisionA
 	if err := a.provisionPrecheck(ctx, in); err != nil {
 		return steps.ProvisionAcquired{}, err
 	}
-	pc, err := a.provisionClient(ctx, in.OrgID)
+	pc, err := a.providerClient(ctx, in.OrgID)
 	if err != nil {
 		return steps.ProvisionAcquired{}, err
 	}
 	marker := provisionMarker(in.WorkflowID, in.E164, in.Class, in.FriendlyName)
 	owned, err := pc.ListOwnedNumbers(ctx, in.E164)
 	if err != nil {
-		return steps.ProvisionAcquired{}, provisionProviderError(err)
+		return steps.ProvisionAcquired{}, providerRefusal(err)
 	}
 	var got provider.OwnedNumber
 	bought := true
@@ -70,7 +71,7 @@ func (a *Activities) ProvisionBuyNumber(ctx context.Context, in steps.ProvisionA
 		got, err = pc.BuyNumber(ctx, provider.BuyRequest{E164: in.E164, FriendlyName: marker})
 		if err != nil {
 			log.Warn("buying number failed", "err", err)
-			return steps.ProvisionAcquired{}, provisionProviderError(err)
+			return steps.ProvisionAcquired{}, providerRefusal(err)
 		}
 		log.Info("number bought", "providerSid", got.SID)
 	}
@@ -85,13 +86,13 @@ func (a *Activities) ProvisionImportNumber(ctx context.Context, in steps.Provisi
 	if err := a.provisionPrecheck(ctx, in); err != nil {
 		return steps.ProvisionAcquired{}, err
 	}
-	pc, err := a.provisionClient(ctx, in.OrgID)
+	pc, err := a.providerClient(ctx, in.OrgID)
 	if err != nil {
 		return steps.ProvisionAcquired{}, err
 	}
 	owned, err := pc.ListOwnedNumbers(ctx, in.E164)
 	if err != nil {
-		return steps.ProvisionAcquired{}, provisionProviderError(err)
+		return steps.ProvisionAcquired{}, providerRefusal(err)
 	}
 	if len(owned) == 0 {
 		return steps.ProvisionAcquired{}, temporal.NewNonRetryableApplicationError(
@@ -110,20 +111,9 @@ func (a *Activities) provisionPrecheck(ctx context.Context, in steps.ProvisionAc
 	invalid := func(msg string) error {
 		return temporal.NewNonRetryableApplicationError(msg, steps.ErrTypeInvalidItem, nil)
 	}
-	if !phone.IsE164(in.E164) {
-		return invalid("That isn't a phone number in international format (like +14155550123).")
-	}
-	switch in.Class {
-	case store.ClassFrontDesk, store.ClassPool:
-		if in.SitterID != nil {
-			return invalid("Only sitter numbers are assigned to a sitter.")
-		}
-	case store.ClassSitter:
-		if in.SitterID == nil {
-			return invalid("Choose the sitter this number belongs to.")
-		}
-	default:
-		return invalid("A number is a front desk, sitter or pool number.")
+	item := contract.ProvisionItem{Action: in.Action, E164: in.E164, Class: in.Class, SitterID: in.SitterID, FriendlyName: in.FriendlyName}
+	if _, msg := item.Check(); msg != "" {
+		return invalid(msg)
 	}
 	o := a.Store.Org(in.OrgID)
 	if in.SitterID != nil {
@@ -268,7 +258,7 @@ func (a *Activities) ProvisionInstallWebhook(ctx context.Context, in steps.Provi
 		res.Status, res.Error = "failed", "This number is no longer active."
 		return res, nil
 	}
-	pc, err := a.provisionClient(ctx, in.OrgID)
+	pc, err := a.providerClient(ctx, in.OrgID)
 	if err != nil {
 		return res, err
 	}
@@ -338,14 +328,14 @@ func (a *Activities) ProvisionMarkWebhookFailed(ctx context.Context, in steps.Pr
 // released.
 func (a *Activities) ProvisionReleaseNumber(ctx context.Context, in steps.ProvisionReleaseInput) error {
 	log := a.provisionLog(ctx, in.OrgID, in.WorkflowID).With("numberId", in.NumberID)
-	pc, err := a.provisionClient(ctx, in.OrgID)
+	pc, err := a.providerClient(ctx, in.OrgID)
 	if err != nil {
 		return err
 	}
 	if err := pc.ReleaseNumber(ctx, in.ProviderSID); err != nil {
 		var pe *provider.Error
 		if !(errors.As(err, &pe) && pe.Code == 20404) {
-			return provisionProviderError(err)
+			return providerRefusal(err)
 		}
 	}
 	o := a.Store.Org(in.OrgID)
@@ -370,7 +360,7 @@ func (a *Activities) ProvisionReleaseNumber(ctx context.Context, in steps.Provis
 
 // provisionClient returns the org's provider client; "not connected" and
 // undecryptable credentials are permanent.
-func (a *Activities) provisionClient(ctx context.Context, orgID uuid.UUID) (*provider.Client, error) {
+func (a *Activities) providerClient(ctx context.Context, orgID uuid.UUID) (*provider.Client, error) {
 	pc, err := a.Providers.ForOrg(ctx, orgID)
 	switch {
 	case errors.Is(err, orgprovider.ErrNotConnected):
@@ -383,9 +373,11 @@ func (a *Activities) provisionClient(ctx context.Context, orgID uuid.UUID) (*pro
 	return pc, nil
 }
 
-// provisionProviderError keeps transient provider failures retryable and turns the
-// rest into non-retryable errors with the owner-facing explanation.
-func provisionProviderError(err error) error {
+// providerRefusal keeps transient provider failures retryable and turns the
+// rest into non-retryable errors with the owner-facing explanation and the
+// provider's code (ProviderFailure). Every activity that calls the provider
+// uses it.
+func providerRefusal(err error) error {
 	var pe *provider.Error
 	if provider.Classify(err) == provider.Transient || !errors.As(err, &pe) {
 		return err

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/phone"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/twilio/orgprovider"
@@ -33,7 +34,7 @@ const (
 // SetupConnectProvider checks the pending credential against the provider.
 // Accepted: its ciphertext becomes the org's provider account and the
 // pending row goes. Refused: the pending row goes and nothing is stored.
-func (a *Activities) SetupConnectProvider(ctx context.Context, in steps.SetupConnectInput) (steps.SetupProviderInfo, error) {
+func (a *Activities) SetupConnectProvider(ctx context.Context, in steps.SetupConnectInput) (contract.SetupProvider, error) {
 	log := a.provisionLog(ctx, in.OrgID, in.WorkflowID)
 	o := a.Store.Org(in.OrgID)
 	pending, err := o.PendingCredential(ctx, in.PendingID, a.now())
@@ -42,31 +43,31 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in steps.SetupCon
 		if acct, aerr := o.ProviderAccount(ctx); aerr == nil && acct.AccountSID == in.AccountSID && a.now().Sub(acct.UpdatedAt) < 15*time.Minute {
 			return a.setupDescribeAccount(ctx, in.OrgID, acct)
 		}
-		return steps.SetupProviderInfo{}, temporal.NewNonRetryableApplicationError(
+		return contract.SetupProvider{}, temporal.NewNonRetryableApplicationError(
 			"Those credentials expired before they could be checked. Enter them again.", steps.ErrTypeCredentialsExpired, err)
 	}
 	if err != nil {
-		return steps.SetupProviderInfo{}, err
+		return contract.SetupProvider{}, err
 	}
 	acctRow := &store.ProviderAccount{OrgID: in.OrgID, AccountSID: pending.AccountSID, APIKeySID: pending.APIKeySID,
 		SecretCiphertext: pending.SecretCiphertext, SecretKeyID: pending.SecretKeyID}
 	secret, err := a.Providers.Open(acctRow)
 	if err != nil {
 		_ = o.DeletePendingCredential(ctx, pending.ID)
-		return steps.SetupProviderInfo{}, temporal.NewNonRetryableApplicationError(
+		return contract.SetupProvider{}, temporal.NewNonRetryableApplicationError(
 			"Snout couldn't read those credentials back. Enter them again.", steps.ErrTypeCredentialsExpired, err)
 	}
-	reject := func(code int, msg string, cause error) (steps.SetupProviderInfo, error) {
+	reject := func(code int, msg string, cause error) (contract.SetupProvider, error) {
 		if err := o.DeletePendingCredential(ctx, pending.ID); err != nil {
-			return steps.SetupProviderInfo{}, err
+			return contract.SetupProvider{}, err
 		}
 		if err := o.Audit(ctx, store.Audit{ActorType: "user", ActorID: in.ActorUserID.String(), Action: "setup.provider_rejected",
 			EntityType: "provider_account", CorrelationID: in.CorrelationID, Detail: map[string]any{"providerCode": code},
 			DedupeKey: in.WorkflowID + "/provider-rejected/" + pending.ID.String()}); err != nil {
-			return steps.SetupProviderInfo{}, err
+			return contract.SetupProvider{}, err
 		}
 		log.Info("provider credentials refused", "providerCode", code)
-		return steps.SetupProviderInfo{}, temporal.NewNonRetryableApplicationError(msg, steps.ErrTypeCredentialsRejected, cause, steps.ProviderFailure{Code: code})
+		return contract.SetupProvider{}, temporal.NewNonRetryableApplicationError(msg, steps.ErrTypeCredentialsRejected, cause, steps.ProviderFailure{Code: code})
 	}
 	check := func(s orgprovider.Secret) (provider.Account, error) {
 		pc, err := a.Providers.Client(s)
@@ -79,7 +80,7 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in steps.SetupCon
 	if err != nil {
 		var pe *provider.Error
 		if provider.Classify(err) == provider.Transient || !errors.As(err, &pe) {
-			return steps.SetupProviderInfo{}, err // retried
+			return contract.SetupProvider{}, err // retried
 		}
 		return reject(pe.Code, provider.Explain(pe.Code), err)
 	}
@@ -89,7 +90,7 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in steps.SetupCon
 		if _, err := check(orgprovider.Secret{AccountSID: secret.AccountSID, Secret: secret.SigningToken}); err != nil {
 			var pe *provider.Error
 			if provider.Classify(err) == provider.Transient || !errors.As(err, &pe) {
-				return steps.SetupProviderInfo{}, err
+				return contract.SetupProvider{}, err
 			}
 			return reject(pe.Code, "Twilio accepted the API key but not the auth token. Snout needs the account's auth token to check that incoming texts really come from Twilio.", err)
 		}
@@ -97,10 +98,10 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in steps.SetupCon
 	if err := o.PromotePendingCredential(ctx, pending, acct.FriendlyName); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			_ = o.DeletePendingCredential(ctx, pending.ID)
-			return steps.SetupProviderInfo{}, temporal.NewNonRetryableApplicationError(
+			return contract.SetupProvider{}, temporal.NewNonRetryableApplicationError(
 				"That Twilio account is already connected to another business on Snout.", ErrTypeAccountTaken, err)
 		}
-		return steps.SetupProviderInfo{}, err
+		return contract.SetupProvider{}, err
 	}
 	kind := "auth_token"
 	if pending.APIKeySID != "" {
@@ -110,51 +111,51 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in steps.SetupCon
 		EntityType: "provider_account", EntityID: in.OrgID.String(), CorrelationID: in.CorrelationID,
 		Detail:    map[string]any{"authKind": kind, "accountStatus": acct.Status, "accountType": acct.Type},
 		DedupeKey: in.WorkflowID + "/provider-connected/" + pending.ID.String()}); err != nil {
-		return steps.SetupProviderInfo{}, err
+		return contract.SetupProvider{}, err
 	}
 	log.Info("provider account connected", "authKind", kind, "accountStatus", acct.Status)
-	return steps.SetupProviderInfo{AccountSID: pending.AccountSID, APIKeySID: pending.APIKeySID, AuthKind: kind,
+	return contract.SetupProvider{AccountSID: pending.AccountSID, APIKeySID: pending.APIKeySID, AuthKind: kind,
 		FriendlyName: acct.FriendlyName, Status: acct.Status, Type: acct.Type}, nil
 }
 
-func (a *Activities) setupDescribeAccount(ctx context.Context, orgID uuid.UUID, row *store.ProviderAccount) (steps.SetupProviderInfo, error) {
-	pc, err := a.provisionClient(ctx, orgID)
+func (a *Activities) setupDescribeAccount(ctx context.Context, orgID uuid.UUID, row *store.ProviderAccount) (contract.SetupProvider, error) {
+	pc, err := a.providerClient(ctx, orgID)
 	if err != nil {
-		return steps.SetupProviderInfo{}, err
+		return contract.SetupProvider{}, err
 	}
 	acct, err := pc.FetchAccount(ctx)
 	if err != nil {
-		return steps.SetupProviderInfo{}, provisionProviderError(err)
+		return contract.SetupProvider{}, providerRefusal(err)
 	}
 	kind := "auth_token"
 	if row.APIKeySID != "" {
 		kind = "api_key"
 	}
-	return steps.SetupProviderInfo{AccountSID: row.AccountSID, APIKeySID: row.APIKeySID, AuthKind: kind,
+	return contract.SetupProvider{AccountSID: row.AccountSID, APIKeySID: row.APIKeySID, AuthKind: kind,
 		FriendlyName: acct.FriendlyName, Status: acct.Status, Type: acct.Type}, nil
 }
 
 // SetupCheckConnectivity runs the connection checks, each with its own
 // result. Provider trouble is reported in the checks, never as an error.
 func (a *Activities) SetupCheckConnectivity(ctx context.Context, in steps.SetupOrgInput) (out steps.SetupConnectivity, err error) {
-	stored := steps.SetupCheck{Key: "credentials_stored", Title: "Credentials stored safely"}
-	reach := steps.SetupCheck{Key: "api_reachable", Title: "Twilio can be reached"}
-	accepted := steps.SetupCheck{Key: "credentials_accepted", Title: "Twilio accepts the credentials"}
-	active := steps.SetupCheck{Key: "account_active", Title: "Twilio account is active"}
-	balance := steps.SetupCheck{Key: "balance", Title: "Account balance"}
-	skip := func(c *steps.SetupCheck, why string) {
+	stored := contract.SetupCheck{Key: "credentials_stored", Title: "Credentials stored safely"}
+	reach := contract.SetupCheck{Key: "api_reachable", Title: "Twilio can be reached"}
+	accepted := contract.SetupCheck{Key: "credentials_accepted", Title: "Twilio accepts the credentials"}
+	active := contract.SetupCheck{Key: "account_active", Title: "Twilio account is active"}
+	balance := contract.SetupCheck{Key: "balance", Title: "Account balance"}
+	skip := func(c *contract.SetupCheck, why string) {
 		c.Detail, c.Fix = "Not checked: "+why, "Fix the checks above first."
 	}
-	defer func() { out.Checks = []steps.SetupCheck{stored, reach, accepted, active, balance} }()
+	defer func() { out.Checks = []contract.SetupCheck{stored, reach, accepted, active, balance} }()
 
-	pc, perr := a.provisionClient(ctx, in.OrgID)
+	pc, perr := a.providerClient(ctx, in.OrgID)
 	if perr != nil {
 		var appErr *temporal.ApplicationError
 		if !errors.As(perr, &appErr) {
 			return out, perr
 		}
 		stored.Detail, stored.Fix = "No readable Twilio credentials are stored.", "Go back to the first step and connect your Twilio account."
-		for _, c := range []*steps.SetupCheck{&reach, &accepted, &active, &balance} {
+		for _, c := range []*contract.SetupCheck{&reach, &accepted, &active, &balance} {
 			skip(c, "no credentials.")
 		}
 		return out, nil
@@ -207,56 +208,56 @@ func (a *Activities) SetupCheckConnectivity(ctx context.Context, in steps.SetupO
 
 // SetupSearchNumbers lists SMS-capable numbers for sale, each with what it
 // costs a month, so the owner sees the price before buying.
-func (a *Activities) SetupSearchNumbers(ctx context.Context, in steps.SetupSearchInput) (steps.SetupSearchOutput, error) {
-	pc, err := a.provisionClient(ctx, in.OrgID)
+func (a *Activities) SetupSearchNumbers(ctx context.Context, in contract.NumberSearchInput) (contract.SetupSearchResult, error) {
+	pc, err := a.providerClient(ctx, in.OrgID)
 	if err != nil {
-		return steps.SetupSearchOutput{}, err
+		return contract.SetupSearchResult{}, err
 	}
 	found, err := pc.SearchAvailable(ctx, provider.AvailableQuery{AreaCode: in.AreaCode, Region: strings.ToUpper(in.Region), TollFree: in.TollFree, Limit: in.Limit})
 	if err != nil {
-		return steps.SetupSearchOutput{}, provisionProviderError(err)
+		return contract.SetupSearchResult{}, providerRefusal(err)
 	}
 	price, err := pc.MonthlyPrice(ctx, "US", in.TollFree)
 	if err != nil {
-		return steps.SetupSearchOutput{}, provisionProviderError(err)
+		return contract.SetupSearchResult{}, providerRefusal(err)
 	}
-	out := steps.SetupSearchOutput{Numbers: []steps.SetupAvailableNumber{}, MonthlyCost: price.Amount, Currency: price.Currency}
+	out := contract.SetupSearchResult{Numbers: []contract.SetupAvailableNumber{}, MonthlyCost: price.Amount, Currency: price.Currency}
 	for _, n := range found {
 		if !n.Capabilities.SMS {
 			continue
 		}
-		out.Numbers = append(out.Numbers, steps.SetupAvailableNumber{E164: n.E164, Display: phone.Display(n.E164), Locality: n.Locality,
+		out.Numbers = append(out.Numbers, contract.SetupAvailableNumber{E164: n.E164, Display: phone.Display(n.E164), Locality: n.Locality,
 			Region: n.Region, MMS: n.Capabilities.MMS, MonthlyCost: price.Amount, Currency: price.Currency})
 	}
 	return out, nil
 }
 
 // SetupListNumbers lists the org's active numbers.
-func (a *Activities) SetupListNumbers(ctx context.Context, in steps.SetupOrgInput) ([]steps.SetupNumberRow, error) {
+func (a *Activities) SetupListNumbers(ctx context.Context, in steps.SetupOrgInput) ([]contract.SetupNumber, error) {
 	rows, err := a.Store.Org(in.OrgID).ActiveNumbers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]steps.SetupNumberRow, 0, len(rows))
+	out := make([]contract.SetupNumber, 0, len(rows))
 	for _, n := range rows {
-		out = append(out, steps.SetupNumberRow{NumberID: n.ID, E164: n.E164, Class: n.Class, SitterID: n.SitterID, ProviderSID: n.ProviderSID,
-			MonthlyCost: n.MonthlyCost, WebhookStatus: n.WebhookStatus, WebhookError: n.WebhookError})
+		out = append(out, contract.SetupNumber{NumberID: n.ID, E164: n.E164, Class: n.Class, SitterID: n.SitterID, Status: n.Status,
+			ProviderSID: n.ProviderSID, MonthlyCost: n.MonthlyCost, WebhookStatus: n.WebhookStatus, WebhookError: n.WebhookError})
 	}
 	return out, nil
 }
 
 // SetupCheckReadiness runs every readiness check, each with pass/fail and
 // what to do. Failures are results, not errors.
-func (a *Activities) SetupCheckReadiness(ctx context.Context, in steps.SetupOrgInput) ([]steps.SetupCheck, error) {
+func (a *Activities) SetupCheckReadiness(ctx context.Context, in steps.SetupOrgInput) ([]contract.SetupCheck, error) {
 	o := a.Store.Org(in.OrgID)
-	connected := steps.SetupCheck{Key: "provider_connected", Title: "Twilio account connected"}
-	decrypt := steps.SetupCheck{Key: "credentials_readable", Title: "Stored credentials can be read"}
-	account := steps.SetupCheck{Key: "provider_account_active", Title: "Twilio accepts the credentials and the account is active"}
-	frontDesk := steps.SetupCheck{Key: "front_desk_ready", Title: "Front desk number active and connected"}
-	webhooks := steps.SetupCheck{Key: "number_webhooks", Title: "Every active number sends its texts to Snout"}
-	owned := steps.SetupCheck{Key: "numbers_in_account", Title: "Every active number is still in the Twilio account"}
-	endpoint := steps.SetupCheck{Key: "webhook_endpoint", Title: "Snout's address for incoming texts answers"}
-	worker := steps.SetupCheck{Key: "worker_reachable", Title: "Background worker running", OK: true,
+	connected := contract.SetupCheck{Key: "provider_connected", Title: "Twilio account connected"}
+	decrypt := contract.SetupCheck{Key: "credentials_readable", Title: "Stored credentials can be read"}
+	account := contract.SetupCheck{Key: "provider_account_active", Title: "Twilio accepts the credentials and the account is active"}
+	frontDesk := contract.SetupCheck{Key: "front_desk_ready", Title: "Front desk number active and connected"}
+	webhooks := contract.SetupCheck{Key: "number_webhooks", Title: "Every active number sends its texts to Snout"}
+	owned := contract.SetupCheck{Key: "numbers_in_account", Title: "Every active number is still in the Twilio account"}
+	endpoint := contract.SetupCheck{Key: "webhook_endpoint", Title: "Snout's address for incoming texts answers"}
+	worker := contract.SetupCheck{Key: "worker_reachable", Title: "Background worker running", OK: true,
 		Detail: "A Snout worker picked up and ran these checks."}
 
 	acctRow, err := o.ProviderAccount(ctx)
@@ -361,7 +362,7 @@ func (a *Activities) SetupCheckReadiness(ctx context.Context, in steps.SetupOrgI
 		owned.Detail, owned.Fix = "Not checked: no usable credentials.", "Fix the checks above first."
 	}
 	a.setupProbeEndpoint(ctx, &endpoint)
-	return []steps.SetupCheck{connected, decrypt, account, frontDesk, webhooks, owned, endpoint, worker}, nil
+	return []contract.SetupCheck{connected, decrypt, account, frontDesk, webhooks, owned, endpoint, worker}, nil
 }
 
 // setupProbeEndpoint checks that Snout's webhook receiver answers at the
@@ -369,7 +370,7 @@ func (a *Activities) SetupCheckReadiness(ctx context.Context, in steps.SetupOrgI
 // is a GET: the receiver only takes POST, so Snout answers 405 with its own
 // error shape, and nothing is stored or audited (an unsigned POST would be
 // recorded as a rejected webhook).
-func (a *Activities) setupProbeEndpoint(ctx context.Context, c *steps.SetupCheck) {
+func (a *Activities) setupProbeEndpoint(ctx context.Context, c *contract.SetupCheck) {
 	target := a.setupSMSWebhookURL()
 	c.Diagnostic = target
 	u, err := url.Parse(target)

@@ -24,6 +24,8 @@ import (
 	"github.com/snoutos/snout/policies"
 	"github.com/snoutos/snout/service"
 	"github.com/snoutos/snout/service/messaging"
+	"github.com/snoutos/snout/service/numbers"
+	"github.com/snoutos/snout/service/setup"
 )
 
 // Deps are the API's collaborators, built once by the caller.
@@ -53,6 +55,8 @@ type Server struct {
 	metrics   *httpMetrics
 	now       func() time.Time
 	messaging *messaging.Service
+	numbers   *numbers.Service
+	setup     *setup.Service
 	engine    *gin.Engine
 	// routes lists every registered route with its access class, for the
 	// authorization coverage test.
@@ -92,8 +96,21 @@ func New(d Deps) (*Server, error) {
 			Now: d.Now, Log: d.Logger, Audit: service.Auditor{Store: d.Store, Log: d.Logger}}),
 	}
 	s.metrics = newHTTPMetrics(d.Registry)
+	s.numbers = numbers.New(numbers.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
+		ConfirmSecret: confirmSecret(d.Config), Cooldown: d.Config.QuarantineCooldown, Now: d.Now, Log: d.Logger})
+	s.setup = setup.New(setup.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
+		Providers: d.Providers, Now: d.Now, Log: d.Logger})
 	s.engine = s.buildRouter()
 	return s, nil
+}
+
+// confirmSecret is the root of the numbers' confirmation tokens: the first
+// encryption key.
+func confirmSecret(cfg config.Config) []byte {
+	if len(cfg.EncryptionKeys) > 0 {
+		return cfg.EncryptionKeys[0].Key
+	}
+	return nil
 }
 
 // Handler is the HTTP handler to serve.

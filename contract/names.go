@@ -27,11 +27,8 @@ func NumberSearchWorkflowID(orgID uuid.UUID, requestID string) string {
 // NumberSearchInput asks which numbers are for sale, for the inventory's
 // "buy" action (the setup wizard searches through its own update).
 type NumberSearchInput struct {
-	OrgID    uuid.UUID `json:"orgId"`
-	AreaCode string    `json:"areaCode,omitempty"`
-	Region   string    `json:"region,omitempty"`
-	TollFree bool      `json:"tollFree,omitempty"`
-	Limit    int       `json:"limit,omitempty"`
+	OrgID uuid.UUID `json:"orgId"`
+	NumberSearchQuery
 }
 
 // ErrTypeNumberSearchRefused marks a search the provider refused; the

@@ -2,6 +2,8 @@ package contract
 
 import (
 	"github.com/google/uuid"
+
+	"github.com/snoutos/snout/internal/domain/numbers"
 )
 
 // ---- Number provisioning (buy/import, configure webhooks, compensate) ----
@@ -26,8 +28,8 @@ const QueryProvisionProgress = "provision-progress"
 
 // Provision actions.
 const (
-	ProvisionBuy    = "buy"
-	ProvisionImport = "import"
+	ProvisionBuy    = numbers.Buy
+	ProvisionImport = numbers.Import
 )
 
 // ProvisionItem is one number to buy or import.
@@ -39,6 +41,14 @@ type ProvisionItem struct {
 	Class        string     `json:"class"` // front_desk, sitter, pool
 	SitterID     *uuid.UUID `json:"sitterId,omitempty"`
 	FriendlyName string     `json:"friendlyName,omitempty"`
+}
+
+// Check is what is wrong with the item, by the one provisioning rule
+// (numbers.CheckProvision): the field at fault and why; both empty when the
+// item may be bought or imported.
+func (it ProvisionItem) Check() (field, reason string) {
+	return numbers.CheckProvision(numbers.Provision{Action: it.Action, E164: it.E164, Class: it.Class,
+		Sitter: it.SitterID != nil, FriendlyName: it.FriendlyName})
 }
 
 // ProvisionInput starts ProvisionNumbersWorkflow.
@@ -76,9 +86,6 @@ type ProvisionItemResult struct {
 	WebhookStatus string `json:"webhookStatus,omitempty"`
 	WebhookURL    string `json:"webhookUrl,omitempty"`
 }
-
-// ProvisionClasses are the number classes an item may ask for.
-var ProvisionClasses = []string{"front_desk", "sitter", "pool"}
 
 // ProvisionResult lists per-item outcomes in input order.
 type ProvisionResult struct {

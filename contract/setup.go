@@ -130,16 +130,23 @@ type SetupConnectArgs struct {
 	AccountSID          string    `json:"accountSid"`
 }
 
-// SetupSearchArgs searches numbers to buy.
-type SetupSearchArgs struct {
-	SetupActor
+// NumberSearchQuery narrows a search of numbers for sale (the zero value
+// lists any SMS-capable local numbers); numbers.CheckSearch is its rule.
+type NumberSearchQuery struct {
 	AreaCode string `json:"areaCode,omitempty"`
 	Region   string `json:"region,omitempty"`
 	TollFree bool   `json:"tollFree,omitempty"`
 	Limit    int    `json:"limit,omitempty"`
 }
 
-// SetupAvailableNumber is one number that can be bought, with its cost.
+// SetupSearchArgs searches numbers to buy.
+type SetupSearchArgs struct {
+	SetupActor
+	NumberSearchQuery
+}
+
+// SetupAvailableNumber is one number that can be bought, with its cost
+// (the search activity's answer too).
 type SetupAvailableNumber struct {
 	E164        string `json:"e164"`
 	Display     string `json:"display"`
@@ -150,7 +157,8 @@ type SetupAvailableNumber struct {
 	Currency    string `json:"currency"`
 }
 
-// SetupSearchResult answers search-numbers.
+// SetupSearchResult answers search-numbers and NumberSearchWorkflow, as the
+// search activity returns it.
 type SetupSearchResult struct {
 	Numbers     []SetupAvailableNumber `json:"numbers"`
 	MonthlyCost string                 `json:"monthlyCost"`
@@ -199,7 +207,8 @@ type SetupStep struct {
 	CompletedAt *time.Time `json:"completedAt,omitempty"`
 }
 
-// SetupProvider describes the connected provider account (no secrets).
+// SetupProvider describes the connected provider account (no secrets). The
+// connect activity returns it without ConnectedAt, which the wizard sets.
 type SetupProvider struct {
 	AccountSID   string    `json:"accountSid"`
 	APIKeySID    string    `json:"apiKeySid,omitempty"`
@@ -210,7 +219,8 @@ type SetupProvider struct {
 	ConnectedAt  time.Time `json:"connectedAt"`
 }
 
-// SetupCheck is one connectivity or readiness check.
+// SetupCheck is one connectivity or readiness check, as the check
+// activities return it.
 type SetupCheck struct {
 	Key    string `json:"key"`
 	Title  string `json:"title"`
@@ -231,7 +241,9 @@ const (
 	WebhookFailed    = "failed"
 )
 
-// SetupNumber is a number the wizard knows about, with its webhook state.
+// SetupNumber is a number the wizard knows about, with its webhook state
+// (the list activity returns the org's active numbers in this shape; the
+// wizard keeps Bought from what it knew).
 type SetupNumber struct {
 	NumberID      uuid.UUID  `json:"numberId"`
 	E164          string     `json:"e164"`

@@ -16,7 +16,7 @@ func NumberSearchWorkflow(ctx workflow.Context, in contract.NumberSearchInput) (
 	if in.OrgID == uuid.Nil {
 		return contract.SetupSearchResult{}, temporal.NewNonRetryableApplicationError("a number search needs an org ID", "InvalidNumberSearch", nil)
 	}
-	res, err := searchAvailableNumbers(ctx, steps.SetupSearchInput{OrgID: in.OrgID, AreaCode: in.AreaCode, Region: in.Region, TollFree: in.TollFree, Limit: in.Limit})
+	res, err := searchAvailableNumbers(ctx, in)
 	if err != nil {
 		msg, code := provisionPlainError(err)
 		return contract.SetupSearchResult{}, temporal.NewNonRetryableApplicationError(msg, contract.ErrTypeNumberSearchRefused, nil, code)
@@ -24,16 +24,15 @@ func NumberSearchWorkflow(ctx workflow.Context, in contract.NumberSearchInput) (
 	return res, nil
 }
 
-// searchAvailableNumbers runs the search activity and shapes its answer;
-// shared by the setup wizard and NumberSearchWorkflow.
-func searchAvailableNumbers(ctx workflow.Context, in steps.SetupSearchInput) (contract.SetupSearchResult, error) {
-	var out steps.SetupSearchOutput
-	if err := workflow.ExecuteActivity(provisionProviderOptions(ctx), steps.SetupSearchNumbers, in).Get(ctx, &out); err != nil {
+// searchAvailableNumbers runs the search activity; shared by the setup
+// wizard and NumberSearchWorkflow.
+func searchAvailableNumbers(ctx workflow.Context, in contract.NumberSearchInput) (contract.SetupSearchResult, error) {
+	var res contract.SetupSearchResult
+	if err := workflow.ExecuteActivity(provisionProviderOptions(ctx), steps.SetupSearchNumbers, in).Get(ctx, &res); err != nil {
 		return contract.SetupSearchResult{}, err
 	}
-	res := contract.SetupSearchResult{Numbers: make([]contract.SetupAvailableNumber, 0, len(out.Numbers)), MonthlyCost: out.MonthlyCost, Currency: out.Currency}
-	for _, n := range out.Numbers {
-		res.Numbers = append(res.Numbers, contract.SetupAvailableNumber(n))
+	if res.Numbers == nil {
+		res.Numbers = []contract.SetupAvailableNumber{}
 	}
 	return res, nil
 }

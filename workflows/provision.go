@@ -11,12 +11,10 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/numbers"
 	"github.com/snoutos/snout/internal/domain/phone"
 	"github.com/snoutos/snout/workflows/steps"
 )
-
-// provisionMaxItems bounds one request (a few KB of history per item).
-const provisionMaxItems = 50
 
 // ProvisionNumbersWorkflow buys or imports each item's number, records it,
 // installs and verifies its SMS webhook, and releases again a number it
@@ -41,8 +39,8 @@ func (w *provisionWorkflow) setup(ctx workflow.Context) error {
 	if w.in.OrgID == uuid.Nil {
 		return temporal.NewNonRetryableApplicationError("provisioning needs an org ID", contract.SetupErrInvalid, nil)
 	}
-	if len(w.in.Items) == 0 || len(w.in.Items) > provisionMaxItems {
-		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("provisioning takes 1 to %d numbers", provisionMaxItems), contract.SetupErrInvalid, nil)
+	if len(w.in.Items) == 0 || len(w.in.Items) > numbers.MaxProvisionItems {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("provisioning takes 1 to %d numbers", numbers.MaxProvisionItems), contract.SetupErrInvalid, nil)
 	}
 	w.wfID = workflow.GetInfo(ctx).WorkflowExecution.ID
 	w.log = log.With(workflow.GetLogger(ctx), "orgId", w.in.OrgID, "requestId", w.in.RequestID, "correlationId", w.in.CorrelationID)
@@ -73,7 +71,7 @@ func (w *provisionWorkflow) run(ctx workflow.Context) (contract.ProvisionResult,
 // number bought here is released if anything after the purchase fails.
 func (w *provisionWorkflow) provisionItem(ctx workflow.Context, item contract.ProvisionItem) (res contract.ProvisionItemResult) {
 	res = contract.ProvisionItemResult{E164: item.E164, Class: item.Class, SitterID: item.SitterID}
-	if msg := validateProvisionItem(item); msg != "" {
+	if _, msg := item.Check(); msg != "" {
 		res.Error = msg
 		return res
 	}
@@ -176,22 +174,6 @@ func installNumberWebhook(ctx workflow.Context, in steps.ProvisionWebhookInput) 
 		workflow.GetLogger(ctx).Error("recording webhook failure failed", "numberId", in.NumberID, "err", merr)
 	}
 	return res
-}
-
-func validateProvisionItem(item contract.ProvisionItem) string {
-	switch {
-	case item.Action != contract.ProvisionBuy && item.Action != contract.ProvisionImport:
-		return "Choose whether to buy or import this number."
-	case !phone.IsE164(item.E164):
-		return "That isn't a phone number in international format (like +14155550123)."
-	case item.Class == "sitter" && item.SitterID == nil:
-		return "Choose the sitter this number belongs to."
-	case item.Class != "sitter" && item.SitterID != nil:
-		return "Only sitter numbers are assigned to a sitter."
-	case item.Class != "front_desk" && item.Class != "sitter" && item.Class != "pool":
-		return "A number is a front desk, sitter or pool number."
-	}
-	return ""
 }
 
 // provisionPlainError turns an activity or child failure into the owner-facing

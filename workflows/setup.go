@@ -12,12 +12,10 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/numbers"
 	"github.com/snoutos/snout/internal/domain/phone"
 	"github.com/snoutos/snout/workflows/steps"
 )
-
-// setupMaxBulkItems bounds a bulk sitter or pool request.
-const setupMaxBulkItems = 50
 
 // SetupWorkflow is an org's setup wizard. It lives until the readiness
 // checks all pass; the owner can leave and come back at any time (the
@@ -140,9 +138,11 @@ func (w *setupWorkflow) validateSearch(args contract.SetupSearchArgs) error {
 	if err := w.orderError(contract.StepFrontDesk); err != nil {
 		return err
 	}
-	if args.AreaCode != "" && (len(args.AreaCode) != 3 || args.AreaCode[0] < '2' || args.AreaCode[0] > '9' ||
-		args.AreaCode[1] < '0' || args.AreaCode[1] > '9' || args.AreaCode[2] < '0' || args.AreaCode[2] > '9') {
-		return setupRejection(contract.SetupErrInvalid, "An area code is three digits, like 415.")
+	problems := numbers.CheckSearch(args.AreaCode, args.Region, args.Limit)
+	for _, field := range []string{"areaCode", "region", "limit"} {
+		if msg := problems[field]; msg != "" {
+			return setupRejection(contract.SetupErrInvalid, msg)
+		}
 	}
 	return nil
 }
@@ -151,26 +151,26 @@ func (w *setupWorkflow) validateFrontDesk(args contract.SetupFrontDeskArgs) erro
 	if err := w.orderError(contract.StepFrontDesk); err != nil {
 		return err
 	}
-	if msg := validateProvisionItem(contract.ProvisionItem{Action: args.Action, E164: args.E164, Class: "front_desk"}); msg != "" {
+	if _, msg := (contract.ProvisionItem{Action: args.Action, E164: args.E164, Class: numbers.ClassFrontDesk}).Check(); msg != "" {
 		return setupRejection(contract.SetupErrInvalid, msg)
 	}
 	return nil
 }
 
 func (w *setupWorkflow) validateBulk(step string) func(contract.SetupNumbersArgs) error {
-	class := "pool"
+	class := numbers.ClassPool
 	if step == contract.StepSitterNumbers {
-		class = "sitter"
+		class = numbers.ClassSitter
 	}
 	return func(args contract.SetupNumbersArgs) error {
 		if err := w.orderError(step); err != nil {
 			return err
 		}
-		if len(args.Items) == 0 || len(args.Items) > setupMaxBulkItems {
-			return setupRejection(contract.SetupErrInvalid, fmt.Sprintf("Add between 1 and %d numbers at a time.", setupMaxBulkItems))
+		if len(args.Items) == 0 || len(args.Items) > numbers.MaxProvisionItems {
+			return setupRejection(contract.SetupErrInvalid, fmt.Sprintf("Add between 1 and %d numbers at a time.", numbers.MaxProvisionItems))
 		}
 		for i, it := range args.Items {
-			if msg := validateProvisionItem(contract.ProvisionItem{Action: it.Action, E164: it.E164, Class: class, SitterID: it.SitterID}); msg != "" {
+			if _, msg := (contract.ProvisionItem{Action: it.Action, E164: it.E164, Class: class, SitterID: it.SitterID}).Check(); msg != "" {
 				return setupRejection(contract.SetupErrInvalid, fmt.Sprintf("Number %d: %s", i+1, msg))
 			}
 		}
@@ -220,19 +220,19 @@ func (w *setupWorkflow) connectProvider(ctx workflow.Context, args contract.Setu
 		StartToCloseTimeout: 45 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumAttempts: 3},
 	})
-	var info steps.SetupProviderInfo
+	var provider contract.SetupProvider
 	err := workflow.ExecuteActivity(actx, steps.SetupConnectProvider, steps.SetupConnectInput{
 		OrgID: w.in.OrgID, WorkflowID: w.wfID, PendingID: args.PendingCredentialID, AccountSID: args.AccountSID,
 		ActorUserID: args.UserID, CorrelationID: args.CorrelationID,
-	}).Get(ctx, &info)
+	}).Get(ctx, &provider)
 	if err != nil {
 		msg, code := provisionPlainError(err)
 		step.Error = msg
 		w.save(ctx, args.SetupActor, "", nil)
 		return contract.SetupState{}, setupProviderError(err, msg, code)
 	}
-	w.state.Provider = &contract.SetupProvider{AccountSID: info.AccountSID, APIKeySID: info.APIKeySID, AuthKind: info.AuthKind,
-		FriendlyName: info.FriendlyName, Status: info.Status, Type: info.Type, ConnectedAt: workflow.Now(ctx)}
+	provider.ConnectedAt = workflow.Now(ctx)
+	w.state.Provider = &provider
 	w.finish(ctx, contract.StepProvider, contract.StepDone)
 	// New credentials must be checked again before numbers are touched.
 	conn := w.state.Step(contract.StepConnectivity)
@@ -255,7 +255,7 @@ func (w *setupWorkflow) verifyConnectivity(ctx workflow.Context, args contract.S
 		w.save(ctx, args, "", nil)
 		return contract.SetupState{}, setupProviderError(err, msg, code)
 	}
-	w.state.Connectivity = convertChecks(res.Checks)
+	w.state.Connectivity = res.Checks
 	w.state.Balance, w.state.Currency = res.Balance, res.Currency
 	failed := failedChecks(w.state.Connectivity)
 	if len(failed) == 0 {
@@ -268,9 +268,7 @@ func (w *setupWorkflow) verifyConnectivity(ctx workflow.Context, args contract.S
 }
 
 func (w *setupWorkflow) searchNumbers(ctx workflow.Context, args contract.SetupSearchArgs) (contract.SetupSearchResult, error) {
-	res, err := searchAvailableNumbers(ctx, steps.SetupSearchInput{
-		OrgID: w.in.OrgID, AreaCode: args.AreaCode, Region: args.Region, TollFree: args.TollFree, Limit: args.Limit,
-	})
+	res, err := searchAvailableNumbers(ctx, contract.NumberSearchInput{OrgID: w.in.OrgID, NumberSearchQuery: args.NumberSearchQuery})
 	if err != nil {
 		msg, code := provisionPlainError(err)
 		return contract.SetupSearchResult{}, setupProviderError(err, msg, code)
@@ -283,7 +281,7 @@ func (w *setupWorkflow) frontDesk(ctx workflow.Context, args contract.SetupFront
 		return contract.SetupState{}, err
 	}
 	defer w.lock.Unlock()
-	results := w.provision(ctx, args.SetupActor, "front-desk", []contract.ProvisionItem{{Action: args.Action, E164: args.E164, Class: "front_desk"}})
+	results := w.provision(ctx, args.SetupActor, "front-desk", []contract.ProvisionItem{{Action: args.Action, E164: args.E164, Class: numbers.ClassFrontDesk}})
 	r := results[0]
 	step := w.state.Step(contract.StepFrontDesk)
 	if r.OK {
@@ -303,11 +301,11 @@ func (w *setupWorkflow) frontDesk(ctx workflow.Context, args contract.SetupFront
 }
 
 func (w *setupWorkflow) sitterNumbers(ctx workflow.Context, args contract.SetupNumbersArgs) (contract.SetupState, error) {
-	return w.bulkNumbers(ctx, contract.StepSitterNumbers, "sitter", args)
+	return w.bulkNumbers(ctx, contract.StepSitterNumbers, numbers.ClassSitter, args)
 }
 
 func (w *setupWorkflow) poolNumbers(ctx workflow.Context, args contract.SetupNumbersArgs) (contract.SetupState, error) {
-	return w.bulkNumbers(ctx, contract.StepPoolNumbers, "pool", args)
+	return w.bulkNumbers(ctx, contract.StepPoolNumbers, numbers.ClassPool, args)
 }
 
 // bulkNumbers buys or imports many numbers; each has its own result. The
@@ -371,21 +369,22 @@ func (w *setupWorkflow) installWebhooks(ctx workflow.Context, args contract.Setu
 		return contract.SetupState{}, err
 	}
 	defer w.lock.Unlock()
-	var rows []steps.SetupNumberRow
+	var active []contract.SetupNumber
 	if err := workflow.ExecuteActivity(provisionDBOptions(ctx), steps.SetupListNumbers,
-		steps.SetupOrgInput{OrgID: w.in.OrgID, WorkflowID: w.wfID}).Get(ctx, &rows); err != nil {
+		steps.SetupOrgInput{OrgID: w.in.OrgID, WorkflowID: w.wfID}).Get(ctx, &active); err != nil {
 		return contract.SetupState{}, err
 	}
-	numbers := make([]contract.SetupNumber, 0, len(rows))
-	for _, r := range rows {
-		n := contract.SetupNumber{NumberID: r.NumberID, E164: r.E164, Class: r.Class, SitterID: r.SitterID, Status: "active",
-			MonthlyCost: r.MonthlyCost, ProviderSID: r.ProviderSID, WebhookStatus: r.WebhookStatus, WebhookError: r.WebhookError}
-		if old := w.state.Number(r.NumberID); old != nil {
+	for i := range active {
+		n := &active[i]
+		n.Status, n.Bought = numbers.StatusActive, false
+		if old := w.state.Number(n.NumberID); old != nil {
 			n.Bought = old.Bought
 		}
-		numbers = append(numbers, n)
 	}
-	w.state.Numbers = numbers
+	if active == nil {
+		active = []contract.SetupNumber{}
+	}
+	w.state.Numbers = active
 	w.state.ProvisionSeq++
 	key := fmt.Sprintf("%s/webhooks-%d", w.wfID, w.state.ProvisionSeq)
 	for i := range w.state.Numbers {
@@ -460,7 +459,7 @@ func (w *setupWorkflow) checkReadiness(ctx workflow.Context, args contract.Setup
 		return contract.SetupState{}, err
 	}
 	defer w.lock.Unlock()
-	var checks []steps.SetupCheck
+	var checks []contract.SetupCheck
 	if err := workflow.ExecuteActivity(provisionProviderOptions(ctx), steps.SetupCheckReadiness,
 		steps.SetupOrgInput{OrgID: w.in.OrgID, WorkflowID: w.wfID}).Get(ctx, &checks); err != nil {
 		msg, code := provisionPlainError(err)
@@ -468,7 +467,7 @@ func (w *setupWorkflow) checkReadiness(ctx workflow.Context, args contract.Setup
 		w.save(ctx, args, "", nil)
 		return contract.SetupState{}, setupProviderError(err, msg, code)
 	}
-	w.state.Readiness = convertChecks(checks)
+	w.state.Readiness = checks
 	failed := failedChecks(w.state.Readiness)
 	action := "setup.readiness_checked"
 	if len(failed) == 0 {
@@ -524,7 +523,7 @@ func (w *setupWorkflow) provision(ctx workflow.Context, actor contract.SetupActo
 		if r.NumberID == nil {
 			continue
 		}
-		n := contract.SetupNumber{NumberID: *r.NumberID, E164: r.E164, Class: r.Class, SitterID: r.SitterID, Status: "active", Bought: r.Bought,
+		n := contract.SetupNumber{NumberID: *r.NumberID, E164: r.E164, Class: r.Class, SitterID: r.SitterID, Status: numbers.StatusActive, Bought: r.Bought,
 			MonthlyCost: r.MonthlyCost, WebhookStatus: r.WebhookStatus, ProviderSID: r.ProviderSID, WebhookURL: r.WebhookURL}
 		if !r.OK {
 			n.WebhookError, n.ProviderCode = r.Error, r.ProviderCode
@@ -533,7 +532,7 @@ func (w *setupWorkflow) provision(ctx workflow.Context, actor contract.SetupActo
 			n.WebhookError = r.Error
 		}
 		if r.Compensated {
-			n.Status = "released"
+			n.Status = numbers.StatusReleased
 		}
 		w.upsertNumber(n)
 	}
@@ -550,7 +549,7 @@ func (w *setupWorkflow) upsertNumber(n contract.SetupNumber) {
 			out = append(out, cur)
 		}
 	}
-	if n.Status != "released" {
+	if n.Status != numbers.StatusReleased {
 		out = append(out, n)
 	}
 	w.state.Numbers = out
@@ -594,14 +593,6 @@ func setupProviderError(err error, msg string, code int) error {
 		}
 	}
 	return temporal.NewNonRetryableApplicationError(msg, kind, nil, contract.SetupProviderFailure{ProviderCode: code})
-}
-
-func convertChecks(in []steps.SetupCheck) []contract.SetupCheck {
-	out := make([]contract.SetupCheck, 0, len(in))
-	for _, c := range in {
-		out = append(out, contract.SetupCheck(c))
-	}
-	return out
 }
 
 func failedChecks(checks []contract.SetupCheck) []string {

@@ -82,13 +82,13 @@ func newSetupHarness(t *testing.T) *setupHarness {
 
 // Standard mocks for a happy wizard.
 func (h *setupHarness) mockConnectOK() {
-	h.env.OnActivity(setupActs.SetupConnectProvider, mock.Anything, mock.Anything).Return(steps.SetupProviderInfo{
+	h.env.OnActivity(setupActs.SetupConnectProvider, mock.Anything, mock.Anything).Return(contract.SetupProvider{
 		AccountSID: "AC00000000000000000000000000000001", AuthKind: "auth_token", FriendlyName: "Happy Tails", Status: "active", Type: "Full"}, nil)
 }
 
 func (h *setupHarness) mockConnectivityOK() {
 	h.env.OnActivity(setupActs.SetupCheckConnectivity, mock.Anything, mock.Anything).Return(steps.SetupConnectivity{
-		Checks:  []steps.SetupCheck{{Key: "api_reachable", OK: true}, {Key: "account_active", OK: true}, {Key: "balance", OK: true, Detail: "Balance: 20.00 USD."}},
+		Checks:  []contract.SetupCheck{{Key: "api_reachable", OK: true}, {Key: "account_active", OK: true}, {Key: "balance", OK: true, Detail: "Balance: 20.00 USD."}},
 		Balance: "20.00", Currency: "USD"}, nil)
 }
 
@@ -125,21 +125,21 @@ func (h *setupHarness) mockWebhooks(failing map[string]int) {
 }
 
 func (h *setupHarness) mockListNumbers(e164s ...string) {
-	h.env.OnActivity(setupActs.SetupListNumbers, mock.Anything, mock.Anything).Return(func(context.Context, steps.SetupOrgInput) ([]steps.SetupNumberRow, error) {
-		var rows []steps.SetupNumberRow
+	h.env.OnActivity(setupActs.SetupListNumbers, mock.Anything, mock.Anything).Return(func(context.Context, steps.SetupOrgInput) ([]contract.SetupNumber, error) {
+		var rows []contract.SetupNumber
 		for i, e := range e164s {
 			class := "pool"
 			if i == 0 {
 				class = "front_desk"
 			}
-			rows = append(rows, steps.SetupNumberRow{NumberID: setupNumberID(e), E164: e, Class: class, WebhookStatus: "pending"})
+			rows = append(rows, contract.SetupNumber{NumberID: setupNumberID(e), E164: e, Class: class, WebhookStatus: "pending"})
 		}
 		return rows, nil
 	}).Maybe()
 }
 
-func setupAllPassing() []steps.SetupCheck {
-	return []steps.SetupCheck{{Key: "provider_connected", OK: true}, {Key: "front_desk_ready", OK: true}, {Key: "number_webhooks", OK: true}, {Key: "worker_reachable", OK: true}}
+func setupAllPassing() []contract.SetupCheck {
+	return []contract.SetupCheck{{Key: "provider_connected", OK: true}, {Key: "front_desk_ready", OK: true}, {Key: "number_webhooks", OK: true}, {Key: "worker_reachable", OK: true}}
 }
 
 // update schedules an update a simulated minute after the previous one.
@@ -232,7 +232,7 @@ func TestSetupValidatorsRejectOutOfOrderSteps(t *testing.T) {
 	frontDeskFirst := h.update(contract.UpdateSetupFrontDesk, contract.SetupFrontDeskArgs{SetupActor: h.actor, Action: contract.ProvisionBuy, E164: "+14155550100"})
 	verifyFirst := h.update(contract.UpdateSetupVerifyConnectivity, h.actor)
 	readinessFirst := h.update(contract.UpdateSetupCheckReadiness, h.actor)
-	searchFirst := h.update(contract.UpdateSetupSearchNumbers, contract.SetupSearchArgs{SetupActor: h.actor, AreaCode: "415"})
+	searchFirst := h.update(contract.UpdateSetupSearchNumbers, contract.SetupSearchArgs{SetupActor: h.actor, NumberSearchQuery: contract.NumberSearchQuery{AreaCode: "415"}})
 	before := h.query()
 	connect := h.update(contract.UpdateSetupConnectProvider, h.connectArgs())
 	frontDeskAfterConnect := h.update(contract.UpdateSetupFrontDesk, contract.SetupFrontDeskArgs{SetupActor: h.actor, Action: contract.ProvisionBuy, E164: "+14155550100"})
@@ -260,13 +260,13 @@ func TestSetupValidatorsRejectOutOfOrderSteps(t *testing.T) {
 func TestSetupWrongCredentialsThenRight(t *testing.T) {
 	h := newSetupHarness(t)
 	calls := 0
-	h.env.OnActivity(setupActs.SetupConnectProvider, mock.Anything, mock.Anything).Return(func(context.Context, steps.SetupConnectInput) (steps.SetupProviderInfo, error) {
+	h.env.OnActivity(setupActs.SetupConnectProvider, mock.Anything, mock.Anything).Return(func(context.Context, steps.SetupConnectInput) (contract.SetupProvider, error) {
 		calls++
 		if calls == 1 {
-			return steps.SetupProviderInfo{}, temporal.NewNonRetryableApplicationError(
+			return contract.SetupProvider{}, temporal.NewNonRetryableApplicationError(
 				"Twilio didn't accept the account credentials.", steps.ErrTypeCredentialsRejected, nil, steps.ProviderFailure{Code: 20003})
 		}
-		return steps.SetupProviderInfo{AccountSID: "AC00000000000000000000000000000001", AuthKind: "auth_token", FriendlyName: "Happy Tails", Status: "active"}, nil
+		return contract.SetupProvider{AccountSID: "AC00000000000000000000000000000001", AuthKind: "auth_token", FriendlyName: "Happy Tails", Status: "active"}, nil
 	})
 	wrong := h.update(contract.UpdateSetupConnectProvider, h.connectArgs())
 	afterWrong := h.query()
@@ -298,14 +298,14 @@ func TestSetupFullRunWithSkipsCompletes(t *testing.T) {
 	h.mockAcquire(true)
 	h.mockWebhooks(nil)
 	h.mockListNumbers("+14155550100")
-	h.env.OnActivity(setupActs.SetupSearchNumbers, mock.Anything, mock.Anything).Return(steps.SetupSearchOutput{
-		Numbers:     []steps.SetupAvailableNumber{{E164: "+14155550100", Display: "(415) 555-0100", MonthlyCost: "1.15", Currency: "USD"}},
+	h.env.OnActivity(setupActs.SetupSearchNumbers, mock.Anything, mock.Anything).Return(contract.SetupSearchResult{
+		Numbers:     []contract.SetupAvailableNumber{{E164: "+14155550100", Display: "(415) 555-0100", MonthlyCost: "1.15", Currency: "USD"}},
 		MonthlyCost: "1.15", Currency: "USD"}, nil)
 	h.env.OnActivity(setupActs.SetupCheckReadiness, mock.Anything, mock.Anything).Return(setupAllPassing(), nil)
 
 	connect := h.update(contract.UpdateSetupConnectProvider, h.connectArgs())
 	verify := h.update(contract.UpdateSetupVerifyConnectivity, h.actor)
-	search := h.update(contract.UpdateSetupSearchNumbers, contract.SetupSearchArgs{SetupActor: h.actor, AreaCode: "415"})
+	search := h.update(contract.UpdateSetupSearchNumbers, contract.SetupSearchArgs{SetupActor: h.actor, NumberSearchQuery: contract.NumberSearchQuery{AreaCode: "415"}})
 	frontDesk := h.update(contract.UpdateSetupFrontDesk, contract.SetupFrontDeskArgs{SetupActor: h.actor, Action: contract.ProvisionBuy, E164: "+14155550100"})
 	skipSitters := h.update(contract.UpdateSetupSkipSitterNumbers, h.actor)
 	skipPool := h.update(contract.UpdateSetupSkipPoolNumbers, h.actor)
@@ -383,11 +383,11 @@ func setupDoneThrough(orgID uuid.UUID, last string) *contract.SetupState {
 func TestSetupReadinessBlocksUntilAllPass(t *testing.T) {
 	h := newSetupHarness(t)
 	calls := 0
-	h.env.OnActivity(setupActs.SetupCheckReadiness, mock.Anything, mock.Anything).Return(func(context.Context, steps.SetupOrgInput) ([]steps.SetupCheck, error) {
+	h.env.OnActivity(setupActs.SetupCheckReadiness, mock.Anything, mock.Anything).Return(func(context.Context, steps.SetupOrgInput) ([]contract.SetupCheck, error) {
 		calls++
 		checks := setupAllPassing()
 		if calls == 1 {
-			checks[2] = steps.SetupCheck{Key: "number_webhooks", OK: false, Detail: "Not connected yet: (415) 555-0103.", Fix: "Retry these numbers."}
+			checks[2] = contract.SetupCheck{Key: "number_webhooks", OK: false, Detail: "Not connected yet: (415) 555-0103.", Fix: "Retry these numbers."}
 		}
 		return checks, nil
 	})

@@ -10,53 +10,15 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/snoutos/snout/internal/domain/numbers"
 )
 
-// Number health is read from the delivery attempts sent from a number over
-// the last HealthWindow:
-//
-//   - red: at least HealthStormCount attempts failed with a reputation code
-//     (30007 carrier spam filtering, 21610 recipients who texted STOP to this
-//     number: both are about the sending number, not one recipient), or the
-//     failure rate (failed + undelivered ÷ attempts) is at least
-//     HealthRedRate with at least HealthRedMinFailures failures;
-//   - yellow: the failure rate is at least HealthYellowRate (this includes a
-//     red-level rate on too small a sample to be sure: 1 failure in 4);
-//   - green: anything else, including a number that sent nothing.
-//
-// Why these numbers: a healthy US 10DLC or toll-free sender delivers well
-// over 98% of its texts, so 2% failures is already worth a look; at 10%
-// carriers are filtering or the number's recipients are unreachable and the
-// owner should act (quarantine the number). Reputation codes come in bursts
-// when a carrier starts filtering a number, so three in a week are enough.
-const (
-	HealthGreen  = "green"
-	HealthYellow = "yellow"
-	HealthRed    = "red"
+// Number health follows the domain rule (numbers.Health and the thresholds
+// documented beside it); healthCase is its SQL twin, kept in step by a test.
 
-	HealthWindow         = 7 * 24 * time.Hour
-	HealthYellowRate     = 0.02
-	HealthRedRate        = 0.10
-	HealthRedMinFailures = 3
-	HealthStormCount     = 3
-
-	// ActiveThreadAge: a thread with a message this recent, or whose client
-	// has a current or upcoming assignment window, is an active thread.
-	ActiveThreadAge = 90 * 24 * time.Hour
-)
-
-// HealthStormCodes are the provider error codes that speak about the
-// sending number's reputation.
-var HealthStormCodes = []int{30007, 21610}
-
-// Where a number is assigned.
-const (
-	AssignedFrontDesk  = "front_desk"
-	AssignedSitter     = "sitter"
-	AssignedClients    = "clients" // a pool number carrying client threads
-	AssignedPool       = "pool"    // a pool number with no threads
-	AssignedUnassigned = "unassigned"
-)
+// NumberImpact is what changing numbers would touch.
+type NumberImpact = numbers.Impact
 
 // InventoryRow is one number as the inventory shows it.
 type InventoryRow struct {
@@ -87,11 +49,12 @@ type InventoryRow struct {
 }
 
 // ErrorRate is failed ÷ attempts over the health window (0 with no attempts).
-func (r InventoryRow) ErrorRate() float64 {
-	if r.Attempts7d == 0 {
-		return 0
-	}
-	return float64(r.Failed7d) / float64(r.Attempts7d)
+func (r InventoryRow) ErrorRate() float64 { return numbers.ErrorRate(r.Attempts7d, r.Failed7d) }
+
+// Number is what the domain's guardrails read of the row.
+func (r InventoryRow) Number() numbers.Number {
+	return numbers.Number{ID: r.ID, Class: r.Class, Status: r.Status, SitterID: r.SitterID, Threads: r.Threads,
+		ActiveThreads: r.ActiveThreads, CooldownEndsAt: r.CooldownEndsAt}
 }
 
 // InventoryCursor is the position after the last row of a page.
@@ -123,14 +86,14 @@ type InventoryFilter struct {
 	Now time.Time
 }
 
-// healthCase is the SQL twin of the thresholds documented above; it reads
-// the attempts_7d, failed_7d and storm_7d columns.
+// healthCase is the SQL twin of numbers.Health; it reads the attempts_7d,
+// failed_7d and storm_7d columns.
 func healthCase() (string, []any) {
 	return `CASE
   WHEN storm_7d >= ? THEN 'red'
   WHEN attempts_7d > 0 AND failed_7d >= ? AND failed_7d::float8 / attempts_7d >= ? THEN 'red'
   WHEN attempts_7d > 0 AND failed_7d > 0 AND failed_7d::float8 / attempts_7d >= ? THEN 'yellow'
-  ELSE 'green' END`, []any{HealthStormCount, HealthRedMinFailures, HealthRedRate, HealthYellowRate}
+  ELSE 'green' END`, []any{numbers.HealthStormCount, numbers.HealthRedMinFailures, numbers.HealthRedRate, numbers.HealthYellowRate}
 }
 
 // Inventory lists the org's numbers with health, 7-day volume, last use and
@@ -142,11 +105,11 @@ func (o *OrgStore) Inventory(ctx context.Context, f InventoryFilter, limit int) 
 	if now.IsZero() {
 		now = time.Now()
 	}
-	since := now.Add(-HealthWindow)
-	activeSince := now.Add(-ActiveThreadAge)
+	since := now.Add(-numbers.HealthWindow)
+	activeSince := now.Add(-numbers.ActiveThreadAge)
 	health, healthArgs := healthCase()
-	storm := make([]string, len(HealthStormCodes))
-	for i, c := range HealthStormCodes {
+	storm := make([]string, len(numbers.HealthStormCodes))
+	for i, c := range numbers.HealthStormCodes {
 		storm[i] = fmt.Sprint(c)
 	}
 
@@ -319,7 +282,7 @@ FROM threads t
 JOIN clients c ON c.org_id = t.org_id AND c.id = t.client_id
 LEFT JOIN sitters s ON s.org_id = t.org_id AND s.id = t.assigned_sitter_id
 WHERE t.org_id = ? AND t.number_id = ?
-ORDER BY t.last_message_at DESC, t.id`, now.Add(-ActiveThreadAge), now, o.orgID, numberID).Scan(ctx, &out)
+ORDER BY t.last_message_at DESC, t.id`, now.Add(-numbers.ActiveThreadAge), now, o.orgID, numberID).Scan(ctx, &out)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = nil
 	}
@@ -370,15 +333,6 @@ func (o *OrgStore) QuarantineByID(ctx context.Context, id uuid.UUID) (*Quarantin
 	return q, translate(err)
 }
 
-// NumberImpact is what changing numbers would touch.
-type NumberImpact struct {
-	Threads         int `json:"threads"`
-	ActiveThreads   int `json:"activeThreads"`
-	Clients         int `json:"clients"`
-	ActiveWindows   int `json:"activeWindows"`
-	UpcomingWindows int `json:"upcomingWindows"`
-}
-
 // ImpactOf counts the threads on the numbers, their clients, and those
 // clients' assignment windows in force now or still to come.
 func (o *OrgStore) ImpactOf(ctx context.Context, numberIDs []uuid.UUID, now time.Time) (NumberImpact, error) {
@@ -397,7 +351,7 @@ SELECT (SELECT count(*) FROM th) AS threads,
           AND w.status <> 'cancelled' AND w.starts_at <= ? AND w.ends_at > ?) AS active_windows,
        (SELECT count(*) FROM assignment_windows w WHERE w.org_id = ? AND w.client_id IN (SELECT client_id FROM th)
           AND w.status <> 'cancelled' AND w.starts_at > ?) AS upcoming_windows`,
-		now, o.orgID, uuidArrayLiteral(numberIDs), now.Add(-ActiveThreadAge), o.orgID, now, now, o.orgID, now).
+		now, o.orgID, uuidArrayLiteral(numberIDs), now.Add(-numbers.ActiveThreadAge), o.orgID, now, now, o.orgID, now).
 		Scan(ctx, &out.Threads, &out.ActiveThreads, &out.Clients, &out.ActiveWindows, &out.UpcomingWindows)
 	return out, translate(err)
 }
@@ -419,13 +373,13 @@ func (o *OrgStore) ReplacementCandidates(ctx context.Context, exclude []uuid.UUI
 	for _, r := range rows {
 		switch {
 		case skip[r.ID]:
-		case r.Class == ClassPool && r.Health != HealthRed:
+		case r.Class == ClassPool && r.Health != numbers.HealthRed:
 			pool = append(pool, r)
 		case r.Class == ClassFrontDesk:
 			front = append(front, r)
 		}
 	}
-	rank := map[string]int{HealthGreen: 0, HealthYellow: 1}
+	rank := map[string]int{numbers.HealthGreen: 0, numbers.HealthYellow: 1}
 	sort.SliceStable(pool, func(i, j int) bool {
 		a, b := pool[i], pool[j]
 		if rank[a.Health] != rank[b.Health] {
@@ -444,20 +398,6 @@ func (o *OrgStore) SitterByEmail(ctx context.Context, email string) (*Sitter, er
 	s := new(Sitter)
 	err := o.sel(s).Join("JOIN users AS u ON u.id = sitter.user_id").Where("u.email = ?", email).Scan(ctx)
 	return s, translate(err)
-}
-
-// FrontDeskNumber returns the org's active front desk number.
-func (o *OrgStore) FrontDeskNumber(ctx context.Context) (*PhoneNumber, error) {
-	n := new(PhoneNumber)
-	err := o.sel(n).Where("class = 'front_desk' AND status = 'active'").Limit(1).Scan(ctx)
-	return n, translate(err)
-}
-
-// NumberByE164 finds a number that is not released.
-func (o *OrgStore) NumberByE164(ctx context.Context, e164 string) (*PhoneNumber, error) {
-	n := new(PhoneNumber)
-	err := o.sel(n).Where("e164 = ? AND status <> 'released'", e164).Scan(ctx)
-	return n, translate(err)
 }
 
 // AssignNumber changes a number's class and sitter, provided it is still

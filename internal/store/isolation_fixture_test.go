@@ -199,6 +199,11 @@ func (o *orgFix) seed(ctx context.Context, db *bun.DB) error {
 	add(att(o.T1Out, 1, nil, store.StatusFailed, code(30003), ago(2*time.Hour)),
 		att(o.T1Out, 2, ptr(o.T1OutSID), store.StatusDelivered, nil, ago(2*time.Hour-time.Minute)),
 		att(o.T3DeadLetter, 1, nil, store.StatusFailed, code(30003), ago(30*time.Minute)))
+	// T1Pending's first send never got an answer (the delivery asks the
+	// provider before sending again).
+	lost := att(o.T1Pending, 1, nil, store.StatusSending, nil, ago(3*time.Minute))
+	lost.FinishedAt = nil
+	add(lost)
 	t2att := att(o.T2Out, 1, ptr(o.T2OutSID), store.StatusSent, nil, ago(40*time.Minute))
 	t2att.FinishedAt = nil
 	add(t2att)

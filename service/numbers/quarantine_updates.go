@@ -38,7 +38,10 @@ type QuarantineStart struct {
 // the activities refuse is errs.Conflict (number not quarantinable, no
 // replacement), errs.Invalid on replacementNumberId (a replacement that
 // cannot take the threads) or errs.Blocked with the reason.
-func StartQuarantine(ctx context.Context, c client.Client, taskQueue string, in contract.QuarantineInput) (QuarantineStart, error) {
+//
+// wait bounds how long it waits for that answer (at most
+// QuarantineAnswerWait); 0 returns once the workflow accepted the start.
+func StartQuarantine(ctx context.Context, c client.Client, taskQueue string, in contract.QuarantineInput, wait time.Duration) (QuarantineStart, error) {
 	if c == nil {
 		return QuarantineStart{}, quarantineUnreachable()
 	}
@@ -66,6 +69,14 @@ func StartQuarantine(ctx context.Context, c client.Client, taskQueue string, in 
 		return QuarantineStart{}, quarantineRefusal(wctx, err)
 	}
 	out := QuarantineStart{WorkflowID: id, RunID: h.RunID()}
+	if wait <= 0 {
+		return out, nil
+	}
+	if wait < QuarantineAnswerWait {
+		var cancelWait context.CancelFunc
+		wctx, cancelWait = context.WithTimeout(wctx, wait)
+		defer cancelWait()
+	}
 	var st contract.QuarantineState
 	if err := h.Get(wctx, &st); err != nil {
 		if wctx.Err() != nil && ctx.Err() == nil {

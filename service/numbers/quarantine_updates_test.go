@@ -102,7 +102,7 @@ func (q *quarantineWorld) input(numberID uuid.UUID) contract.QuarantineInput {
 
 func (q *quarantineWorld) started(in contract.QuarantineInput) numbers.QuarantineStart {
 	q.t.Helper()
-	res, err := numbers.StartQuarantine(context.Background(), q.c, q.tq, in)
+	res, err := numbers.StartQuarantine(context.Background(), q.c, q.tq, in, numbers.QuarantineAnswerWait)
 	if err != nil {
 		q.t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestStartQuarantineAnswersWhenTheCooldownRuns(t *testing.T) {
 		t.Errorf("a repeated start began run %s, want the running %s", again.RunID, res.RunID)
 	}
 	// A second quarantine of the number is a conflict with a reason.
-	_, err := numbers.StartQuarantine(context.Background(), q.c, q.tq, q.input(number))
+	_, err := numbers.StartQuarantine(context.Background(), q.c, q.tq, q.input(number), numbers.QuarantineAnswerWait)
 	refused(t, "second quarantine", err, errs.KindConflict, "quarantine_running")
 }
 
@@ -165,7 +165,7 @@ func TestStartQuarantineRefusals(t *testing.T) {
 		t.Run(tc.errType, func(t *testing.T) {
 			q := newQuarantineWorld(t)
 			q.beginErr = temporal.NewNonRetryableApplicationError("Refused for a reason the operator reads.", tc.errType, nil)
-			_, err := numbers.StartQuarantine(context.Background(), q.c, q.tq, q.input(uuid.New()))
+			_, err := numbers.StartQuarantine(context.Background(), q.c, q.tq, q.input(uuid.New()), numbers.QuarantineAnswerWait)
 			refused(t, "start", err, tc.kind, tc.code)
 			e, _ := errs.As(err)
 			reason := ""

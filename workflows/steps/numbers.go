@@ -2,9 +2,9 @@ package steps
 
 import "github.com/google/uuid"
 
-const (
-	ErrTypeNumberReleaseRejected = "ProviderRejected"
-)
+// ErrTypeNumberReleaseRejected: the provider refused to take the number
+// back (the same refusal as any other provider call's).
+const ErrTypeNumberReleaseRejected = ErrTypeProviderRejected
 
 // NumberReleaseAtProviderInput gives one number back to the provider.
 type NumberReleaseAtProviderInput struct {

@@ -4,24 +4,20 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/snoutos/snout/contract"
 )
+
+// The setup wizard's activities speak the wizard's own types where the
+// workflow keeps what they return: the connect activity answers a
+// contract.SetupProvider, the checks are contract.SetupCheck, the search
+// answers contract.SetupSearchResult and the number list is
+// []contract.SetupNumber. Only the inputs below are the activities' own.
 
 const (
 	ErrTypeCredentialsExpired  = "CredentialsExpired"
 	ErrTypeCredentialsRejected = "CredentialsRejected" // details: ProviderFailure
 )
-
-// SetupCheck is one connectivity or readiness check (same fields as
-// workflows.SetupCheck, so the workflow converts it directly).
-type SetupCheck struct {
-	Key          string `json:"key"`
-	Title        string `json:"title"`
-	OK           bool   `json:"ok"`
-	Detail       string `json:"detail"`
-	Fix          string `json:"fix,omitempty"`
-	ProviderCode int    `json:"providerCode,omitempty"`
-	Diagnostic   string `json:"diagnostic,omitempty"`
-}
 
 // SetupOrgInput names the org (and the workflow, for logs and keys).
 type SetupOrgInput struct {
@@ -39,60 +35,11 @@ type SetupConnectInput struct {
 	CorrelationID string    `json:"correlationId"`
 }
 
-// SetupProviderInfo describes the connected account (no secrets).
-type SetupProviderInfo struct {
-	AccountSID   string `json:"accountSid"`
-	APIKeySID    string `json:"apiKeySid,omitempty"`
-	AuthKind     string `json:"authKind"`
-	FriendlyName string `json:"friendlyName"`
-	Status       string `json:"status"`
-	Type         string `json:"type"`
-}
-
 // SetupConnectivity is the result of step 2.
 type SetupConnectivity struct {
-	Checks   []SetupCheck `json:"checks"`
-	Balance  string       `json:"balance,omitempty"`
-	Currency string       `json:"currency,omitempty"`
-}
-
-// SetupSearchInput searches numbers to buy.
-type SetupSearchInput struct {
-	OrgID    uuid.UUID `json:"orgId"`
-	AreaCode string    `json:"areaCode,omitempty"`
-	Region   string    `json:"region,omitempty"`
-	TollFree bool      `json:"tollFree,omitempty"`
-	Limit    int       `json:"limit,omitempty"`
-}
-
-// SetupAvailableNumber is one number for sale, with its monthly cost.
-type SetupAvailableNumber struct {
-	E164        string `json:"e164"`
-	Display     string `json:"display"`
-	Locality    string `json:"locality,omitempty"`
-	Region      string `json:"region,omitempty"`
-	MMS         bool   `json:"mms"`
-	MonthlyCost string `json:"monthlyCost"`
-	Currency    string `json:"currency"`
-}
-
-// SetupSearchOutput answers a search.
-type SetupSearchOutput struct {
-	Numbers     []SetupAvailableNumber `json:"numbers"`
-	MonthlyCost string                 `json:"monthlyCost"`
-	Currency    string                 `json:"currency"`
-}
-
-// SetupNumberRow is an active number the webhook step works on.
-type SetupNumberRow struct {
-	NumberID      uuid.UUID  `json:"numberId"`
-	E164          string     `json:"e164"`
-	Class         string     `json:"class"`
-	SitterID      *uuid.UUID `json:"sitterId,omitempty"`
-	ProviderSID   string     `json:"providerSid,omitempty"`
-	MonthlyCost   string     `json:"monthlyCost,omitempty"`
-	WebhookStatus string     `json:"webhookStatus"`
-	WebhookError  string     `json:"webhookError,omitempty"`
+	Checks   []contract.SetupCheck `json:"checks"`
+	Balance  string                `json:"balance,omitempty"`
+	Currency string                `json:"currency,omitempty"`
 }
 
 // SetupAuditEntry is one wizard event for the audit trail.
