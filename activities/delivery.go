@@ -14,6 +14,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/snoutos/snout/internal/domain/message"
+	"github.com/snoutos/snout/internal/domain/sendability"
+	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/twilio/orgprovider"
 	"github.com/snoutos/snout/internal/twilio/provider"
@@ -92,11 +94,12 @@ func (a *Activities) DeliverySend(ctx context.Context, in steps.DeliverySendInpu
 		return fail(failureType(provider.Classify(checkErr)), code,
 			"Snout couldn't ask Twilio whether the previous attempt went out, so it didn't send the text again.")
 	}
-	if conv.Client.OptedOutAt != nil {
-		return fail(steps.DeliveryNotSendable, 0, optedOutReason(conv.Client))
-	}
-	if conv.Number.Status != store.NumberActive {
-		return fail(steps.DeliveryNeedsFix, 0, fmt.Sprintf("This conversation's number %s is %s, so it can't send texts. Move the conversation to an active number first.", conv.Number.E164, conv.Number.Status))
+	if err := sendability.Check(conv.Recipient(), conv.BusinessNumber()); err != nil {
+		kind := steps.DeliveryNotSendable // the client opted out
+		if errs.Is(err, errs.KindConflict) {
+			kind = steps.DeliveryNeedsFix // the number is out of service
+		}
+		return fail(kind, 0, err.Error())
 	}
 	pc, err := a.Providers.ForOrg(ctx, in.OrgID)
 	if errors.Is(err, orgprovider.ErrNotConnected) {
@@ -421,16 +424,4 @@ func deliveryError(kind string, f steps.DeliveryFailure) error {
 // workflow ID) and the step.
 func deliveryKey(messageID uuid.UUID, step string, attempt int) string {
 	return "delivery-" + messageID.String() + "/" + step + "/" + strconv.Itoa(attempt)
-}
-
-func optedOutReason(c store.Client) string {
-	when := ""
-	if c.OptedOutAt != nil {
-		when = " on " + c.OptedOutAt.UTC().Format("Jan 2, 2006")
-	}
-	kw := c.OptedOutKeyword
-	if kw == "" {
-		kw = "STOP"
-	}
-	return fmt.Sprintf("%s replied %s%s, so texts to them are blocked until they text START.", c.Name, kw, when)
 }

@@ -13,7 +13,7 @@ func (s *Server) featureRoutes() []featureRoute {
 	var out []featureRoute
 	for _, group := range [][]featureRoute{
 		s.inboxRoutes(),   // inbox.go: threads, messages, read state
-		s.composeRoutes(), // compose.go: sending, policy review, dead letters, alerts
+		s.composeRoutes(), // messages.go: sending, policy review, dead letters, alerts
 		s.sitterRoutes(),  // sitter.go: the sitters' scoped API
 		s.windowRoutes(),  // windows.go: assignment windows
 		s.setupRoutes(),   // setup.go: the setup wizard

@@ -43,20 +43,6 @@ func notFoundOr(err error, what string) error {
 	return err
 }
 
-// queryUUID reads an optional UUID query parameter: absent is nil,
-// malformed a 400 naming the field with msg.
-func queryUUID(c *gin.Context, field, msg string) (*uuid.UUID, error) {
-	v := c.Query(field)
-	if v == "" {
-		return nil, nil
-	}
-	id, err := uuid.Parse(v)
-	if err != nil {
-		return nil, errs.InvalidField(field, msg)
-	}
-	return &id, nil
-}
-
 // queryOrgID reads an optional UUID query parameter that filters by a row
 // of the caller's org: absent is nil; malformed is a 400 naming the field
 // with msg; a missing row or another org's is a 404 naming what.
@@ -69,6 +55,20 @@ func queryOrgID[T any](c *gin.Context, field, msg, what string, load func(contex
 		return nil, notFoundOr(err, what)
 	}
 	return id, nil
+}
+
+// queryUUID reads an optional UUID query parameter: absent is nil,
+// malformed a 400 naming the field with msg.
+func queryUUID(c *gin.Context, field, msg string) (*uuid.UUID, error) {
+	v := c.Query(field)
+	if v == "" {
+		return nil, nil
+	}
+	id, err := uuid.Parse(v)
+	if err != nil {
+		return nil, errs.InvalidField(field, msg)
+	}
+	return &id, nil
 }
 
 // queryBool reads an optional true/false query parameter.
@@ -151,6 +151,17 @@ func listCursorParam(c *gin.Context) (*store.PageCursor, error) {
 		return nil, errBadCursor
 	}
 	return &store.PageCursor{At: at, ID: id}, nil
+}
+
+// listPage reads the ?cursor= and ?limit= (default 50, at most 200) of a
+// list paged with inboxCursor.
+func listPage(c *gin.Context) (*store.PageCursor, int, error) {
+	after, err := listCursorParam(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	limit, err := pageLimit(c, 50, 200)
+	return after, limit, err
 }
 
 // nextCursor is a page's nextCursor: "" on the last page.

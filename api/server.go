@@ -25,6 +25,7 @@ import (
 	"github.com/snoutos/snout/service"
 	"github.com/snoutos/snout/service/audit"
 	"github.com/snoutos/snout/service/inbox"
+	"github.com/snoutos/snout/service/messaging"
 	"github.com/snoutos/snout/service/numbers"
 	"github.com/snoutos/snout/service/receipts"
 	"github.com/snoutos/snout/service/setup"
@@ -58,6 +59,7 @@ type Server struct {
 	registry  *prometheus.Registry
 	metrics   *httpMetrics
 	now       func() time.Time
+	messaging *messaging.Service
 	numbers   *numbers.Service
 	setup     *setup.Service
 	engine    *gin.Engine
@@ -104,6 +106,8 @@ func New(d Deps) (*Server, error) {
 		log: d.Logger, enforcer: enf, registry: d.Registry, now: d.Now,
 	}
 	s.auditor = service.Auditor{Store: d.Store, Log: d.Logger}
+	s.messaging = messaging.New(messaging.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
+		Now: d.Now, Log: d.Logger, Audit: s.auditor})
 	s.inbox = &inbox.Service{Store: d.Store, Now: d.Now, Auditor: s.auditor}
 	s.windows = &windows.Service{Store: d.Store, Now: d.Now, Auditor: s.auditor}
 	s.signin = &signin.Service{Store: d.Store, Policy: signin.PolicyFrom(d.Config), Notifier: d.Notifier, Now: d.Now, Log: d.Logger, Auditor: s.auditor}

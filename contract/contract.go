@@ -198,14 +198,53 @@ type DeliveryState struct {
 	DeadLetterExpiresAt *time.Time `json:"deadLetterExpiresAt,omitempty"`
 }
 
-// Status ranks: a status only moves forward. Failed and undelivered are
-// final for an attempt; only a retry (a new attempt) moves on from them.
-var statusRank = map[string]int{
-	"pending": 0, "accepted": 1, "scheduled": 1, "queued": 2, "sending": 3, "sent": 4,
-	"delivered": 5, "undelivered": 5, "failed": 5, "canceled": 5, "read": 6,
+// deliveryOrder ranks the statuses of an outbound attempt: "pending"
+// (stored, not yet accepted by the provider) and Twilio's outbound
+// statuses (TWILIO.md §3.5). A status only moves forward; callbacks arrive
+// late, twice and out of order, so a lower or equal rank changes nothing.
+//
+//   - Rank 5 is final for an attempt: delivered, or one of the three ways
+//     of not being delivered (undelivered, failed, canceled for a
+//     scheduled text). Only a retry, a new attempt, moves on from one.
+//   - read (a WhatsApp/RCS read receipt) ranks above them all: it is final
+//     too, and proves delivery even after a wrong negative report.
+//
+// This is the only ranking in Go; the SQL function delivery_status_rank
+// mirrors it, and a store test proves the two agree for every status here.
+var deliveryOrder = [...][]string{
+	{"pending"},
+	{"accepted", "scheduled"},
+	{"queued"},
+	{"sending"},
+	{"sent"},
+	{"delivered", "undelivered", "failed", "canceled"},
+	{"read"},
 }
 
-// StatusRank orders delivery statuses; unknown statuses rank -1.
+// finalRank is the rank from which an attempt can move no further.
+const finalRank = 5
+
+var statusRank = func() map[string]int {
+	m := map[string]int{}
+	for rank, statuses := range deliveryOrder {
+		for _, s := range statuses {
+			m[s] = rank
+		}
+	}
+	return m
+}()
+
+// DeliveryStatuses lists every ranked status, lowest rank first.
+func DeliveryStatuses() []string {
+	var out []string
+	for _, statuses := range deliveryOrder {
+		out = append(out, statuses...)
+	}
+	return out
+}
+
+// StatusRank orders delivery statuses; unknown statuses (inbound ones,
+// "blocked", "discarded", Twilio's deprecated "partially_delivered") rank -1.
 func StatusRank(status string) int {
 	if r, ok := statusRank[status]; ok {
 		return r
@@ -213,5 +252,5 @@ func StatusRank(status string) int {
 	return -1
 }
 
-// IsFinalStatus reports whether an attempt can move no further.
-func IsFinalStatus(status string) bool { return StatusRank(status) >= 5 }
+// IsFinalStatus reports whether an attempt in status can move no further.
+func IsFinalStatus(status string) bool { return StatusRank(status) >= finalRank }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"github.com/snoutos/snout/internal/domain/sendability"
 )
 
 // Policy violation review statuses.
@@ -24,6 +26,16 @@ type Conversation struct {
 	Thread Thread
 	Client Client
 	Number PhoneNumber
+}
+
+// Recipient is the conversation's client as sendability.Check sees them.
+func (c *Conversation) Recipient() sendability.Recipient {
+	return sendability.Recipient{Name: c.Client.Name, OptedOutAt: c.Client.OptedOutAt, OptedOutKeyword: c.Client.OptedOutKeyword}
+}
+
+// BusinessNumber is the conversation's number as sendability.Check sees it.
+func (c *Conversation) BusinessNumber() sendability.BusinessNumber {
+	return sendability.BusinessNumber{Active: c.Number.Status == NumberActive, Status: c.Number.Status}
 }
 
 // Conversation loads a thread of this org with its client and number.

@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/snoutos/snout/contract"
 )
 
 // ProviderStatusUpdate is one status report from the provider about an
@@ -24,10 +28,13 @@ func (o *OrgStore) AttemptBySID(ctx context.Context, providerSID string) (*Messa
 	return a, translate(err)
 }
 
-// ApplyProviderStatus moves an attempt's status forward (never back: a late
-// "sent" after "delivered" changes nothing) and, when the attempt is the
-// message's latest, the message's status too. It reports whether anything
-// changed. Idempotent.
+// ApplyProviderStatus moves an attempt's status forward in the order of
+// contract.StatusRank, which the SQL function delivery_status_rank mirrors
+// (never back: a late "sent" after "delivered" changes nothing) and, when
+// the attempt is the message's latest, the message's status too. A final
+// status (contract.IsFinalStatus) closes the attempt. It reports whether
+// anything changed; a status for no attempt of this org is ErrNotFound.
+// Idempotent.
 func (o *OrgStore) ApplyProviderStatus(ctx context.Context, u ProviderStatusUpdate) (messageID uuid.UUID, changed bool, err error) {
 	err = o.Tx(ctx, func(ctx context.Context, tx *OrgStore) error {
 		var code *int
@@ -38,16 +45,15 @@ func (o *OrgStore) ApplyProviderStatus(ctx context.Context, u ProviderStatusUpda
 			MessageID uuid.UUID `bun:"message_id"`
 			Attempt   int       `bun:"attempt"`
 		}
-		final := u.Status == StatusDelivered || u.Status == StatusUndelivered || u.Status == StatusFailed
-		res, err := tx.db.NewRaw(`
+		// The attempt finished when it first reached a final status (a
+		// read receipt after "delivered" keeps the delivery's time).
+		err := tx.db.NewRaw(`
 UPDATE message_attempts SET status = ?, error_code = COALESCE(?, error_code), error_message = CASE WHEN ? <> '' THEN ? ELSE error_message END,
-       finished_at = CASE WHEN ? THEN ? ELSE finished_at END
+       finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) ELSE finished_at END
 WHERE org_id = ? AND provider_sid = ? AND delivery_status_rank(status) < delivery_status_rank(?)
-RETURNING message_id, attempt`, u.Status, code, u.ErrorMessage, u.ErrorMessage, final, u.At, tx.orgID, u.ProviderSID, u.Status).Exec(ctx, &row)
-		if err != nil {
-			return translate(err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+RETURNING message_id, attempt`, u.Status, code, u.ErrorMessage, u.ErrorMessage, contract.IsFinalStatus(u.Status), u.At, tx.orgID, u.ProviderSID, u.Status).Scan(ctx, &row)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Not a forward move (or no such attempt: ErrNotFound).
 			a, err := tx.AttemptBySID(ctx, u.ProviderSID)
 			if err != nil {
 				return err
@@ -55,8 +61,11 @@ RETURNING message_id, attempt`, u.Status, code, u.ErrorMessage, u.ErrorMessage, 
 			messageID = a.MessageID
 			return nil
 		}
+		if err != nil {
+			return translate(err)
+		}
 		messageID = row.MessageID
-		res, err = tx.db.NewRaw(`
+		res, err := tx.db.NewRaw(`
 UPDATE messages SET status = ?, error_code = ?, error_message = ?, updated_at = ?
 WHERE org_id = ? AND id = ? AND attempts = ? AND status NOT IN ('discarded', 'blocked')
   AND delivery_status_rank(status) < delivery_status_rank(?)`,

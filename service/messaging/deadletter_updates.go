@@ -19,21 +19,21 @@ import (
 // worker runs).
 const DeadLetterAnswerWait = 20 * time.Second
 
-// RetryDeadLetter asks the message's delivery workflow to send a
+// AskRetry asks the message's delivery workflow (its update) to send a
 // dead-lettered message again, as userID, and returns the workflow's
 // answer once the message is out of the dead-letter list and its new
 // attempt is on its way. The workflow refuses a click that crossed another
 // retry or discard, or that finds the message no longer dead-lettered:
 // errs.Conflict with its reason, as when the delivery has already finished.
-func RetryDeadLetter(ctx context.Context, c client.Client, messageID, userID uuid.UUID, correlationID string) (contract.DeadLetterAnswer, error) {
+func AskRetry(ctx context.Context, c client.Client, messageID, userID uuid.UUID, correlationID string) (contract.DeadLetterAnswer, error) {
 	return askDeadLetter(ctx, c, messageID, contract.UpdateDeadLetterRetry, contract.RetrySignal{UserID: userID, CorrelationID: correlationID})
 }
 
-// DiscardDeadLetter asks the message's delivery workflow to give up on a
+// AskDiscard asks the message's delivery workflow (its update) to give up on a
 // dead-lettered message, as userID and for reason, and returns the
 // workflow's answer once it is discarded. Refusals are as for
-// RetryDeadLetter.
-func DiscardDeadLetter(ctx context.Context, c client.Client, messageID, userID uuid.UUID, reason, correlationID string) (contract.DeadLetterAnswer, error) {
+// AskRetry.
+func AskDiscard(ctx context.Context, c client.Client, messageID, userID uuid.UUID, reason, correlationID string) (contract.DeadLetterAnswer, error) {
 	return askDeadLetter(ctx, c, messageID, contract.UpdateDeadLetterDiscard,
 		contract.DiscardSignal{UserID: userID, Reason: reason, CorrelationID: correlationID})
 }

@@ -155,7 +155,7 @@ func TestRetryDeadLetterAnswersFromTheWorkflow(t *testing.T) {
 	d := newDeadLetterWorld(t, "", "SM2")
 	id, run := d.start()
 	d.until(id, deadLettered)
-	answer, err := messaging.RetryDeadLetter(context.Background(), d.c, id, uuid.New(), "req-retry")
+	answer, err := messaging.AskRetry(context.Background(), d.c, id, uuid.New(), "req-retry")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestDiscardDeadLetterAnswersFromTheWorkflow(t *testing.T) {
 	id, run := d.start()
 	d.until(id, deadLettered)
 	owner := uuid.New()
-	answer, err := messaging.DiscardDeadLetter(context.Background(), d.c, id, owner, "wrong number", "req-discard")
+	answer, err := messaging.AskDiscard(context.Background(), d.c, id, owner, "wrong number", "req-discard")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestDiscardDeadLetterAnswersFromTheWorkflow(t *testing.T) {
 		t.Errorf("discards = %+v, want the owner's, with reason and correlation ID", d.discards)
 	}
 	// The delivery is over: another click is a conflict, not an error.
-	_, err = messaging.RetryDeadLetter(context.Background(), d.c, id, owner, "req-late")
+	_, err = messaging.AskRetry(context.Background(), d.c, id, owner, "req-late")
 	conflictWithReason(t, "retry after the discard", err)
 }
 
@@ -202,11 +202,11 @@ func TestCrossedRetryAndDiscardGiveOneConflict(t *testing.T) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		_, retryErr = messaging.RetryDeadLetter(context.Background(), d.c, id, uuid.New(), "req-a")
+		_, retryErr = messaging.AskRetry(context.Background(), d.c, id, uuid.New(), "req-a")
 	}()
 	go func() {
 		defer wg.Done()
-		_, discardErr = messaging.DiscardDeadLetter(context.Background(), d.c, id, uuid.New(), "", "req-b")
+		_, discardErr = messaging.AskDiscard(context.Background(), d.c, id, uuid.New(), "", "req-b")
 	}()
 	wg.Wait()
 	st := finalState(t, run)
@@ -236,7 +236,7 @@ func TestTwoRetriesSendOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, results[i] = messaging.RetryDeadLetter(context.Background(), d.c, id, uuid.New(), "req-retry")
+			_, results[i] = messaging.AskRetry(context.Background(), d.c, id, uuid.New(), "req-retry")
 		}()
 	}
 	wg.Wait()
@@ -261,7 +261,7 @@ func TestRetryWhileSendingIsAConflict(t *testing.T) {
 	d.wait = time.Hour // no callback comes: the delivery waits for one
 	id, run := d.start()
 	d.until(id, func(st contract.DeliveryState) bool { return st.ProviderSID == "SM1" })
-	_, err := messaging.RetryDeadLetter(context.Background(), d.c, id, uuid.New(), "req-early")
+	_, err := messaging.AskRetry(context.Background(), d.c, id, uuid.New(), "req-early")
 	conflictWithReason(t, "retry while sending", err)
 	if err := d.c.SignalWorkflow(context.Background(), contract.DeliveryWorkflowID(id), "", contract.SignalDeliveryStatus,
 		contract.StatusSignal{MessageSID: "SM1", Status: "delivered"}); err != nil {
@@ -274,6 +274,6 @@ func TestRetryWhileSendingIsAConflict(t *testing.T) {
 
 func TestDeadLetterOfAnUnknownDeliveryIsAConflict(t *testing.T) {
 	d := newDeadLetterWorld(t)
-	_, err := messaging.DiscardDeadLetter(context.Background(), d.c, uuid.New(), uuid.New(), "", "req")
+	_, err := messaging.AskDiscard(context.Background(), d.c, uuid.New(), uuid.New(), "", "req")
 	conflictWithReason(t, "discard of a delivery that does not run", err)
 }

@@ -1,0 +1,75 @@
+package api
+
+import (
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+)
+
+// DeadLetterView is a message that could not be delivered, waiting for the
+// owner to retry or discard it.
+type DeadLetterView struct {
+	MessageID      uuid.UUID `json:"messageId"`
+	ThreadID       uuid.UUID `json:"threadId"`
+	ClientID       uuid.UUID `json:"clientId"`
+	ClientName     string    `json:"clientName"`
+	SenderType     string    `json:"senderType"`
+	Body           string    `json:"body"`
+	Status         string    `json:"status"`
+	ErrorCode      *int      `json:"errorCode,omitempty"`
+	Reason         string    `json:"reason"`
+	Attempts       int       `json:"attempts"`
+	CreatedAt      time.Time `json:"createdAt"`
+	DeadLetteredAt time.Time `json:"deadLetteredAt"`
+}
+
+func (s *Server) listDeadLetters(c *gin.Context) (any, error) {
+	after, limit, err := listPage(c)
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.messaging.DeadLetters(c.Request.Context(), actor(c), after, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DeadLetterView, 0, len(page.Items))
+	for _, d := range page.Items {
+		out = append(out, DeadLetterView{
+			MessageID: d.MessageID, ThreadID: d.ThreadID, ClientID: d.ClientID, ClientName: d.ClientName, SenderType: d.SenderType,
+			Body: d.Body, Status: d.Status, ErrorCode: d.ErrorCode, Reason: d.Reason, Attempts: d.Attempts,
+			CreatedAt: d.CreatedAt, DeadLetteredAt: d.DeadLetteredAt,
+		})
+	}
+	return gin.H{"deadLetters": out, "nextCursor": nextCursor(page.Next)}, nil
+}
+
+// retryDeadLetter answers 202: the delivery workflow sends it again.
+func (s *Server) retryDeadLetter(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id", "This message")
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.messaging.RetryDeadLetter(c.Request.Context(), actor(c), id)
+	if err != nil {
+		return nil, err
+	}
+	return gin.H{"messageId": m.ID, "status": "retrying"}, nil
+}
+
+// discardDeadLetter answers 202: the delivery workflow discards it.
+func (s *Server) discardDeadLetter(c *gin.Context) (any, error) {
+	reason, err := bindReason(c)
+	if err != nil {
+		return nil, err
+	}
+	id, err := pathID(c, "id", "This message")
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.messaging.DiscardDeadLetter(c.Request.Context(), actor(c), id, reason)
+	if err != nil {
+		return nil, err
+	}
+	return gin.H{"messageId": m.ID, "status": "discarding"}, nil
+}

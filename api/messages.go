@@ -1,0 +1,144 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/snoutos/snout/internal/domain/message"
+	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/service/messaging"
+)
+
+// composeRoutes: sending inside a thread (owner, admin, sitter), the
+// owner's review of messages the content policy stopped (policy.go), the
+// dead-letter list (deadletters.go) and alerts (alerts.go). The rules are
+// in service/messaging.
+func (s *Server) composeRoutes() []featureRoute {
+	return []featureRoute{
+		{http.MethodPost, "/api/v1/threads/:id/messages", s.reply(http.StatusAccepted, s.composeStaffMessage)},
+		{http.MethodPost, "/api/v1/sitter/threads/:id/messages", s.reply(http.StatusAccepted, s.composeSitterMessage)},
+
+		{http.MethodGet, "/api/v1/policy-violations", s.reply(http.StatusOK, s.listPolicyViolations)},
+		{http.MethodGet, "/api/v1/policy-violations/:id", s.reply(http.StatusOK, s.getPolicyViolation)},
+		{http.MethodPost, "/api/v1/policy-violations/:id/dismiss", s.reply(http.StatusOK, s.reviewViolation(s.messaging.DismissViolation))},
+		{http.MethodPost, "/api/v1/policy-violations/:id/override", s.reply(http.StatusAccepted, s.reviewViolation(s.messaging.OverrideViolation))},
+
+		{http.MethodGet, "/api/v1/ops/dead-letters", s.reply(http.StatusOK, s.listDeadLetters)},
+		{http.MethodPost, "/api/v1/ops/dead-letters/:id/retry", s.reply(http.StatusAccepted, s.retryDeadLetter)},
+		{http.MethodPost, "/api/v1/ops/dead-letters/:id/discard", s.reply(http.StatusAccepted, s.discardDeadLetter)},
+
+		{http.MethodGet, "/api/v1/alerts", s.reply(http.StatusOK, s.listAlerts)},
+		{http.MethodPost, "/api/v1/alerts/:id/acknowledge", s.reply(http.StatusOK, s.alertAction(s.messaging.AcknowledgeAlert))},
+		{http.MethodPost, "/api/v1/alerts/:id/resolve", s.reply(http.StatusOK, s.alertAction(s.messaging.ResolveAlert))},
+		{http.MethodPost, "/api/v1/alerts/:id/dismiss", s.reply(http.StatusOK, s.alertAction(s.messaging.DismissAlert))},
+	}
+}
+
+// ComposeRequest is the body of a new message.
+type ComposeRequest struct {
+	Body      string   `json:"body"`
+	MediaURLs []string `json:"mediaUrls"`
+}
+
+// StaffMessageView is an outbound message as the owner and admins see it.
+type StaffMessageView struct {
+	ID            uuid.UUID  `json:"id"`
+	ThreadID      uuid.UUID  `json:"threadId"`
+	Direction     string     `json:"direction"`
+	SenderType    string     `json:"senderType"`
+	SenderUserID  *uuid.UUID `json:"senderUserId,omitempty"`
+	Body          string     `json:"body"`
+	MediaURLs     []string   `json:"mediaUrls"`
+	From          string     `json:"from"`
+	To            string     `json:"to"`
+	Status        string     `json:"status"`
+	Encoding      string     `json:"encoding"`
+	Segments      int        `json:"segments"`
+	Attempts      int        `json:"attempts"`
+	ErrorCode     *int       `json:"errorCode,omitempty"`
+	ErrorMessage  string     `json:"errorMessage,omitempty"`
+	CorrelationID string     `json:"correlationId"`
+	CreatedAt     time.Time  `json:"createdAt"`
+}
+
+// SitterMessageView is a message as its sitter sees it: no phone number of
+// anyone, by construction (the type has no field for one).
+type SitterMessageView struct {
+	ID         uuid.UUID `json:"id"`
+	ThreadID   uuid.UUID `json:"threadId"`
+	Direction  string    `json:"direction"`
+	SenderType string    `json:"senderType"`
+	Body       string    `json:"body"`
+	MediaURLs  []string  `json:"mediaUrls"`
+	Status     string    `json:"status"`
+	Encoding   string    `json:"encoding"`
+	Segments   int       `json:"segments"`
+	CreatedAt  time.Time `json:"createdAt"`
+}
+
+func staffMessageView(m *store.Message) StaffMessageView {
+	return StaffMessageView{
+		ID: m.ID, ThreadID: m.ThreadID, Direction: m.Direction, SenderType: m.SenderType, SenderUserID: m.SenderUserID,
+		Body: m.Body, MediaURLs: mediaURLs(m.Media), From: m.FromE164, To: m.ToE164, Status: m.Status, Encoding: m.Encoding,
+		Segments: m.Segments, Attempts: m.Attempts, ErrorCode: m.ErrorCode, ErrorMessage: m.ErrorMessage,
+		CorrelationID: m.CorrelationID, CreatedAt: m.CreatedAt,
+	}
+}
+
+func sitterMessageView(m *store.Message) SitterMessageView {
+	return SitterMessageView{
+		ID: m.ID, ThreadID: m.ThreadID, Direction: m.Direction, SenderType: m.SenderType, Body: m.Body,
+		MediaURLs: mediaURLs(m.Media), Status: m.Status, Encoding: m.Encoding, Segments: m.Segments, CreatedAt: m.CreatedAt,
+	}
+}
+
+func mediaURLs(items []message.MediaItem) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, it.URL)
+	}
+	return out
+}
+
+// composeStaffMessage sends an owner's or admin's message in a thread.
+func (s *Server) composeStaffMessage(c *gin.Context) (any, error) {
+	threadID, draft, err := bindCompose(c)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.messaging.ComposeAsStaff(c.Request.Context(), actor(c), threadID, draft)
+	if err != nil {
+		return nil, err
+	}
+	return staffMessageView(m), nil
+}
+
+// composeSitterMessage sends a sitter's message in a thread they may write
+// in now.
+func (s *Server) composeSitterMessage(c *gin.Context) (any, error) {
+	threadID, draft, err := bindCompose(c)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.messaging.ComposeAsSitter(c.Request.Context(), actor(c), threadID, draft)
+	if err != nil {
+		return nil, err
+	}
+	return sitterMessageView(m), nil
+}
+
+// bindCompose reads the thread in the path and the compose body.
+func bindCompose(c *gin.Context) (uuid.UUID, messaging.Draft, error) {
+	threadID, err := pathID(c, "id", "This conversation")
+	if err != nil {
+		return uuid.Nil, messaging.Draft{}, err
+	}
+	var req ComposeRequest
+	if err := c.ShouldBindJSON(&req); err != nil {
+		return uuid.Nil, messaging.Draft{}, badRequest(`Send a JSON body like {"body": "…", "mediaUrls": []}.`, nil)
+	}
+	return threadID, messaging.Draft{Body: req.Body, MediaURLs: req.MediaURLs}, nil
+}
