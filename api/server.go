@@ -73,6 +73,7 @@ type Server struct {
 	// routes lists every registered route with its access class, for the
 	// authorization coverage test.
 	routes []Route
+	limits *rateLimits
 }
 
 // Access classes of a route.
@@ -115,6 +116,7 @@ func New(d Deps) (*Server, error) {
 	s.receipts = &receipts.Service{Store: d.Store, Providers: d.Providers, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
 		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Logger, Auditor: s.auditor}
 	s.metrics = newHTTPMetrics(d.Registry)
+	s.limits = newRateLimits(d.Config.APIRatePerSession, d.Config.APIRatePerIP, time.Now)
 	s.numbers = numbers.New(numbers.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
 		ConfirmSecret: confirmSecret(d.Config), Cooldown: d.Config.QuarantineCooldown, Now: d.Now, Log: d.Logger})
 	s.setup = setup.New(setup.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
@@ -145,7 +147,7 @@ func (s *Server) buildRouter() *gin.Engine {
 	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
 		s.log.Warn("ignoring SNOUT_TRUSTED_PROXIES", "err", err)
 	}
-	r.Use(s.requestID, s.accessLog, s.recoverer)
+	r.Use(s.requestID, s.accessLog, s.recoverer, s.cors, s.limitIP, s.bodyLimit)
 	r.NoRoute(func(c *gin.Context) { respondError(c, s.log, notFound("This endpoint")) })
 	r.NoMethod(func(c *gin.Context) {
 		respondError(c, s.log, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "This endpoint does not accept " + c.Request.Method + "."})
@@ -165,7 +167,7 @@ func (s *Server) buildRouter() *gin.Engine {
 		public(wh.method, wh.path, wh.handler)
 	}
 
-	authed := r.Group("/", s.authenticate, s.csrf, s.authorize)
+	authed := r.Group("/", s.authenticate, s.limitSession, s.csrf, s.authorize)
 	private := func(method, path string, h ...gin.HandlerFunc) {
 		s.routes = append(s.routes, Route{method, path, AccessSession})
 		authed.Handle(method, path, h...)
