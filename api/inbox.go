@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/snoutos/snout/internal/domain/message"
+	"github.com/snoutos/snout/internal/domain/routing"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service/inbox"
 )
@@ -128,8 +129,11 @@ type MessageView struct {
 	From          string              `json:"from"`
 	To            string              `json:"to"`
 	DeadLettered  bool                `json:"deadLettered"`
-	// Routing is the stored routing trace of an inbound message.
-	Routing json.RawMessage `json:"routing,omitempty"`
+	// Routing is why an inbound message went where it did.
+	Routing *RoutingView `json:"routing,omitempty"`
+	// trace is the stored decision Routing is rendered from, for the
+	// reader (forViewer).
+	trace *routing.Trace
 }
 
 // MessagePage is a page of a conversation, oldest first. NextCursor fetches
@@ -189,7 +193,10 @@ func messageView(m *inbox.Message) MessageView {
 		v.Media = []message.MediaItem{}
 	}
 	if m.Direction == store.DirectionInbound && len(m.Routing) > 0 {
-		v.Routing = m.Routing
+		var t routing.Trace
+		if err := json.Unmarshal(m.Routing, &t); err == nil && t.Rule != "" {
+			v.trace = &t
+		}
 	}
 	return v
 }

@@ -80,7 +80,7 @@ var numberQueryParams = []param{
 	qString("assignedTo", "front_desk, sitter, clients, pool or unassigned."), qString("health", "green, yellow or red."),
 	qString("minVolume", "At least this many messages in 7 days."), qString("maxVolume", "At most this many messages in 7 days."),
 	qString("idleDays", "Unused for at least this many days."), qString("q", "Search by number or name."),
-	qString("sitterId", "Only this sitter's."), qString("ids", "Comma-separated number IDs."),
+	qUUID("sitterId", "Only this sitter's."), qString("ids", "Comma-separated number IDs."),
 	qString("cursor", "The nextCursor of the previous page."), qInt("limit", "Items per page.", 1, 200),
 	qEnum("format", "csv exports every matching number.", "csv"),
 }
@@ -289,7 +289,8 @@ func csvTime(t *time.Time) string {
 
 // DeliveryErrorView is one failed send from a number, in plain words.
 type DeliveryErrorView struct {
-	Code       int       `json:"code"`
+	// Code is the raw provider code, with diagnostics on.
+	Code       *int      `json:"code,omitempty"`
 	Reason     string    `json:"reason"`
 	Status     string    `json:"status"`
 	At         time.Time `json:"at"`
@@ -340,7 +341,8 @@ func (s *Server) numberDetail(c *gin.Context, id uuid.UUID) (any, error) {
 	}
 	failures := make([]DeliveryErrorView, len(d.DeliveryErrors))
 	for i, f := range d.DeliveryErrors {
-		failures[i] = DeliveryErrorView{Code: f.Code, Reason: provider.Explain(f.Code), Status: f.Status, At: f.At,
+		code := f.Code
+		failures[i] = DeliveryErrorView{Code: &code, Reason: provider.Explain(f.Code), Status: f.Status, At: f.At,
 			ClientName: f.ClientName, ThreadID: f.ThreadID, MessageID: f.MessageID}
 	}
 	v := NumberDetailView{Number: numberView(*d.Number), History: d.History, Threads: d.Threads,

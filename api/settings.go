@@ -46,6 +46,8 @@ func (s *Server) counts(c *gin.Context) (any, error) {
 // missing value, which the use case refuses naming the field.
 func bindDiagnostics(c *gin.Context) (*bool, error) {
 	var req DiagnosticsRequest
-	_ = c.ShouldBindJSON(&req)
+	if err := c.ShouldBindJSON(&req); err != nil {
+		return nil, nil
+	}
 	return req.Enabled, nil
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/phone"
+	"github.com/snoutos/snout/internal/twilio/provider"
 	"github.com/snoutos/snout/service"
 	"github.com/snoutos/snout/service/setup"
 )
@@ -18,10 +18,6 @@ import (
 // The setup wizard's API: the use cases are service/setup's; these
 // handlers bind, and render the wizard's state, hiding provider internals
 // unless the owner turned diagnostics on.
-
-// rawProviderCode is the "(error 21999)" a provider message carries, shown
-// only with diagnostics on.
-var rawProviderCode = regexp.MustCompile(`\s*\((?:Twilio )?error \d+\)`)
 
 func (s *Server) setupRoutes() []featureRoute {
 	step := func(summary string) op {
@@ -179,15 +175,28 @@ type SetupResultView struct {
 	ProviderSID   string     `json:"providerSid,omitempty"`
 }
 
+// setupResult is the wizard's state as a step answered it, rendered for
+// its reader (diagnostics.go).
+type setupResult struct {
+	state  contract.SetupState
+	live   bool
+	notice string
+}
+
+func (r setupResult) forViewer(vw viewer) any {
+	v := setupView(r.state, r.live, vw.diagnostics)
+	v.Notice = r.notice
+	return v
+}
+
 // setupView renders the state, hiding webhook URLs, SIDs and raw provider
-// codes unless diagnostics are on.
-func setupView(st contract.SetupState, live bool) SetupView {
-	diag := st.Diagnostics
+// codes unless diagnostics are on (the org's switch, for its owner).
+func setupView(st contract.SetupState, live, diag bool) SetupView {
 	text := func(s string) string {
 		if diag {
 			return s
 		}
-		return rawProviderCode.ReplaceAllString(s, "")
+		return provider.Redact(s)
 	}
 	code := func(c int) int {
 		if diag {
@@ -242,9 +251,7 @@ func (s *Server) getSetup(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := setupView(p.State, p.Live)
-	v.Notice = p.Notice
-	return v, nil
+	return setupResult{state: p.State, live: p.Live, notice: p.Notice}, nil
 }
 
 // liveSetup renders the state a step answered with.
@@ -252,7 +259,7 @@ func liveSetup(st contract.SetupState, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return setupView(st, true), nil
+	return setupResult{state: st, live: true}, nil
 }
 
 // setupStep handles the steps that take no input.
@@ -315,8 +322,12 @@ func (s *Server) setupRetryWebhook(c *gin.Context) (any, error) {
 	return liveSetup(s.setup.RetryWebhook(c.Request.Context(), actor(c), id))
 }
 
+// setupDiagnostics is the wizard's diagnostics switch: the org's one switch
+// (service/settings), usable during setup and after it.
 func (s *Server) setupDiagnostics(c *gin.Context) (any, error) {
-	var req DiagnosticsRequest
-	_ = c.ShouldBindJSON(&req) // a body that does not say true or false is refused as a missing one
-	return liveSetup(s.setup.SetDiagnostics(c.Request.Context(), actor(c), req.Enabled))
+	enabled, _ := bindDiagnostics(c)
+	if _, err := s.settings.SetDiagnostics(c.Request.Context(), actor(c), enabled); err != nil {
+		return nil, err
+	}
+	return s.getSetup(c)
 }

@@ -9,7 +9,7 @@ import (
 
 // SetDiagnostics turns the org's diagnostics on or off.
 func (o *OrgStore) SetDiagnostics(ctx context.Context, on bool) error {
-	res, err := o.db.NewUpdate().Model((*Org)(nil)).Set("diagnostics = ?", on).Where("id = ?", o.orgID).Exec(ctx)
+	res, err := o.db.NewRaw("UPDATE orgs SET diagnostics = ? WHERE id = ?", on, o.orgID).Exec(ctx)
 	if err != nil {
 		return translate(err)
 	}

@@ -64,4 +64,6 @@ func (s *Service) Diagnostics(ctx context.Context, a service.Actor) (bool, error
 }
 
 // Reveals is Diagnostics for an org already loaded.
-func Reveals(org *store.Org, a service.Actor) bool { return org != nil && org.Diagnostics && a.IsOwner() }
+func Reveals(org *store.Org, a service.Actor) bool {
+	return org != nil && org.Diagnostics && a.IsOwner()
+}
