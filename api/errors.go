@@ -169,6 +169,9 @@ func (s *Server) reply(code int, h handlerFunc) gin.HandlerFunc {
 		if ws, ok := v.(withStatus); ok {
 			code, v = ws.status, ws.body
 		}
+		if d, ok := v.(diagnosable); ok {
+			v = d.forViewer(s.viewerOf(c))
+		}
 		if r, ok := v.(renderer); ok {
 			r.render(c, code)
 			return
