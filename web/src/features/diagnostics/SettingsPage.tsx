@@ -1,0 +1,39 @@
+import { useId } from 'react'
+import { ErrorState, Notice, Skeleton } from '../../components/ui'
+import { useDiagnostics, useSetDiagnostics } from './api'
+
+// The owner's settings: for now the diagnostics switch.
+export function SettingsPage() {
+  const diagnostics = useDiagnostics()
+  const set = useSetDiagnostics()
+  const id = useId()
+  const on = set.isPending ? !!set.variables : !!diagnostics.data
+  return (
+    <main id="main" className="page">
+      <h1>Settings</h1>
+      <section className="card" aria-labelledby={`${id}-title`}>
+        <h2 id={`${id}-title`}>Diagnostics</h2>
+        <p>
+          Shows technical details wherever they appear: provider message IDs, webhook addresses and the raw error codes of failed messages. Useful when
+          talking to support; leave it off day to day.
+        </p>
+        {diagnostics.isPending ? (
+          <Skeleton lines={1} />
+        ) : diagnostics.isError ? (
+          <ErrorState error={diagnostics.error} onRetry={() => void diagnostics.refetch()} />
+        ) : (
+          <label className="switch" htmlFor={id}>
+            <input id={id} type="checkbox" role="switch" checked={on} disabled={set.isPending} onChange={(e) => set.mutate(e.target.checked)} />
+            <span className="switch-track" aria-hidden="true" />
+            <span>{on ? 'Diagnostics are on' : 'Diagnostics are off'}</span>
+          </label>
+        )}
+        {set.isError && (
+          <Notice tone="danger" role="alert">
+            {set.error.message}
+          </Notice>
+        )}
+      </section>
+    </main>
+  )
+}
