@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/mail"
+	"net/url"
 	"time"
 
 	"github.com/google/uuid"
@@ -70,7 +71,9 @@ func (s *Service) RequestReset(ctx context.Context, email, ip string) error {
 
 func (s *Service) resetEmail(token string) string {
 	return "Someone asked to reset the password of your Snout account.\n\n" +
-		"To choose a new password, send this token to " + s.Policy.PublicURL + "/api/v1/auth/password-reset/confirm within " + s.Policy.ResetTTL.String() + ":\n\n" +
+		"To choose a new password, open this link within " + s.Policy.ResetTTL.String() + ":\n\n" +
+		s.Policy.PublicURL + "/reset-password#token=" + url.QueryEscape(token) + "\n\n" +
+		"API clients send this token to " + s.Policy.PublicURL + "/api/v1/auth/password-reset/confirm instead:\n\n" +
 		token + "\n\nIf it was not you, ignore this message; your password stays as it is."
 }
 

@@ -6,7 +6,7 @@ import { NotFoundPage } from './NotFoundPage'
 
 /** Signed-in pages: without a session, to sign-in (and back after). */
 export function RequireSession({ children }: { children: ReactNode }) {
-  const { session, loading, error, retry } = useSession()
+  const { session, loading, error, retry, endedMessage } = useSession()
   const location = useLocation()
   if (loading) {
     return (
@@ -22,7 +22,9 @@ export function RequireSession({ children }: { children: ReactNode }) {
       </main>
     )
   }
-  if (!session) return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />
+  if (!session) {
+    return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search, message: endedMessage ?? undefined }} />
+  }
   return <>{children}</>
 }
 

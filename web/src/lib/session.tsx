@@ -1,6 +1,5 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react'
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { useLocation, useNavigate } from 'react-router'
 import { call } from './api/client'
 import { ApiError, setCsrfToken, setUnauthorizedHandler } from './api/http'
 import type { SessionView } from './api/types'
@@ -30,7 +29,10 @@ interface SessionContextValue {
   retry: () => void
   /** The business's time zone (IANA), for every displayed time. */
   timeZone: string | undefined
-  setSession: (s: SessionView | null) => void
+  /** Sets the session; ending it with a message shows that message on the sign-in page. */
+  setSession: (s: SessionView | null, endedMessage?: string) => void
+  /** Why the last session ended (expired, signed out), for the sign-in page. */
+  endedMessage: string | null
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null)
@@ -39,30 +41,29 @@ export const EXPIRED_MESSAGE = 'Your session has expired. Sign in again to conti
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient()
-  const navigate = useNavigate()
-  const location = useLocation()
   const q = useQuery({ queryKey: sessionKey, queryFn: fetchSession, staleTime: 60_000, retry: 1 })
+  const [endedMessage, setEndedMessage] = useState<string | null>(null)
 
   const setSession = useCallback(
-    (s: SessionView | null) => {
-      if (s) setCsrfToken(s.csrfToken)
-      else setCsrfToken('')
+    (s: SessionView | null, ended?: string) => {
+      setCsrfToken(s ? s.csrfToken : '')
+      setEndedMessage(s ? null : (ended ?? null))
       qc.setQueryData(sessionKey, s)
     },
     [qc],
   )
 
   const session = q.data ?? null
-  const path = location.pathname
+  // RequireSession then sends the user to sign-in, with the message.
   useEffect(() => {
     setUnauthorizedHandler(() => {
       if (!qc.getQueryData(sessionKey)) return
+      setEndedMessage(EXPIRED_MESSAGE)
       qc.setQueryData(sessionKey, null)
       qc.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKey[0] })
-      navigate('/sign-in', { replace: true, state: { message: EXPIRED_MESSAGE, from: path } })
     })
     return () => setUnauthorizedHandler(null)
-  }, [qc, navigate, path])
+  }, [qc])
 
   const value = useMemo<SessionContextValue>(
     () => ({
@@ -72,8 +73,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       retry: () => void q.refetch(),
       timeZone: session?.org.timezone || undefined,
       setSession,
+      endedMessage,
     }),
-    [session, q, setSession],
+    [session, q, setSession, endedMessage],
   )
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
-import { NavLink, Outlet, useLocation, useNavigate } from 'react-router'
+import { NavLink, Outlet, useLocation } from 'react-router'
 import { Avatar, CountBadge } from '../../components/ui'
 import { isStaff, useSignedIn } from '../../lib/session'
 import { useBadges, useSignOut } from './api'
@@ -59,7 +59,6 @@ function UserMenu() {
   const [openOn, setOpenOn] = useState<string | null>(null)
   const ref = useRef<HTMLDivElement>(null)
   const signOut = useSignOut()
-  const navigate = useNavigate()
   const location = useLocation()
 
   const open = openOn === location.pathname
@@ -83,10 +82,8 @@ function UserMenu() {
     }
   }, [open])
 
-  async function doSignOut() {
-    await signOut.mutateAsync().catch(() => undefined)
-    navigate('/sign-in', { replace: true, state: { message: 'You have signed out.' } })
-  }
+  // Signing out ends the session; the sign-in page then says so.
+  const doSignOut = () => signOut.mutate()
 
   return (
     <div className="usermenu" ref={ref}>

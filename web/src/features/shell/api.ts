@@ -31,7 +31,7 @@ export function useSignOut() {
   return useMutation({
     mutationFn: () => call<void>('POST', '/api/v1/auth/logout'),
     onSettled: () => {
-      setSession(null)
+      setSession(null, 'You have signed out.')
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' })
     },
   })
