@@ -20,16 +20,58 @@ import (
 
 func (s *Server) windowRoutes() []featureRoute {
 	return []featureRoute{
-		{http.MethodGet, "/api/v1/windows", s.reply(http.StatusOK, handle(bindWindowQuery, s.windows.List, windowPage))},
-		{http.MethodPost, "/api/v1/windows", s.reply(http.StatusCreated, handle(bindWindowDraft, s.windows.Create, windowView))},
-		{http.MethodGet, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Get, windowView))},
+		{http.MethodGet, "/api/v1/windows", s.reply(http.StatusOK, handle(bindWindowQuery, s.windows.List, windowPage)),
+			doc("Assignment windows, by start", tagWindows).query(windowQueryParams...).ok(WindowPage{})},
+		{http.MethodPost, "/api/v1/windows", s.reply(http.StatusCreated, handle(bindWindowDraft, s.windows.Create, windowView)),
+			doc("Create an assignment window", tagWindows).body(WindowRequest{}).returns(http.StatusCreated, WindowView{}).
+				fails(http.StatusNotFound, http.StatusConflict)},
+		{http.MethodGet, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Get, windowView)),
+			doc("One assignment window", tagWindows).ok(WindowView{})},
 		// Cancelling a window that has not ended; twice is harmless.
-		{http.MethodDelete, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Cancel, windowView))},
-		{http.MethodGet, "/api/v1/clients", s.reply(http.StatusOK, handle(bindClientQuery, s.inbox.Clients, clientPage))},
-		{http.MethodGet, "/api/v1/clients/:id", s.reply(http.StatusOK, handle(pathIDOf("The client"), s.inbox.Client, clientDetailView))},
-		{http.MethodGet, "/api/v1/sitters", s.reply(http.StatusOK, s.listSitters)},
+		{http.MethodDelete, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Cancel, windowView)),
+			doc("Cancel a window that has not ended (twice is harmless)", tagWindows).ok(WindowView{}).fails(http.StatusConflict)},
+		{http.MethodGet, "/api/v1/clients", s.reply(http.StatusOK, handle(bindClientQuery, s.inbox.Clients, clientPage)),
+			doc("Clients, by name", tagClients).query(append([]param{qString("q", "Search by name or number.")}, qPage(inbox.MaxPageSize)...)...).ok(ClientPage{})},
+		{http.MethodGet, "/api/v1/clients/:id", s.reply(http.StatusOK, handle(pathIDOf("The client"), s.inbox.Client, clientDetailView)),
+			doc("One client with their conversations and windows", tagClients).ok(ClientDetailView{})},
+		{http.MethodGet, "/api/v1/sitters", s.reply(http.StatusOK, s.listSitters), doc("Sitters, for the pickers", tagClients).ok(SitterList{})},
 	}
 }
+
+// windowQueryParams are the window list's filters.
+var windowQueryParams = append([]param{
+	qUUID("sitterId", "Only this sitter's."), qUUID("clientId", "Only this client's."),
+	qTime("from", "Windows that end after."), qTime("to", "Windows that start before."),
+	qBool("includeCancelled", "Include cancelled windows."),
+}, qPage(windows.MaxPageSize)...)
+
+// WindowRequest creates a window.
+type WindowRequest struct {
+	SitterID string `json:"sitterId" required:"true"`
+	ClientID string `json:"clientId" required:"true"`
+	StartsAt string `json:"startsAt" required:"true"`
+	EndsAt   string `json:"endsAt" required:"true"`
+	Note     string `json:"note"`
+}
+
+// WindowPage is a page of windows.
+type WindowPage struct {
+	Windows    []WindowView `json:"windows"`
+	NextCursor string       `json:"nextCursor"`
+}
+
+// ClientPage is a page of clients.
+type ClientPage struct {
+	Clients    []ClientView `json:"clients"`
+	NextCursor string       `json:"nextCursor"`
+}
+
+// SitterList lists the org's sitters.
+type SitterList struct {
+	Sitters []SitterView `json:"sitters"`
+}
+
+var _ = schemaEnum[WindowView]("status", store.WindowScheduled, store.WindowActive, store.WindowEnded, store.WindowCancelled)
 
 // WindowView is an assignment window.
 type WindowView struct {
@@ -66,8 +108,8 @@ func windowViews(ws []windows.Window) []WindowView {
 	return out
 }
 
-func windowPage(p windows.Page) gin.H {
-	return gin.H{"windows": windowViews(p.Windows), "nextCursor": nextCursor(p.Next)}
+func windowPage(p windows.Page) WindowPage {
+	return WindowPage{Windows: windowViews(p.Windows), NextCursor: nextCursor(p.Next)}
 }
 
 func bindWindowQuery(c *gin.Context) (windows.Query, error) {
@@ -95,13 +137,7 @@ func bindWindowQuery(c *gin.Context) (windows.Query, error) {
 }
 
 func bindWindowDraft(c *gin.Context) (windows.Draft, error) {
-	var req struct {
-		SitterID string `json:"sitterId"`
-		ClientID string `json:"clientId"`
-		StartsAt string `json:"startsAt"`
-		EndsAt   string `json:"endsAt"`
-		Note     string `json:"note"`
-	}
+	var req WindowRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return windows.Draft{}, errs.Invalid("Send a JSON body with sitterId, clientId, startsAt, endsAt and an optional note.", nil)
 	}
@@ -145,7 +181,7 @@ func bindClientQuery(c *gin.Context) (inbox.ClientQuery, error) {
 	return q, err
 }
 
-func clientPage(p inbox.ClientPage) gin.H {
+func clientPage(p inbox.ClientPage) ClientPage {
 	next := ""
 	if p.Next != nil {
 		next = clientCursor(p.Next.Name, p.Next.ID)
@@ -154,7 +190,7 @@ func clientPage(p inbox.ClientPage) gin.H {
 	for i := range p.Clients {
 		out = append(out, clientView(&p.Clients[i]))
 	}
-	return gin.H{"clients": out, "nextCursor": next}
+	return ClientPage{Clients: out, NextCursor: next}
 }
 
 func clientDetailView(d inbox.ClientDetail) ClientDetailView {
@@ -177,7 +213,7 @@ type SitterView struct {
 }
 
 func (s *Server) listSitters(c *gin.Context) (any, error) {
-	return viewOf(func(sitters []inbox.SitterEntry) any {
+	return viewOf(func(sitters []inbox.SitterEntry) SitterList {
 		out := make([]SitterView, 0, len(sitters))
 		for _, st := range sitters {
 			v := SitterView{ID: st.ID, Name: st.Name, Phone: st.PhoneE164, Active: st.Active, HasLogin: st.UserID != nil}
@@ -186,7 +222,7 @@ func (s *Server) listSitters(c *gin.Context) (any, error) {
 			}
 			out = append(out, v)
 		}
-		return gin.H{"sitters": out}
+		return SitterList{Sitters: out}
 	})(s.inbox.Sitters(c.Request.Context(), actor(c)))
 }
 
