@@ -51,7 +51,7 @@ test('the owner reads the trace, replies, and sees the reply delivered', async (
 
   await page.getByRole('button', { name: 'Why routed here?' }).last().click()
   const drawer = page.getByRole('dialog', { name: 'Why routed here?' })
-  await expect(drawer.getByTestId('trace')).toContainText('Routed to the owner inbox')
+  await expect(drawer.getByTestId('trace')).toContainText('Sent to the owner inbox')
   await expect(drawer.locator('.trace-step')).toHaveCount(3)
   const text = await drawer.innerText()
   expect(text).not.toMatch(uuidPattern)
@@ -69,7 +69,7 @@ test('the owner reads the trace, replies, and sees the reply delivered', async (
   await page.getByRole('button', { name: 'Send' }).click()
   const sent = page.getByTestId('message').filter({ hasText: reply })
   await expect(sent).toBeVisible()
-  await expect(sent.locator('.badge')).toHaveText('Delivered', { timeout: 45_000 })
+  await expect(sent.locator('.msg-status .badge')).toHaveText('Delivered', { timeout: 45_000 })
   await expectAccessible(page, 'thread')
   await shot(page, 'thread')
 })
@@ -85,7 +85,7 @@ test('a permanent failure shows its reason and a retry', async () => {
   await page.getByRole('textbox', { name: `Reply to ${demo.frankie.name}` }).fill(body)
   await page.getByRole('button', { name: 'Send' }).click()
   const msg = page.getByTestId('message').filter({ hasText: body })
-  await expect(msg.locator('.badge')).toHaveText(/Failed|Not delivered/, { timeout: 45_000 })
+  await expect(msg.locator('.msg-status .badge')).toHaveText(/Failed|Not delivered/, { timeout: 45_000 })
   await expect(msg.locator('.msg-reason')).not.toBeEmpty()
   await expect(msg.locator('.msg-reason')).not.toHaveText(/^\d+$/)
   const retry = msg.getByRole('button', { name: 'Retry sending' })
@@ -95,7 +95,7 @@ test('a permanent failure shows its reason and a retry', async () => {
   // The number is fixed; the retry goes through.
   await clearFaults()
   await retry.click()
-  await expect(msg.locator('.badge')).toHaveText('Delivered', { timeout: 45_000 })
+  await expect(msg.locator('.msg-status .badge')).toHaveText('Delivered', { timeout: 45_000 })
 
   // The failure filter finds the thread while it has a failed delivery;
   // clearing the search shows the rest again.
@@ -118,15 +118,17 @@ test('filters narrow the list and say when nothing matches', async () => {
 test('a blocked sitter message shows its violation and can be overridden with a reason', async () => {
   await page.goto('/inbox?view=violations')
   await page.getByTestId('thread-row').filter({ hasText: 'Harper Singh' }).click()
-  const review = page.getByTestId('blocked-review').first()
+  const blocked = page.getByTestId('message').filter({ hasText: 'Easiest is to text me directly' })
+  const review = blocked.getByTestId('blocked-review')
   await expect(review).toContainText('shares a phone number')
-  await expect(page.getByTestId('message').filter({ has: review }).locator('.badge')).toHaveText('Blocked')
+  await expect(blocked.locator('.msg-status .badge')).toHaveText('Blocked')
   await shot(page, 'blocked-message')
   await review.getByRole('button', { name: 'Override and send…' }).click()
   await review.getByLabel(/Why is it fine to send/).fill('The client asked for this number for the weekend.')
   await expectAccessible(page, 'override form')
   await review.getByRole('button', { name: 'Send anyway' }).click()
-  await expect(review).toContainText('Overridden: The client asked for this number for the weekend.')
+  await expect(review).toContainText('Overridden, sent anyway: The client asked for this number for the weekend.')
+  await expect(blocked.locator('.msg-status .badge')).not.toHaveText('Blocked')
 })
 
 test("another org's thread URL shows not-found", async () => {

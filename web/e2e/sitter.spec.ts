@@ -56,7 +56,7 @@ test('the sitter sends a reply with the live counter', async () => {
   await page.getByRole('button', { name: 'Send' }).click()
   const mine = page.getByTestId('message').filter({ hasText: body })
   await expect(mine).toBeVisible()
-  await expect(mine.locator('.badge')).toHaveText(/Sent|Delivered/, { timeout: 45_000 })
+  await expect(mine.locator('.msg-status .badge')).toHaveText(/Sent|Delivered/, { timeout: 45_000 })
   await expectAccessible(page, 'sitter conversation')
   await shot(page, 'sitter-conversation')
 })

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { call } from './api/client'
+import { api, unwrap } from './api/client'
 import { ApiError, setCsrfToken, setUnauthorizedHandler } from './api/http'
 import type { SessionView } from './api/types'
 
@@ -13,7 +13,7 @@ export const sessionKey = ['session'] as const
 
 export async function fetchSession(): Promise<SessionView | null> {
   try {
-    const s = await call<SessionView>('GET', '/api/v1/auth/me')
+    const s = await unwrap(api.GET('/api/v1/auth/me'))
     setCsrfToken(s.csrfToken)
     return s
   } catch (e) {

@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
 import { Badge, EmptyState, ErrorState, LoadingList } from '../../components/ui'
-import { call } from '../../lib/api/client'
-import type { AlertView } from '../../lib/api/types'
+import { api, unwrap } from '../../lib/api/client'
 import { formatDateTime } from '../../lib/format'
 import { useSession } from '../../lib/session'
 
@@ -12,7 +11,7 @@ export function AlertsPage() {
   const { timeZone } = useSession()
   const alerts = useQuery({
     queryKey: ['alerts', 'open'],
-    queryFn: () => call<{ alerts: AlertView[] }>('GET', '/api/v1/alerts', { query: { status: 'open' } }),
+    queryFn: () => unwrap(api.GET('/api/v1/alerts', { params: { query: { status: 'open' } } })),
     refetchInterval: 5000,
   })
   return (

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { Button, Notice } from '../../components/ui'
-import type { MessageView, PolicyViolationView } from '../../lib/api/types'
+import type { PolicyViolationView } from '../../lib/api/types'
 import { useOverrideViolation } from './api'
 
 const kindWords: Record<string, string> = {
@@ -12,18 +12,15 @@ const kindWords: Record<string, string> = {
 
 // A blocked sitter message: its violation in plain words and the owner's
 // override (send it anyway) with a reason.
-export function BlockedReview({ threadId, message, violations, loading }: { threadId: string; message: MessageView; violations?: PolicyViolationView[]; loading: boolean }) {
-  const v = violations?.find((x) => x.messageId === message.id)
+export function BlockedReview({ threadId, violation: v }: { threadId: string; violation: PolicyViolationView }) {
   const override = useOverrideViolation(threadId)
   const [open, setOpen] = useState(false)
   const [reason, setReason] = useState('')
-  if (loading) return null
-  if (!v) return null
 
   const what = v.kinds.map((k) => kindWords[k] ?? k.replace(/_/g, ' ')).join(' and ')
   function submit(e: FormEvent) {
     e.preventDefault()
-    if (!v || reason.trim().length < 3) return
+    if (reason.trim().length < 3) return
     override.mutate({ id: v.id, reason: reason.trim() }, { onSuccess: () => setOpen(false) })
   }
 
@@ -67,7 +64,7 @@ export function BlockedReview({ threadId, message, violations, loading }: { thre
         )
       ) : (
         <p className="muted">
-          {v.status === 'overridden' ? 'Overridden' : 'Reviewed'}
+          {v.status === 'overridden' ? 'Overridden, sent anyway' : 'Dismissed, not sent'}
           {v.reviewReason ? `: ${v.reviewReason}` : '.'}
         </p>
       )}

@@ -56,7 +56,7 @@ export function ThreadList({ activeId }: { activeId?: string }) {
           id="thread-search"
           type="search"
           className="search"
-          placeholder="Search client, message, sitter or number"
+          placeholder="Search by name, message or number"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />

@@ -55,8 +55,9 @@ function Conversation({ thread }: { thread: ThreadDetailView }) {
   const retry = useRetryMessage(thread.id)
   const sitters = useSitters()
   const list = useMemo(() => allMessages(messages.data), [messages.data])
-  const hasBlocked = list.some((m) => m.status === 'blocked')
+  const hasBlocked = list.some((m) => m.status === 'blocked') || thread.openViolations > 0
   const violations = useThreadViolations(thread.id, hasBlocked)
+  const violationOf = useMemo(() => new Map((violations.data ?? []).map((v) => [v.messageId, v])), [violations.data])
   const [traceOf, setTraceOf] = useState<MessageView | null>(null)
   const [sendError, setSendError] = useState<string | null>(null)
   const diagnostics = !!session.diagnostics
@@ -186,7 +187,7 @@ function Conversation({ thread }: { thread: ThreadDetailView }) {
                     onRetry={() => retry.mutate(m.id)}
                     retrying={retry.isPending && retry.variables === m.id}
                   />
-                  {m.status === 'blocked' && <BlockedReview threadId={thread.id} message={m} violations={violations.data} loading={violations.isPending} />}
+                  {violationOf.has(m.id) && <BlockedReview threadId={thread.id} violation={violationOf.get(m.id)!} />}
                 </MessageBubble>
               ))}
             </ol>

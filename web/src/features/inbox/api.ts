@@ -1,13 +1,6 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { call } from '../../lib/api/client'
-import type {
-  MessagePage,
-  PolicyViolationView,
-  SitterView,
-  StaffMessageView,
-  ThreadDetailView,
-  ThreadPage,
-} from '../../lib/api/types'
+import { api, unwrap } from '../../lib/api/client'
+import type { MessagePage, ThreadDetailView } from '../../lib/api/types'
 import type { ThreadQuery } from './filters'
 import { optimisticMessage, withMessage, type MessagesData } from './optimistic'
 
@@ -20,7 +13,7 @@ export const MESSAGES_POLL_MS = 3000
 export function useSitters() {
   return useQuery({
     queryKey: ['sitters'],
-    queryFn: () => call<{ sitters: SitterView[] }>('GET', '/api/v1/sitters'),
+    queryFn: () => unwrap(api.GET('/api/v1/sitters')),
     select: (d) => d.sitters,
     staleTime: 60_000,
   })
@@ -29,7 +22,7 @@ export function useSitters() {
 export function useThreads(query: ThreadQuery) {
   return useInfiniteQuery({
     queryKey: ['threads', query],
-    queryFn: ({ pageParam, signal }) => call<ThreadPage>('GET', '/api/v1/threads', { query: { ...query, cursor: pageParam, limit: 30 }, signal }),
+    queryFn: ({ pageParam, signal }) => unwrap(api.GET('/api/v1/threads', { params: { query: { ...query, cursor: pageParam, limit: 30 } }, signal })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor || undefined,
     refetchInterval: THREADS_POLL_MS,
@@ -40,7 +33,7 @@ export function useThreads(query: ThreadQuery) {
 export function useThread(id: string) {
   return useQuery({
     queryKey: ['thread', id],
-    queryFn: ({ signal }) => call<ThreadDetailView>('GET', `/api/v1/threads/${encodeURIComponent(id)}`, { signal }),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/threads/{id}', { params: { path: { id } }, signal })),
     refetchInterval: (q) => (q.state.error ? false : THREADS_POLL_MS),
     retry: (n, e) => !(e as { notFound?: boolean }).notFound && n < 2,
   })
@@ -55,7 +48,7 @@ export function useMessages(threadId: string, enabled = true) {
     queryKey: messagesKey(threadId),
     enabled,
     queryFn: ({ pageParam, signal }) =>
-      call<MessagePage>('GET', `/api/v1/threads/${encodeURIComponent(threadId)}/messages`, { query: { cursor: pageParam, limit: 50 }, signal }),
+      unwrap(api.GET('/api/v1/threads/{id}/messages', { params: { path: { id: threadId }, query: { cursor: pageParam, limit: 50 } }, signal })).then((p) => p as MessagePage),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor || undefined,
     refetchInterval: (q) => (q.state.error ? false : MESSAGES_POLL_MS),
@@ -65,7 +58,7 @@ export function useMessages(threadId: string, enabled = true) {
 export function useMarkRead(threadId: string) {
   const qc = useQueryClient()
   return useMutation({
-    mutationFn: () => call('POST', `/api/v1/threads/${encodeURIComponent(threadId)}/read`),
+    mutationFn: () => unwrap(api.POST('/api/v1/threads/{id}/read', { params: { path: { id: threadId } } })),
     onSuccess: () => {
       qc.setQueryData<ThreadDetailView>(['thread', threadId], (t) => (t ? { ...t, unread: 0 } : t))
       void qc.invalidateQueries({ queryKey: ['threads'] })
@@ -79,7 +72,7 @@ export function useSendMessage(threadId: string, senderName: string) {
   const qc = useQueryClient()
   const key = messagesKey(threadId)
   return useMutation({
-    mutationFn: (body: string) => call<StaffMessageView>('POST', `/api/v1/threads/${encodeURIComponent(threadId)}/messages`, { body: { body, mediaUrls: [] } }),
+    mutationFn: (body: string) => unwrap(api.POST('/api/v1/threads/{id}/messages', { params: { path: { id: threadId } }, body: { body, mediaUrls: [] } })),
     onMutate: async (body) => {
       await qc.cancelQueries({ queryKey: key })
       const before = qc.getQueryData<MessagesData>(key)
@@ -99,7 +92,7 @@ export function useSendMessage(threadId: string, senderName: string) {
 export function useRetryMessage(threadId: string) {
   const qc = useQueryClient()
   return useMutation({
-    mutationFn: (messageId: string) => call('POST', `/api/v1/ops/dead-letters/${encodeURIComponent(messageId)}/retry`),
+    mutationFn: (messageId: string) => unwrap(api.POST('/api/v1/ops/dead-letters/{id}/retry', { params: { path: { id: messageId } } })),
     onSettled: () => void qc.invalidateQueries({ queryKey: messagesKey(threadId) }),
   })
 }
@@ -108,7 +101,7 @@ export function useThreadViolations(threadId: string, enabled: boolean) {
   return useQuery({
     queryKey: ['violations', threadId],
     enabled,
-    queryFn: () => call<{ violations: PolicyViolationView[] }>('GET', '/api/v1/policy-violations', { query: { thread: threadId } }),
+    queryFn: () => unwrap(api.GET('/api/v1/policy-violations', { params: { query: { thread: threadId } } })),
     select: (d) => d.violations,
   })
 }
@@ -116,7 +109,7 @@ export function useThreadViolations(threadId: string, enabled: boolean) {
 export function useOverrideViolation(threadId: string) {
   const qc = useQueryClient()
   return useMutation({
-    mutationFn: (v: { id: string; reason: string }) => call('POST', `/api/v1/policy-violations/${encodeURIComponent(v.id)}/override`, { body: { reason: v.reason } }),
+    mutationFn: (v: { id: string; reason: string }) => unwrap(api.POST('/api/v1/policy-violations/{id}/override', { params: { path: { id: v.id } }, body: { reason: v.reason } })),
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: ['violations', threadId] })
       void qc.invalidateQueries({ queryKey: messagesKey(threadId) })

@@ -22,6 +22,9 @@ export function optimisticMessage(body: string, senderName: string, now = new Da
     encoding: '',
     segments: 0,
     deadLettered: false,
+    errorCode: null,
+    from: '',
+    to: '',
     optimistic: true,
   }
 }

@@ -8,7 +8,7 @@ import { allMessages, type MessagesData } from './optimistic'
 const thread = '7e57e57e-0000-4000-8000-000000000001'
 const existing: MessageView = {
   id: 'm1', direction: 'inbound', senderType: 'client', senderName: 'Avery', createdAt: '2026-11-25T17:00:00Z', body: 'Hi!', media: [],
-  status: 'received', failureReason: '', attempts: 0, encoding: 'GSM-7', segments: 1, deadLettered: false,
+  status: 'received', failureReason: '', attempts: 0, encoding: 'GSM-7', segments: 1, deadLettered: false, errorCode: null, from: '', to: '',
 }
 
 function setup() {

@@ -27,7 +27,10 @@ describe('the routing trace, readable', () => {
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/)
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T/)
     expect(t.steps[1]!.detail).toBe('Sitter number of Sam Patel, whose window with this client is active until Nov 28, 10:00 AM PST.')
-    expect(t.summary).toBe("Routed to Sam Patel's conversations by a sitter's assignment window.")
+    expect(t.summary).toBe("Sent to Sam Patel's conversations because Sam Patel has an assignment window with this client.")
+    expect(readableTrace({ ...trace, rule: 'owner_inbox', target: { kind: 'owner_inbox' } }, {}, tz).summary).toBe(
+      'Sent to the owner inbox because no override or sitter window applied.',
+    )
     expect(t.decidedAt).toBe('Nov 25, 9:05 AM PST')
     expect(t.steps.map((s) => s.matched)).toEqual([false, true, false])
   })

@@ -46,12 +46,15 @@ export function readableDetail(detail: string, names: Record<string, string>, ti
 export function readableTrace(trace: RoutingTrace, names: Record<string, string>, timeZone?: string): ReadableTrace {
   const all = { ...names }
   if (trace.target.sitterId && trace.target.sitterName) all[trace.target.sitterId] = trace.target.sitterName
-  const who =
-    trace.target.kind === 'sitter'
-      ? `${trace.target.sitterName || (trace.target.sitterId && all[trace.target.sitterId]) || 'a sitter'}'s conversations`
-      : 'the owner inbox'
+  const sitter = trace.target.sitterName || (trace.target.sitterId && all[trace.target.sitterId]) || 'a sitter'
+  const who = trace.target.kind === 'sitter' ? `${sitter}'s conversations` : 'the owner inbox'
+  const why: Record<string, string> = {
+    override: "because of the owner's routing override",
+    sitter_window: `because ${sitter} has an assignment window with this client`,
+    owner_inbox: 'because no override or sitter window applied',
+  }
   return {
-    summary: `Routed to ${who} by ${(ruleTitles[trace.rule] ?? trace.rule).replace(/^The /, 'the ').replace(/^A /, 'a ')}.`,
+    summary: `Sent to ${who} ${why[trace.rule] ?? `by the rule “${trace.rule.replace(/_/g, ' ')}”`}.`,
     decidedAt: formatDateTime(trace.decidedAt, timeZone),
     steps: trace.steps.map((s) => ({
       title: ruleTitles[s.rule] ?? s.rule.replace(/_/g, ' '),

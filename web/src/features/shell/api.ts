@@ -1,6 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { call } from '../../lib/api/client'
-import type { AlertView, ThreadPage } from '../../lib/api/types'
+import { api, unwrap } from '../../lib/api/client'
 import { useSession } from '../../lib/session'
 
 export interface Badges {
@@ -17,8 +16,8 @@ export function useBadges(enabled: boolean) {
     refetchInterval: 5000,
     queryFn: async (): Promise<Badges> => {
       const [threads, alerts] = await Promise.all([
-        call<ThreadPage>('GET', '/api/v1/threads', { query: { unread: true, limit: 100 } }),
-        call<{ alerts: AlertView[] }>('GET', '/api/v1/alerts', { query: { status: 'open', limit: 100 } }),
+        unwrap(api.GET('/api/v1/threads', { params: { query: { unread: true, limit: 100 } } })),
+        unwrap(api.GET('/api/v1/alerts', { params: { query: { status: 'open', limit: 100 } } })),
       ])
       return { unreadThreads: threads.threads.length, openAlerts: alerts.alerts.length }
     },
@@ -29,7 +28,7 @@ export function useSignOut() {
   const qc = useQueryClient()
   const { setSession } = useSession()
   return useMutation({
-    mutationFn: () => call<void>('POST', '/api/v1/auth/logout'),
+    mutationFn: () => unwrap(api.POST('/api/v1/auth/logout')),
     onSettled: () => {
       setSession(null, 'You have signed out.')
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' })

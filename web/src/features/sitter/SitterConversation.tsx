@@ -80,7 +80,7 @@ function Messages({ threadId, clientName, unread }: { threadId: string; clientNa
 
   return (
     <>
-      <div className="sitter-messages">
+      <div className="sitter-messages" tabIndex={0} aria-label="Messages">
         {messages.isPending ? (
           <Skeleton lines={5} />
         ) : messages.isError ? (

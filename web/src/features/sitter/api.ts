@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query'
-import { call } from '../../lib/api/client'
-import type { SitterMessagePage, SitterMessageView, SitterThreadMessageView, SitterThreadPage, SitterThreadView } from '../../lib/api/types'
+import { api, unwrap } from '../../lib/api/client'
+import type { SitterMessagePage, SitterThreadMessageView } from '../../lib/api/types'
 
 // The sitter's own API: only their active conversations, and no phone
 // number of anyone in any answer.
@@ -8,7 +8,7 @@ import type { SitterMessagePage, SitterMessageView, SitterThreadMessageView, Sit
 export function useSitterThreads() {
   return useInfiniteQuery({
     queryKey: ['sitter-threads'],
-    queryFn: ({ pageParam, signal }) => call<SitterThreadPage>('GET', '/api/v1/sitter/threads', { query: { cursor: pageParam, limit: 50 }, signal }),
+    queryFn: ({ pageParam, signal }) => unwrap(api.GET('/api/v1/sitter/threads', { params: { query: { cursor: pageParam, limit: 50 } }, signal })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor || undefined,
     refetchInterval: 5000,
@@ -18,7 +18,7 @@ export function useSitterThreads() {
 export function useSitterThread(id: string) {
   return useQuery({
     queryKey: ['sitter-thread', id],
-    queryFn: ({ signal }) => call<SitterThreadView>('GET', `/api/v1/sitter/threads/${encodeURIComponent(id)}`, { signal }),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/sitter/threads/{id}', { params: { path: { id } }, signal })),
     refetchInterval: (q) => (q.state.error ? false : 5000),
     retry: (n, e) => !(e as { notFound?: boolean }).notFound && n < 2,
   })
@@ -30,7 +30,7 @@ export function useSitterMessages(id: string) {
   return useInfiniteQuery({
     queryKey: ['sitter-messages', id],
     queryFn: ({ pageParam, signal }) =>
-      call<SitterMessagePage>('GET', `/api/v1/sitter/threads/${encodeURIComponent(id)}/messages`, { query: { cursor: pageParam, limit: 50 }, signal }),
+      unwrap(api.GET('/api/v1/sitter/threads/{id}/messages', { params: { path: { id }, query: { cursor: pageParam, limit: 50 } }, signal })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor || undefined,
     refetchInterval: (q) => (q.state.error ? false : 3000),
@@ -44,7 +44,7 @@ export function allSitterMessages(d: Data | undefined): SitterThreadMessageView[
 export function useSitterMarkRead(id: string) {
   const qc = useQueryClient()
   return useMutation({
-    mutationFn: () => call('POST', `/api/v1/sitter/threads/${encodeURIComponent(id)}/read`),
+    mutationFn: () => unwrap(api.POST('/api/v1/sitter/threads/{id}/read', { params: { path: { id } } })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['sitter-threads'] }),
   })
 }
@@ -53,7 +53,7 @@ export function useSitterSend(id: string) {
   const qc = useQueryClient()
   const key = ['sitter-messages', id]
   return useMutation({
-    mutationFn: (body: string) => call<SitterMessageView>('POST', `/api/v1/sitter/threads/${encodeURIComponent(id)}/messages`, { body: { body, mediaUrls: [] } }),
+    mutationFn: (body: string) => unwrap(api.POST('/api/v1/sitter/threads/{id}/messages', { params: { path: { id } }, body: { body, mediaUrls: [] } })),
     onMutate: async (body) => {
       await qc.cancelQueries({ queryKey: key })
       const before = qc.getQueryData<Data>(key)

@@ -1,26 +1,17 @@
-import { apiFetch, parseError } from './http'
+import createClient from 'openapi-fetch'
+import { ApiError, apiFetch, type ErrorBody } from './http'
+import type { paths } from './schema'
 
-type Query = Record<string, string | number | boolean | undefined | null>
+/** The typed API client: paths, parameters and bodies from the OpenAPI document. */
+export const api = createClient<paths>({
+  baseUrl: typeof window === 'undefined' ? '' : window.location.origin,
+  fetch: apiFetch,
+  credentials: 'same-origin',
+})
 
-function url(path: string, query?: Query): string {
-  const u = new URL(path, window.location.origin)
-  for (const [k, v] of Object.entries(query ?? {})) {
-    if (v !== undefined && v !== null && v !== '') u.searchParams.set(k, String(v))
-  }
-  return u.pathname + u.search
-}
-
-/** One API call: the parsed body, or a thrown ApiError. */
-export async function call<T>(method: string, path: string, opts: { query?: Query; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  const req = new Request(new URL(url(path, opts.query), window.location.origin), {
-    method,
-    credentials: 'same-origin',
-    headers: opts.body !== undefined ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
-    body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
-    signal: opts.signal,
-  })
-  const res = await apiFetch(req)
-  if (!res.ok) throw await parseError(res)
-  if (res.status === 204) return undefined as T
-  return (await res.json()) as T
+/** The body of a successful answer, or the API's refusal thrown as an ApiError. */
+export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call
+  if (!response.ok) throw new ApiError(response.status, ((error ?? {}) as Partial<ErrorBody>).error ?? {})
+  return data as T
 }
