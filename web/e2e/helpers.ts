@@ -34,14 +34,16 @@ export function clientPhoneForms(): string[] {
 const shotsDir = join(dirname(fileURLToPath(import.meta.url)), 'screenshots')
 mkdirSync(shotsDir, { recursive: true })
 
-/** A screenshot of the page at desktop and phone widths (e2e/screenshots, ignored by git). */
+/** Screenshots of the page at desktop and phone widths, and dark at desktop width (e2e/screenshots, ignored by git). */
 export async function shot(page: Page, name: string) {
   const before = page.viewportSize()
-  for (const [label, width, height] of [['1280', 1280, 800], ['375', 375, 740]] as const) {
+  for (const [label, width, height, scheme] of [['1280', 1280, 800, 'light'], ['375', 375, 740, 'light'], ['1280-dark', 1280, 800, 'dark']] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
     await page.setViewportSize({ width, height })
     await page.waitForTimeout(150)
     await page.screenshot({ path: join(shotsDir, `${name}-${label}.png`), fullPage: false })
   }
+  await page.emulateMedia({ colorScheme: 'light' })
   if (before) await page.setViewportSize(before)
 }
 
