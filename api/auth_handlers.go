@@ -9,6 +9,8 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/snoutos/snout/internal/errs"
+	"github.com/snoutos/snout/service"
+	"github.com/snoutos/snout/service/settings"
 	"github.com/snoutos/snout/service/signin"
 )
 
@@ -18,7 +20,8 @@ import (
 func (s *Server) publicAuthRoutes() []featureRoute {
 	return []featureRoute{
 		{http.MethodPost, "/api/v1/auth/login", s.reply(http.StatusOK, s.login),
-			doc("Sign in: sets the session cookie and returns the session", tagAuth).body(LoginRequest{}).ok(SessionView{}).fails(http.StatusTooManyRequests)},
+			doc("Sign in: sets the session cookie and returns the session", tagAuth).body(LoginRequest{}).ok(SessionView{}).
+				fails(http.StatusUnauthorized, http.StatusTooManyRequests)},
 		{http.MethodPost, "/api/v1/auth/password-reset", s.reply(http.StatusAccepted, s.requestPasswordReset),
 			doc("Ask for a password reset link by email (the same answer whether or not the account exists)", tagAuth).
 				body(PasswordResetRequest{}).returns(http.StatusAccepted, TextBody{}).fails(http.StatusTooManyRequests)},
@@ -68,6 +71,9 @@ type SessionView struct {
 	Role      string    `json:"role"`
 	CSRFToken string    `json:"csrfToken"`
 	ExpiresAt time.Time `json:"expiresAt"`
+	// Diagnostics is true when this user sees provider internals: an owner
+	// whose org has diagnostics on.
+	Diagnostics bool `json:"diagnostics"`
 	// Token is returned once, at login, for API clients that use
 	// "Authorization: Bearer"; browsers use the HttpOnly cookie instead.
 	Token string `json:"token,omitempty"`
@@ -79,17 +85,23 @@ type UserView struct {
 	Name  string    `json:"name"`
 }
 
+// OrgView is the business signed in to. TimeZone is its IANA zone
+// (America/Los_Angeles): the dashboard shows times in it.
 type OrgView struct {
-	ID   uuid.UUID `json:"id"`
-	Name string    `json:"name"`
-	Slug string    `json:"slug"`
+	ID       uuid.UUID `json:"id"`
+	Name     string    `json:"name"`
+	Slug     string    `json:"slug"`
+	TimeZone string    `json:"timeZone"`
 }
+
+// UserView is the signed-in person; Name is their display name.
 
 func sessionView(sess signin.Session) SessionView {
 	return SessionView{
 		User: UserView{ID: sess.User.ID, Email: sess.User.Email, Name: sess.User.Name},
-		Org:  OrgView{ID: sess.Org.ID, Name: sess.Org.Name, Slug: sess.Org.Slug},
+		Org:  OrgView{ID: sess.Org.ID, Name: sess.Org.Name, Slug: sess.Org.Slug, TimeZone: sess.Org.Timezone},
 		Role: sess.Role, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt, Token: sess.Token,
+		Diagnostics: settings.Reveals(sess.Org, service.Actor{Role: sess.Role}),
 	}
 }
 

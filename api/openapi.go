@@ -42,6 +42,7 @@ const (
 	tagSetup    = "setup"
 	tagNumbers  = "numbers"
 	tagMeta     = "meta"
+	tagSettings = "settings"
 )
 
 // op documents one route.
@@ -114,7 +115,7 @@ func (o op) also(status int, mediaType string) op {
 
 // fails documents error statuses (the ErrorBody envelope) beyond those every
 // route may answer: 500; 401 and 403 when signed in; 404 with a path
-// parameter; 400 with a body or query parameters.
+// parameter or an ID in the query; 400 with a body or query parameters.
 func (o op) fails(statuses ...int) op { o.errors = append(o.errors, statuses...); return o }
 
 // Query parameter helpers.
@@ -284,6 +285,11 @@ func errorStatuses(rt Route) []int {
 	}
 	if strings.Contains(rt.Path, ":") {
 		set[http.StatusNotFound] = true
+	}
+	for _, p := range rt.doc.params {
+		if p.schema["format"] == "uuid" { // a row of the org that may not exist
+			set[http.StatusNotFound] = true
+		}
 	}
 	if rt.doc.reqBody != nil || rt.doc.rawBody != "" || len(rt.doc.params) > 0 {
 		set[http.StatusBadRequest] = true

@@ -6,6 +6,7 @@ package api
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -28,6 +29,7 @@ import (
 	"github.com/snoutos/snout/service/messaging"
 	"github.com/snoutos/snout/service/numbers"
 	"github.com/snoutos/snout/service/receipts"
+	"github.com/snoutos/snout/service/settings"
 	"github.com/snoutos/snout/service/setup"
 	"github.com/snoutos/snout/service/signin"
 	"github.com/snoutos/snout/service/windows"
@@ -44,6 +46,9 @@ type Deps struct {
 	Logger    *slog.Logger
 	Registry  *prometheus.Registry
 	Now       func() time.Time
+	// UI is the built dashboard (web.UI()); nil serves a page saying how
+	// to build it.
+	UI fs.FS
 }
 
 // Server holds the handlers' dependencies. No globals.
@@ -70,11 +75,14 @@ type Server struct {
 	signin   *signin.Service
 	trail    *audit.Service
 	receipts *receipts.Service
+	settings *settings.Service
 	// routes lists every registered route with its access class, for the
 	// authorization coverage test, and its doc for the OpenAPI document.
 	routes []Route
 	// openapi is the OpenAPI document of the routes, built once.
 	openapi []byte
+	// ui is the dashboard served at / (ui.go).
+	ui *dashboard
 }
 
 // Access classes of a route.
@@ -115,6 +123,7 @@ func New(d Deps) (*Server, error) {
 	s.windows = &windows.Service{Store: d.Store, Now: d.Now, Auditor: s.auditor}
 	s.signin = &signin.Service{Store: d.Store, Policy: signin.PolicyFrom(d.Config), Notifier: d.Notifier, Now: d.Now, Log: d.Logger, Auditor: s.auditor}
 	s.trail = &audit.Service{Store: d.Store}
+	s.settings = &settings.Service{Store: d.Store, Auditor: s.auditor, Now: d.Now}
 	s.receipts = &receipts.Service{Store: d.Store, Providers: d.Providers, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
 		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Logger, Auditor: s.auditor}
 	s.metrics = newHTTPMetrics(d.Registry)
@@ -122,6 +131,9 @@ func New(d Deps) (*Server, error) {
 		ConfirmSecret: confirmSecret(d.Config), Cooldown: d.Config.QuarantineCooldown, Now: d.Now, Log: d.Logger})
 	s.setup = setup.New(setup.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
 		Providers: d.Providers, Now: d.Now, Log: d.Logger})
+	if s.ui, err = newDashboard(d.UI); err != nil {
+		return nil, err
+	}
 	s.engine = s.buildRouter()
 	if s.openapi, err = openAPIDocument(s.routes); err != nil {
 		return nil, err
@@ -151,8 +163,8 @@ func (s *Server) buildRouter() *gin.Engine {
 	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
 		s.log.Warn("ignoring SNOUT_TRUSTED_PROXIES", "err", err)
 	}
-	r.Use(s.requestID, s.accessLog, s.recoverer)
-	r.NoRoute(func(c *gin.Context) { respondError(c, s.log, notFound("This endpoint")) })
+	r.Use(s.requestID, s.securityHeaders, s.accessLog, s.recoverer)
+	r.NoRoute(s.serveDashboard)
 	r.NoMethod(func(c *gin.Context) {
 		respondError(c, s.log, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "This endpoint does not accept " + c.Request.Method + "."})
 	})

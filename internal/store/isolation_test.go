@@ -814,6 +814,50 @@ var customCases = []customCase{
 			return a.PromotePendingCredential(e.ctx, p, "Promoted")
 		})
 	}},
+	{fn: "SetDiagnostics", body: func(t *testing.T, e *env) {
+		changesOnlyA(t, e, func(a *store.OrgStore) error { return a.SetDiagnostics(e.ctx, true) })
+	}},
+	{fn: "InboxCounts", what: "only this org's unread threads and open alerts", body: func(t *testing.T, e *env) {
+		// Make org B's side loud: every thread unread, every alert open.
+		if _, err := e.tx.NewRaw("UPDATE threads SET owner_unread_count = 3 WHERE org_id = ?", e.B.Org).Exec(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.tx.NewRaw("UPDATE alerts SET status = 'open' WHERE org_id = ?", e.B.Org).Exec(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		var want store.InboxCounts
+		if err := e.tx.NewRaw(`SELECT (SELECT count(*) FROM threads WHERE org_id = ?0 AND owner_unread_count > 0) AS unread_threads,
+			(SELECT count(*) FROM alerts WHERE org_id = ?0 AND status = 'open') AS open_alerts`, e.A.Org).Scan(e.ctx, &want.UnreadThreads, &want.OpenAlerts); err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.asA(func(a *store.OrgStore) (any, error) { return a.InboxCounts(e.ctx) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.(store.InboxCounts) != want {
+			t.Errorf("InboxCounts = %+v, want org A's own %+v", got, want)
+		}
+	}},
+	{fn: "SitterUnreadThreads", what: "the other org's sitter and threads count nothing", body: func(t *testing.T, e *env) {
+		if _, err := e.tx.NewRaw("UPDATE threads SET sitter_unread_count = 2 WHERE org_id IN (?, ?)", e.A.Org, e.B.Org).Exec(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		visible, err := e.asA(func(a *store.OrgStore) (any, error) { return result(a.SitterThreads(e.ctx, e.A.Sam, e.now, nil, 100)) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.asA(func(a *store.OrgStore) (any, error) { return a.SitterUnreadThreads(e.ctx, e.A.Sam, e.now) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(visible.([]store.SitterInboxThread)); got.(int) != n || n == 0 {
+			t.Errorf("org A's Sam: %v unread threads, want the %d they can see", got, n)
+		}
+		other, err := e.asA(func(a *store.OrgStore) (any, error) { return a.SitterUnreadThreads(e.ctx, e.B.Sam, e.now) })
+		if err != nil || other.(int) != 0 {
+			t.Errorf("org B's sitter, asked as org A: %v (%v), want 0", other, err)
+		}
+	}},
 	{fn: "SaveSetupProgress", body: func(t *testing.T, e *env) {
 		changesOnlyA(t, e, func(a *store.OrgStore) error {
 			return a.SaveSetupProgress(e.ctx, "done", 4, json.RawMessage(`{"version":4}`), false, &e.now)

@@ -28,7 +28,10 @@ type Org struct {
 	Slug          string    `bun:"slug"`
 	HelpText      string    `bun:"help_text"`
 	Timezone      string    `bun:"timezone"`
-	CreatedAt     time.Time `bun:"created_at,nullzero,default:now()"`
+	// Diagnostics shows the owner provider internals (SIDs, webhook URLs,
+	// raw provider error codes).
+	Diagnostics bool      `bun:"diagnostics"`
+	CreatedAt   time.Time `bun:"created_at,nullzero,default:now()"`
 }
 
 type User struct {
