@@ -19,7 +19,7 @@ help:
 
 build: bin/snout
 
-bin/snout: $(shell find . -name '*.go' -not -path './bin/*' -not -path './web/node_modules/*') $(wildcard web/dist/index.html) $(wildcard migrations/*.sql policies/*) go.mod go.sum
+bin/snout: $(shell find . -name '*.go' -not -path './bin/*' -not -path './web/node_modules/*') $(wildcard web/dist/app/index.html) $(wildcard migrations/*.sql policies/*) go.mod go.sum
 	$(GO) build -o bin/snout ./cmd/snout
 
 temporal: bin/temporal
@@ -45,10 +45,10 @@ web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	@touch $@
 
-web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+web/dist/app/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 	cd web && npm run build
 
-web: web/dist/index.html
+web: web/dist/app/index.html
 
 web-test: web/node_modules/.package-lock.json
 	cd web && npm run typecheck && npm run lint && npm test && npm run check:api

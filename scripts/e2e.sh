@@ -41,10 +41,8 @@ log=$work/stack.log
 ./bin/snout dev >"$log" 2>&1 &
 stack_pid=$!
 
-preview_pid=""
 cleanup() {
   local rc=$?
-  if [ -n "$preview_pid" ]; then kill "$preview_pid" 2>/dev/null || true; fi
   kill -TERM "$stack_pid" 2>/dev/null || true
   for _ in $(seq 1 40); do kill -0 "$stack_pid" 2>/dev/null || break; sleep 0.25; done
   kill -KILL "$stack_pid" 2>/dev/null || true
@@ -65,15 +63,8 @@ for i in $(seq 1 240); do
 done
 
 export E2E_BASE_URL=$SNOUT_PUBLIC_URL
-# Until the API binary serves the embedded UI, Vite's preview server serves
-# web/dist and proxies /api to the API (same origin for the browser).
-if ! curl -fsS "$SNOUT_PUBLIC_URL/" 2>/dev/null | grep -q 'id="root"'; then
-  preview_port=$(free_port)
-  (cd web && SNOUT_API_URL=$SNOUT_PUBLIC_URL exec node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port "$preview_port" --strictPort) >"$work/preview.log" 2>&1 &
-  preview_pid=$!
-  for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$preview_port/" >/dev/null 2>&1 && break; sleep 0.5; done
-  export E2E_BASE_URL=http://127.0.0.1:$preview_port
-fi
+# The API binary serves the UI it embedded (web/dist/app).
+curl -fsS "$SNOUT_PUBLIC_URL/" | grep -q 'id="root"' || { echo "e2e: the API does not serve the built dashboard at /"; exit 1; }
 export E2E_SIM_URL=http://$SNOUT_TWILIO_SIM_ADDR
 export E2E_PASSWORD=$SNOUT_DEMO_PASSWORD
 

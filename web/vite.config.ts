@@ -12,7 +12,9 @@ export default defineConfig({
     proxy: { '/api': process.env.SNOUT_API_URL ?? 'http://127.0.0.1:8080' },
   },
   build: {
-    outDir: 'dist',
+    // web/dist/README stays (committed, for go:embed without a build).
+    outDir: 'dist/app',
+    emptyOutDir: true,
     // No inline scripts or styles: the CSP allows only 'self'.
     assetsInlineLimit: 0,
     sourcemap: false,

@@ -1,6 +1,24 @@
 import { expect, test } from '@playwright/test'
 import { apiAs, demo, expectAccessible, shot, signIn } from './helpers'
 
+test('pages carry a strict CSP and nothing on them breaks it', async ({ page }) => {
+  const violations: string[] = []
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text())
+  })
+  const res = await page.goto('/sign-in')
+  const csp = res!.headers()['content-security-policy'] ?? ''
+  expect(csp).toContain("script-src 'self'")
+  expect(csp).toContain("frame-ancestors 'none'")
+  expect(csp).not.toContain('unsafe-inline')
+  expect(res!.headers()['x-content-type-options']).toBe('nosniff')
+  await signIn(page, demo.owner)
+  await expect(page.getByTestId('thread-row').first()).toBeVisible()
+  await page.getByTestId('thread-row').first().click()
+  await expect(page.getByTestId('message').first()).toBeVisible()
+  expect(violations).toEqual([])
+})
+
 test('the sign-in pages are readable, accessible and say what went wrong', async ({ page }) => {
   await page.goto('/sign-in')
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible()

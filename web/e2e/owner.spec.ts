@@ -90,7 +90,24 @@ test('a permanent failure shows its reason and a retry', async () => {
   await expect(msg.locator('.msg-reason')).not.toHaveText(/^\d+$/)
   const retry = msg.getByRole('button', { name: 'Retry sending' })
   await expect(retry).toBeVisible({ timeout: 30_000 })
+  // Diagnostics is off: no raw provider code in the page.
+  await expect(msg.getByTestId('diagnostics')).toHaveCount(0)
+  expect(await page.content()).not.toContain('21211')
   await shot(page, 'failed-message')
+
+  // The owner turns diagnostics on: the raw code shows; off again: it is gone.
+  const thread = page.url()
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
+  await page.getByText('Diagnostics are off').click()
+  await expect(page.getByText('Diagnostics are on')).toBeVisible()
+  await page.goto(thread)
+  await expect(msg.getByTestId('diagnostics')).toContainText('21211')
+  await page.goto('/settings')
+  await page.getByText('Diagnostics are on').click()
+  await expect(page.getByText('Diagnostics are off')).toBeVisible()
+  await page.goto(thread)
+  await expect(msg.locator('.msg-status .badge')).toHaveText(/Failed|Not delivered/)
+  await expect(msg.getByTestId('diagnostics')).toHaveCount(0)
 
   // The number is fixed; the retry goes through.
   await clearFaults()

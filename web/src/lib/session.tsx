@@ -71,7 +71,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       loading: q.isPending,
       error: q.error,
       retry: () => void q.refetch(),
-      timeZone: session?.org.timezone || undefined,
+      timeZone: session?.org.timeZone || undefined,
       setSession,
       endedMessage,
     }),

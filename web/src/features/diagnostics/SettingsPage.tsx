@@ -1,13 +1,14 @@
 import { useId } from 'react'
-import { ErrorState, Notice, Skeleton } from '../../components/ui'
-import { useDiagnostics, useSetDiagnostics } from './api'
+import { Notice } from '../../components/ui'
+import { useSignedIn } from '../../lib/session'
+import { useSetDiagnostics } from './api'
 
 // The owner's settings: for now the diagnostics switch.
 export function SettingsPage() {
-  const diagnostics = useDiagnostics()
+  const session = useSignedIn()
   const set = useSetDiagnostics()
   const id = useId()
-  const on = set.isPending ? !!set.variables : !!diagnostics.data
+  const on = set.isPending ? !!set.variables : session.diagnostics
   return (
     <main id="main" className="page">
       <h1>Settings</h1>
@@ -17,17 +18,11 @@ export function SettingsPage() {
           Shows technical details wherever they appear: provider message IDs, webhook addresses and the raw error codes of failed messages. Useful when
           talking to support; leave it off day to day.
         </p>
-        {diagnostics.isPending ? (
-          <Skeleton lines={1} />
-        ) : diagnostics.isError ? (
-          <ErrorState error={diagnostics.error} onRetry={() => void diagnostics.refetch()} />
-        ) : (
-          <label className="switch" htmlFor={id}>
-            <input id={id} type="checkbox" role="switch" checked={on} disabled={set.isPending} onChange={(e) => set.mutate(e.target.checked)} />
-            <span className="switch-track" aria-hidden="true" />
-            <span>{on ? 'Diagnostics are on' : 'Diagnostics are off'}</span>
-          </label>
-        )}
+        <label className="switch" htmlFor={id}>
+          <input id={id} type="checkbox" role="switch" checked={on} disabled={set.isPending} onChange={(e) => set.mutate(e.target.checked)} />
+          <span className="switch-track" aria-hidden="true" />
+          <span>{on ? 'Diagnostics are on' : 'Diagnostics are off'}</span>
+        </label>
         {set.isError && (
           <Notice tone="danger" role="alert">
             {set.error.message}

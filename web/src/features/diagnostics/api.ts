@@ -1,20 +1,16 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../../lib/api/client'
+import { sessionKey } from '../../lib/session'
 
-export function useDiagnostics() {
-  return useQuery({
-    queryKey: ['setup'],
-    queryFn: () => unwrap(api.GET('/api/v1/setup')),
-    select: (s) => s.diagnostics,
-  })
-}
-
+// The owner's diagnostics switch. Whether it is on comes with the session
+// (/auth/me); every view that shows provider details reloads after a change.
 export function useSetDiagnostics() {
   const qc = useQueryClient()
   return useMutation({
-    mutationFn: (enabled: boolean) => unwrap(api.POST('/api/v1/setup/diagnostics', { body: { enabled } })),
-    onSuccess: (s) => qc.setQueryData(['setup'], s),
-    // Every view that shows provider details reloads with the new setting.
-    onSettled: () => void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'setup' }),
+    mutationFn: (enabled: boolean) => unwrap(api.PUT('/api/v1/settings/diagnostics', { body: { enabled } })),
+    onSettled: async () => {
+      await qc.invalidateQueries({ queryKey: sessionKey })
+      await qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== sessionKey[0] })
+    },
   })
 }

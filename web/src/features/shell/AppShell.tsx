@@ -12,7 +12,7 @@ const roleNames: Record<string, string> = { owner: 'Owner', admin: 'Admin', sitt
 export function AppShell() {
   const session = useSignedIn()
   const staff = isStaff(session.role)
-  const badges = useBadges(staff)
+  const badges = useBadges()
   return (
     <div className={`shell${staff ? '' : ' shell-sitter'}`}>
       <a href="#main" className="skip-link">
@@ -42,7 +42,7 @@ export function AppShell() {
             </>
           ) : (
             <NavLink to="/sitter" className="nav-link">
-              My conversations
+              My conversations <CountBadge count={badges.data?.unreadThreads} label="unread conversations" />
             </NavLink>
           )}
         </nav>

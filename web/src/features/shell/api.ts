@@ -2,25 +2,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../../lib/api/client'
 import { useSession } from '../../lib/session'
 
-export interface Badges {
-  unreadThreads: number
-  openAlerts: number
-}
-
-// The navigation's badges, refreshed with the inbox's 5 s poll while the
-// tab is visible.
-export function useBadges(enabled: boolean) {
+// The navigation's badges (unread threads, open alerts; a sitter's own
+// unread conversations), refreshed every 5 s while the tab is visible.
+export function useBadges() {
   return useQuery({
     queryKey: ['badges'],
-    enabled,
     refetchInterval: 5000,
-    queryFn: async (): Promise<Badges> => {
-      const [threads, alerts] = await Promise.all([
-        unwrap(api.GET('/api/v1/threads', { params: { query: { unread: true, limit: 100 } } })),
-        unwrap(api.GET('/api/v1/alerts', { params: { query: { status: 'open', limit: 100 } } })),
-      ])
-      return { unreadThreads: threads.threads.length, openAlerts: alerts.alerts.length }
-    },
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/inbox/counts', { signal })),
   })
 }
 

@@ -208,6 +208,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inbox/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The badges: unread threads and open alerts (a sitter's own unread conversations, no alerts) */
+        get: operations["getInboxCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/numbers": {
         parameters: {
             query?: never;
@@ -611,6 +628,23 @@ export interface paths {
         put?: never;
         /** Override a violation with a reason: the message is sent */
         post: operations["postPolicyViolationsIdOverride"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/diagnostics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Turn diagnostics on or off (owner only, at any time): provider SIDs, webhook URLs and raw provider codes */
+        put: operations["putSettingsDiagnostics"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1173,6 +1207,10 @@ export interface components {
             message: string;
             numberIds: string[];
         };
+        CountsView: {
+            openAlerts?: number;
+            unreadThreads: number;
+        };
         DeadLetterActionView: {
             /** Format: uuid */
             messageId: string;
@@ -1216,6 +1254,9 @@ export interface components {
         };
         DiagnosticsRequest: {
             enabled: boolean | null;
+        };
+        DiagnosticsView: {
+            enabled: boolean;
         };
         E164Request: {
             e164: string;
@@ -1396,6 +1437,7 @@ export interface components {
             id: string;
             name: string;
             slug: string;
+            timeZone: string;
         };
         OutboxEmail: {
             body: string;
@@ -1612,6 +1654,7 @@ export interface components {
         };
         SessionView: {
             csrfToken: string;
+            diagnostics: boolean;
             /** Format: date-time */
             expiresAt: string;
             org: components["schemas"]["OrgView"];
@@ -2291,6 +2334,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not found (another org's IDs answer the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Something failed on our side; quote correlationId. */
             500: {
                 headers: {
@@ -2326,6 +2378,15 @@ export interface operations {
             };
             /** @description The request is not valid; fields names each field at fault. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has expired. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2650,6 +2711,53 @@ export interface operations {
             };
             /** @description Not found (another org's IDs answer the same). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Something failed on our side; quote correlationId. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getInboxCounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountsView"];
+                };
+            };
+            /** @description Not signed in, or the session has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this, or a cookie write lacks its X-CSRF-Token header. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4540,6 +4648,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not found (another org's IDs answer the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Something failed on our side; quote correlationId. */
             500: {
                 headers: {
@@ -4787,6 +4904,66 @@ export interface operations {
             };
             /** @description A dependency is unavailable; Retry-After says when to try again. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    putSettingsDiagnostics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiagnosticsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiagnosticsView"];
+                };
+            };
+            /** @description The request is not valid; fields names each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this, or a cookie write lacks its X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Something failed on our side; quote correlationId. */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6303,6 +6480,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not found (another org's IDs answer the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Something failed on our side; quote correlationId. */
             500: {
                 headers: {
@@ -6662,6 +6848,15 @@ export interface operations {
             };
             /** @description The role does not allow this, or a cookie write lacks its X-CSRF-Token header. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (another org's IDs answer the same). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,8 +5,8 @@ import type { components } from './schema'
 
 type S = components['schemas']
 
-// The org's time zone and the diagnostics switch: until the document has them.
-export type SessionView = S['SessionView'] & { org: { timezone?: string }; diagnostics?: boolean }
+export type SessionView = S['SessionView']
+export type CountsView = S['CountsView']
 export type Role = SessionView['role']
 export type ThreadView = S['ThreadView']
 export type ThreadDetailView = S['ThreadDetailView']
