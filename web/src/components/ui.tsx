@@ -82,10 +82,15 @@ export function ErrorState({ title = "This didn't load", error, onRetry }: { tit
   )
 }
 
-export function Notice({ tone = 'info', children, role }: { tone?: Tone; children: ReactNode; role?: 'alert' | 'status' }) {
+export function Notice({ tone = 'info', children, role, onDismiss }: { tone?: Tone; children: ReactNode; role?: 'alert' | 'status'; onDismiss?: () => void }) {
   return (
-    <div className={`notice notice-${tone}`} role={role}>
-      {children}
+    <div className={`notice notice-${tone}${onDismiss ? ' notice-dismissable' : ''}`} role={role}>
+      <div>{children}</div>
+      {onDismiss && (
+        <button type="button" className="notice-dismiss" onClick={onDismiss} aria-label="Dismiss">
+          ✕
+        </button>
+      )}
     </div>
   )
 }

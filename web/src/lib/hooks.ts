@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react'
+import { useEffect, useState } from 'react'
 
 /** The value, once it has stopped changing for delay ms. */
 export function useDebounced<T>(value: T, delay = 300): T {
@@ -8,14 +8,4 @@ export function useDebounced<T>(value: T, delay = 300): T {
     return () => clearTimeout(t)
   }, [value, delay])
   return settled
-}
-
-function subscribeVisibility(cb: () => void) {
-  document.addEventListener('visibilitychange', cb)
-  return () => document.removeEventListener('visibilitychange', cb)
-}
-
-/** Whether the tab is visible: polling runs only while it is. */
-export function usePageVisible(): boolean {
-  return useSyncExternalStore(subscribeVisibility, () => document.visibilityState === 'visible', () => true)
 }

@@ -201,7 +201,7 @@ function Conversation({ thread }: { thread: ThreadDetailView }) {
         </Notice>
       )}
       {sendError && (
-        <Notice tone="danger" role="alert">
+        <Notice tone="danger" role="alert" onDismiss={() => setSendError(null)}>
           Not sent: {sendError}
         </Notice>
       )}

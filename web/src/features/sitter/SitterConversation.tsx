@@ -97,7 +97,7 @@ function Messages({ threadId, clientName, unread }: { threadId: string; clientNa
         <div ref={end} />
       </div>
       {refusal && (
-        <Notice tone="danger" role="alert">
+        <Notice tone="danger" role="alert" onDismiss={() => setRefusal(null)}>
           {refusal}
         </Notice>
       )}
