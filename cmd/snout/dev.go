@@ -138,9 +138,10 @@ func printBanner(cfg config.Config, demo *seed.Result, simulated bool) {
 	fmt.Printf(`
 Snout is running.
 
-  API (dashboard):   %s/api/v1   (health: %s/healthz)
+  Dashboard:         %s/   (open it in a browser and sign in with a login below)
+  API:               %s/api/v1   (health: %s/healthz)
   Temporal Web UI:   %s
-`, cfg.PublicURL, cfg.PublicURL, cfg.TemporalUIURL)
+`, cfg.PublicURL, cfg.PublicURL, cfg.PublicURL, cfg.TemporalUIURL)
 	if simulated {
 		fmt.Printf("  Twilio simulator:  %s   (control API under /_sim/)\n", cfg.TwilioBaseURL)
 	}
