@@ -18,6 +18,8 @@ func (s *Server) featureRoutes() []featureRoute {
 		s.windowRoutes(),  // windows.go: assignment windows
 		s.setupRoutes(),   // setup.go: the setup wizard
 		s.numberRoutes(),  // numbers.go: inventory and quarantine
+		s.teamRoutes(),    // team.go: members, invitations, sitters
+		s.clientRoutes(),  // clients.go: the client book, starting a conversation
 	} {
 		out = append(out, group...)
 	}

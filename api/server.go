@@ -24,12 +24,15 @@ import (
 	"github.com/snoutos/snout/policies"
 	"github.com/snoutos/snout/service"
 	"github.com/snoutos/snout/service/audit"
+	"github.com/snoutos/snout/service/clients"
 	"github.com/snoutos/snout/service/inbox"
 	"github.com/snoutos/snout/service/messaging"
 	"github.com/snoutos/snout/service/numbers"
 	"github.com/snoutos/snout/service/receipts"
 	"github.com/snoutos/snout/service/setup"
 	"github.com/snoutos/snout/service/signin"
+	"github.com/snoutos/snout/service/signup"
+	"github.com/snoutos/snout/service/team"
 	"github.com/snoutos/snout/service/windows"
 )
 
@@ -70,6 +73,9 @@ type Server struct {
 	signin   *signin.Service
 	trail    *audit.Service
 	receipts *receipts.Service
+	signup   *signup.Service
+	team     *team.Service
+	clients  *clients.Service
 	// routes lists every registered route with its access class, for the
 	// authorization coverage test.
 	routes []Route
@@ -112,6 +118,10 @@ func New(d Deps) (*Server, error) {
 	s.windows = &windows.Service{Store: d.Store, Now: d.Now, Auditor: s.auditor}
 	s.signin = &signin.Service{Store: d.Store, Policy: signin.PolicyFrom(d.Config), Notifier: d.Notifier, Now: d.Now, Log: d.Logger, Auditor: s.auditor}
 	s.trail = &audit.Service{Store: d.Store}
+	s.signup = &signup.Service{Store: d.Store, Notifier: d.Notifier, Policy: signup.DefaultPolicy(d.Config.PublicURL), Now: d.Now, Log: d.Logger, Auditor: s.auditor}
+	s.team = &team.Service{Store: d.Store, Notifier: d.Notifier, Policy: team.Policy{InviteTTL: 7 * 24 * time.Hour, PublicURL: d.Config.PublicURL},
+		Now: d.Now, Log: d.Logger, Auditor: s.auditor}
+	s.clients = &clients.Service{Store: d.Store, Messaging: s.messaging, Now: d.Now, Auditor: s.auditor}
 	s.receipts = &receipts.Service{Store: d.Store, Providers: d.Providers, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
 		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Logger, Auditor: s.auditor}
 	s.metrics = newHTTPMetrics(d.Registry)
@@ -161,6 +171,9 @@ func (s *Server) buildRouter() *gin.Engine {
 	public(http.MethodPost, "/api/v1/auth/login", s.reply(http.StatusOK, s.login))
 	public(http.MethodPost, "/api/v1/auth/password-reset", s.reply(http.StatusAccepted, s.requestPasswordReset))
 	public(http.MethodPost, "/api/v1/auth/password-reset/confirm", s.reply(http.StatusOK, s.confirmPasswordReset))
+	for _, rt := range s.peoplePublicRoutes() {
+		public(rt.method, rt.path, rt.handler)
+	}
 	for _, wh := range s.webhookRoutes() {
 		public(wh.method, wh.path, wh.handler)
 	}

@@ -44,8 +44,8 @@ type User struct {
 
 type Membership struct {
 	bun.BaseModel `bun:"table:memberships"`
-	OrgID         uuid.UUID `bun:"org_id,pk,type:uuid"`
-	UserID        uuid.UUID `bun:"user_id,pk,type:uuid"`
+	OrgID         uuid.UUID  `bun:"org_id,pk,type:uuid"`
+	UserID        uuid.UUID  `bun:"user_id,pk,type:uuid"`
 	Role          string     `bun:"role"`
 	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()"`
 	DeactivatedAt *time.Time `bun:"deactivated_at"`

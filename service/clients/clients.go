@@ -21,8 +21,10 @@ import (
 	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service"
+	"github.com/snoutos/snout/service/inbox"
 	"github.com/snoutos/snout/service/messaging"
 	"github.com/snoutos/snout/service/signup"
+	"github.com/snoutos/snout/service/windows"
 )
 
 // Service holds the client book's use cases.
@@ -227,8 +229,8 @@ type Detail struct {
 	Client  store.Client
 	Phones  []store.ClientPhone
 	Pets    []store.ClientPet
-	Threads []store.InboxThread
-	Windows []store.WindowRow
+	Threads []inbox.Thread
+	Windows []windows.Window
 }
 
 // NamedByNumber reports whether a client is still named after their phone
@@ -323,7 +325,11 @@ func (s *Service) Get(ctx context.Context, a service.Actor, id uuid.UUID) (Detai
 	if err != nil {
 		return Detail{}, err
 	}
-	return Detail{Client: *c, Phones: phones, Pets: pets, Threads: threads, Windows: ws}, nil
+	ts := make([]inbox.Thread, 0, len(threads))
+	for _, t := range threads {
+		ts = append(ts, inbox.Thread{InboxThread: t, WindowNow: t.WindowStatus(now)})
+	}
+	return Detail{Client: *c, Phones: phones, Pets: pets, Threads: ts, Windows: windows.At(ws, now)}, nil
 }
 
 // Query narrows the client list.

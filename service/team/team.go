@@ -535,7 +535,9 @@ func (s *Service) Accept(ctx context.Context, in Acceptance) (Joined, error) {
 	return Joined{OrgID: inv.OrgID, User: user, Role: inv.Role}, nil
 }
 
-func (s *Service) link(token string) string { return s.Policy.PublicURL + "/invitations/accept?token=" + token }
+func (s *Service) link(token string) string {
+	return s.Policy.PublicURL + "/invitations/accept?token=" + token
+}
 
 func (s *Service) mailInvite(ctx context.Context, a service.Actor, inv Invitation) {
 	if s.Notifier == nil {
