@@ -4,7 +4,7 @@ TEMPORAL_CLI_VERSION := v1.5.1
 GO ?= go
 export PATH := $(CURDIR)/bin:$(PATH)
 
-.PHONY: dev test bench lint db build temporal migrate seed clean help
+.PHONY: dev test bench lint db build temporal migrate seed clean help openapi
 
 help:
 	@echo "make dev     run the platform (PostgreSQL, Temporal dev server + UI, simulator, worker, API)"
@@ -12,6 +12,7 @@ help:
 	@echo "make bench   measured benchmarks"
 	@echo "make lint    gofmt, go vet, workflowcheck"
 	@echo "make db      start a local PostgreSQL and create the snout role/database"
+	@echo "make openapi write api/openapi.json from the router (the front end's types come from it)"
 
 build: bin/snout
 
@@ -52,6 +53,11 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run go.temporal.io/sdk/contrib/tools/workflowcheck@v0.6.0 ./workflows/...
+
+# The OpenAPI document of /api/v1, generated from the Go routes and views;
+# TestOpenAPIFileIsCurrent fails when the committed file is stale.
+openapi:
+	$(GO) test ./api -run '^TestOpenAPIFileIsCurrent$$' -count=1 -update-openapi
 
 clean:
 	rm -rf bin/snout .data

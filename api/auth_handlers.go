@@ -15,6 +15,48 @@ import (
 // Sign-in: login, the current session, logout and the password reset
 // (service/signin). The session cookie is set here: it is HTTP.
 
+func (s *Server) publicAuthRoutes() []featureRoute {
+	return []featureRoute{
+		{http.MethodPost, "/api/v1/auth/login", s.reply(http.StatusOK, s.login),
+			doc("Sign in: sets the session cookie and returns the session", tagAuth).body(LoginRequest{}).ok(SessionView{}).fails(http.StatusTooManyRequests)},
+		{http.MethodPost, "/api/v1/auth/password-reset", s.reply(http.StatusAccepted, s.requestPasswordReset),
+			doc("Ask for a password reset link by email (the same answer whether or not the account exists)", tagAuth).
+				body(PasswordResetRequest{}).returns(http.StatusAccepted, TextBody{}).fails(http.StatusTooManyRequests)},
+		{http.MethodPost, "/api/v1/auth/password-reset/confirm", s.reply(http.StatusOK, s.confirmPasswordReset),
+			doc("Set a new password with the token from the reset link", tagAuth).body(PasswordResetConfirm{}).ok(TextBody{}).
+				fails(http.StatusTooManyRequests)},
+	}
+}
+
+// sessionRoutes are the signed-in routes of the session itself and the
+// audit trail.
+func (s *Server) sessionRoutes() []featureRoute {
+	return []featureRoute{
+		{http.MethodGet, "/api/v1/auth/me", s.reply(http.StatusOK, s.me), doc("The signed-in session", tagAuth).ok(SessionView{})},
+		{http.MethodPost, "/api/v1/auth/logout", s.reply(http.StatusNoContent, s.logout), doc("Sign out: ends the session", tagAuth).returns(http.StatusNoContent)},
+		{http.MethodGet, "/api/v1/audit", s.reply(http.StatusOK, s.listAudit),
+			doc("The audit trail, newest first; ?format=csv downloads it", tagAudit).query(auditQueryParams...).ok(AuditPage{}).also(http.StatusOK, "text/csv")},
+		{http.MethodGet, "/api/v1/ops/outbox", s.reply(http.StatusOK, s.listOutbox), doc("The emails the platform sent (the dev outbox)", tagOps).ok(OutboxView{})},
+	}
+}
+
+// LoginRequest signs in.
+type LoginRequest struct {
+	Email    string `json:"email" required:"true"`
+	Password string `json:"password" required:"true"`
+}
+
+// PasswordResetRequest asks for a reset link.
+type PasswordResetRequest struct {
+	Email string `json:"email" required:"true"`
+}
+
+// PasswordResetConfirm sets a new password.
+type PasswordResetConfirm struct {
+	Token    string `json:"token" required:"true"`
+	Password string `json:"password" required:"true"`
+}
+
 func describeNamespace(ns string) *workflowservice.DescribeNamespaceRequest {
 	return &workflowservice.DescribeNamespaceRequest{Namespace: ns}
 }
@@ -55,10 +97,7 @@ func sessionView(sess signin.Session) SessionView {
 var normaliseEmail = signin.NormaliseEmail
 
 func (s *Server) login(c *gin.Context) (any, error) {
-	var req struct {
-		Email    string `json:"email"`
-		Password string `json:"password"`
-	}
+	var req LoginRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, errs.Invalid("Send a JSON body with email and password.", nil)
 	}
@@ -94,28 +133,23 @@ func (s *Server) logout(c *gin.Context) (any, error) {
 // requestPasswordReset answers the same whether or not the email has an
 // account.
 func (s *Server) requestPasswordReset(c *gin.Context) (any, error) {
-	var req struct {
-		Email string `json:"email"`
-	}
+	var req PasswordResetRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, errs.Invalid("Send a JSON body with email.", nil)
 	}
 	if err := s.signin.RequestReset(c.Request.Context(), req.Email, c.ClientIP()); err != nil {
 		return nil, err
 	}
-	return gin.H{"message": "If an account uses that email, a reset link is on its way. It expires in " + s.cfg.PasswordResetTTL.String() + "."}, nil
+	return TextBody{Message: "If an account uses that email, a reset link is on its way. It expires in " + s.cfg.PasswordResetTTL.String() + "."}, nil
 }
 
 func (s *Server) confirmPasswordReset(c *gin.Context) (any, error) {
-	var req struct {
-		Token    string `json:"token"`
-		Password string `json:"password"`
-	}
+	var req PasswordResetConfirm
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, errs.Invalid("Send a JSON body with token and password.", nil)
 	}
 	if err := s.signin.ConfirmReset(c.Request.Context(), req.Token, req.Password, c.ClientIP()); err != nil {
 		return nil, err
 	}
-	return gin.H{"message": "Your password has been changed. Sign in with the new password."}, nil
+	return TextBody{Message: "Your password has been changed. Sign in with the new password."}, nil
 }

@@ -21,17 +21,38 @@ import (
 
 func (s *Server) clientRoutes() []featureRoute {
 	return []featureRoute{
-		{http.MethodGet, "/api/v1/clients", s.reply(http.StatusOK, handle(bindClientListQuery, s.clients.List, clientListView))},
-		{http.MethodPost, "/api/v1/clients", s.reply(http.StatusCreated, handle(bindClientDraft, s.clients.Create, clientDetailView))},
-		{http.MethodGet, "/api/v1/clients/export", s.reply(http.StatusOK, s.exportClients)},
-		{http.MethodPost, "/api/v1/clients/import", s.reply(http.StatusOK, s.importClients)},
-		{http.MethodGet, "/api/v1/clients/:id", s.reply(http.StatusOK, handle(pathIDOf("The client"), s.clients.Get, clientDetailView))},
-		{http.MethodPut, "/api/v1/clients/:id", s.reply(http.StatusOK, s.updateClient)},
-		{http.MethodPost, "/api/v1/clients/:id/archive", s.reply(http.StatusOK, handle(pathIDOf("The client"), s.clients.Archive, clientDetailView))},
-		{http.MethodPost, "/api/v1/clients/:id/restore", s.reply(http.StatusOK, handle(pathIDOf("The client"), s.clients.Restore, clientDetailView))},
-		{http.MethodPost, "/api/v1/clients/:id/consent", s.reply(http.StatusOK, handle(bindConsent, s.clients.SetConsent, clientDetailView))},
-		{http.MethodPost, "/api/v1/clients/:id/merge", s.reply(http.StatusOK, handle(bindMerge, s.clients.Merge, mergedView))},
-		{http.MethodPost, "/api/v1/clients/:id/conversations", s.reply(http.StatusAccepted, handle(bindOpening, s.clients.StartConversation, openedView))},
+		{http.MethodGet, "/api/v1/clients", s.reply(http.StatusOK, handle(bindClientListQuery, s.clients.List, clientListView)),
+			doc("The client book, by name", tagClients).query(append([]param{
+				qString("q", "Search by any part of the name or email, a tag, or any of the client's numbers."),
+				qEnum("archived", "Leave out for current clients; only for archived ones; all for both.", "only", "all"),
+				qString("tag", "Only clients with this tag."),
+			}, qPage(clients.MaxPageSize)...)...).ok(ClientPage{})},
+		{http.MethodPost, "/api/v1/clients", s.reply(http.StatusCreated, handle(bindClientDraft, s.clients.Create, clientDetailView)),
+			doc("Add a client (a number held by another client is refused, naming them)", tagClients).body(ClientRequest{}).
+				returns(http.StatusCreated, ClientDetailView{}).fails(http.StatusConflict)},
+		{http.MethodGet, "/api/v1/clients/export", s.reply(http.StatusOK, s.exportClients),
+			doc("The client book as CSV (name, phone, other phones, email, pets, tags, address, opted out, archived)", tagClients).
+				returns(http.StatusOK).also(http.StatusOK, "text/csv")},
+		{http.MethodPost, "/api/v1/clients/import", s.reply(http.StatusOK, s.importClients),
+			doc("Import clients from CSV (columns name, phone, email, pets as \"Rex; Mia\"); a result for every row", tagClients).
+				raw("text/csv").ok(ImportResultView{})},
+		{http.MethodGet, "/api/v1/clients/:id", s.reply(http.StatusOK, handle(pathIDOf("The client"), s.clients.Get, clientDetailView)),
+			doc("One client with phones, pets, consent, conversations and windows", tagClients).ok(ClientDetailView{})},
+		{http.MethodPut, "/api/v1/clients/:id", s.reply(http.StatusOK, s.updateClient),
+			doc("Edit a client (phones and pets replace the stored ones)", tagClients).body(ClientRequest{}).ok(ClientDetailView{}).fails(http.StatusConflict)},
+		{http.MethodPost, "/api/v1/clients/:id/archive", s.reply(http.StatusOK, handle(pathIDOf("The client"), s.clients.Archive, clientDetailView)),
+			doc("Archive a client", tagClients).ok(ClientDetailView{})},
+		{http.MethodPost, "/api/v1/clients/:id/restore", s.reply(http.StatusOK, handle(pathIDOf("The client"), s.clients.Restore, clientDetailView)),
+			doc("Restore an archived client", tagClients).ok(ClientDetailView{})},
+		{http.MethodPost, "/api/v1/clients/:id/consent", s.reply(http.StatusOK, handle(bindConsent, s.clients.SetConsent, clientDetailView)),
+			doc("Record a client's consent told to staff (a texted STOP is undone only by the client's START)", tagClients).
+				body(ConsentRequest{}).ok(ClientDetailView{}).fails(http.StatusUnprocessableEntity)},
+		{http.MethodPost, "/api/v1/clients/:id/merge", s.reply(http.StatusOK, handle(bindMerge, s.clients.Merge, mergedView)),
+			doc("Merge this client (say, one named by their number) into another; threads, history, windows, phones, pets and consent follow", tagClients).
+				body(MergeRequest{}).ok(MergedView{}).fails(http.StatusConflict)},
+		{http.MethodPost, "/api/v1/clients/:id/conversations", s.reply(http.StatusAccepted, handle(bindOpening, s.clients.StartConversation, openedView)),
+			doc("Start (or continue) a conversation with the client from the front desk or another business number, sending its first text", tagClients).
+				body(OpeningRequest{}).returns(http.StatusAccepted, OpenedView{}).fails(http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable)},
 	}
 }
 
@@ -115,7 +136,13 @@ func clientDetailView(d clients.Detail) ClientDetailView {
 	return v
 }
 
-func clientListView(p clients.ListPage) gin.H {
+// ClientPage is a page of the client book.
+type ClientPage struct {
+	Clients    []ClientView `json:"clients"`
+	NextCursor string       `json:"nextCursor"`
+}
+
+func clientListView(p clients.ListPage) ClientPage {
 	next := ""
 	if p.Next != nil {
 		next = clientCursor(p.Next.Name, p.Next.ID)
@@ -125,7 +152,7 @@ func clientListView(p clients.ListPage) gin.H {
 		r := &p.Clients[i]
 		out = append(out, clientView(&r.Client, r.Phones, r.Pets))
 	}
-	return gin.H{"clients": out, "nextCursor": next}
+	return ClientPage{Clients: out, NextCursor: next}
 }
 
 func bindClientListQuery(c *gin.Context) (clients.Query, error) {
@@ -145,20 +172,26 @@ func bindClientListQuery(c *gin.Context) (clients.Query, error) {
 // ClientRequest is the create and edit form. Phones and pets replace the
 // stored ones; the first phone is primary unless one says primary.
 type ClientRequest struct {
-	Name   string `json:"name"`
-	Phones []struct {
-		Number  string `json:"number"`
-		Label   string `json:"label"`
-		Primary bool   `json:"primary"`
-	} `json:"phones"`
-	Email   string   `json:"email"`
-	Address string   `json:"address"`
-	Tags    []string `json:"tags"`
-	Notes   string   `json:"notes"`
-	Pets    []struct {
-		Name  string `json:"name"`
-		Notes string `json:"notes"`
-	} `json:"pets"`
+	Name    string               `json:"name"`
+	Phones  []ClientPhoneRequest `json:"phones"`
+	Email   string               `json:"email"`
+	Address string               `json:"address"`
+	Tags    []string             `json:"tags"`
+	Notes   string               `json:"notes"`
+	Pets    []ClientPetRequest   `json:"pets"`
+}
+
+// ClientPhoneRequest is a phone number in any common format.
+type ClientPhoneRequest struct {
+	Number  string `json:"number"`
+	Label   string `json:"label"`
+	Primary bool   `json:"primary"`
+}
+
+// ClientPetRequest is a pet.
+type ClientPetRequest struct {
+	Name  string `json:"name"`
+	Notes string `json:"notes"`
 }
 
 func bindClientDraft(c *gin.Context) (clients.Draft, error) {
@@ -188,14 +221,17 @@ func (s *Server) updateClient(c *gin.Context) (any, error) {
 	return viewOf(clientDetailView)(s.clients.Update(c.Request.Context(), actor(c), id, d))
 }
 
+// ConsentRequest records a client's consent: opted_in or opted_out.
+type ConsentRequest struct {
+	Status string `json:"status"`
+}
+
 func bindConsent(c *gin.Context) (clients.ConsentChange, error) {
 	id, err := pathID(c, "id", "The client")
 	if err != nil {
 		return clients.ConsentChange{}, err
 	}
-	var req struct {
-		Status string `json:"status"`
-	}
+	var req ConsentRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return clients.ConsentChange{}, errs.Invalid("Send a JSON body with status (opted_in or opted_out).", nil)
 	}
@@ -207,14 +243,17 @@ func bindConsent(c *gin.Context) (clients.ConsentChange, error) {
 	return clients.ConsentChange{ClientID: id, OptedOut: req.Status == "opted_out"}, nil
 }
 
+// MergeRequest names the client to merge into.
+type MergeRequest struct {
+	IntoID string `json:"intoId"`
+}
+
 func bindMerge(c *gin.Context) (clients.MergeRequest, error) {
 	id, err := pathID(c, "id", "The client")
 	if err != nil {
 		return clients.MergeRequest{}, err
 	}
-	var req struct {
-		IntoID string `json:"intoId"`
-	}
+	var req MergeRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return clients.MergeRequest{}, errs.Invalid("Send a JSON body with intoId, the client to merge this one into.", nil)
 	}
@@ -246,16 +285,20 @@ func mergedView(m clients.Merged) MergedView {
 	return v
 }
 
+// OpeningRequest is a conversation's first text: from the front desk
+// unless numberId names another business number.
+type OpeningRequest struct {
+	NumberID  string   `json:"numberId"`
+	Body      string   `json:"body"`
+	MediaURLs []string `json:"mediaUrls"`
+}
+
 func bindOpening(c *gin.Context) (clients.Opening, error) {
 	id, err := pathID(c, "id", "The client")
 	if err != nil {
 		return clients.Opening{}, err
 	}
-	var req struct {
-		NumberID  string   `json:"numberId"`
-		Body      string   `json:"body"`
-		MediaURLs []string `json:"mediaUrls"`
-	}
+	var req OpeningRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return clients.Opening{}, errs.Invalid("Send a JSON body with body and optionally numberId (the front desk when left out) and mediaUrls.", nil)
 	}
@@ -281,6 +324,13 @@ type ImportRowView struct {
 	ClientID string            `json:"clientId,omitempty"`
 	Error    string            `json:"error,omitempty"`
 	Fields   map[string]string `json:"fields,omitempty"`
+}
+
+// ImportResultView is an import's outcome, row by row.
+type ImportResultView struct {
+	Created int             `json:"created"`
+	Failed  int             `json:"failed"`
+	Rows    []ImportRowView `json:"rows"`
 }
 
 // maxImportBytes bounds an uploaded client CSV.
@@ -316,7 +366,7 @@ func (s *Server) importClients(c *gin.Context) (any, error) {
 	for _, r := range res.Rows {
 		rows = append(rows, ImportRowView{Line: r.Line, Name: r.Name, Status: r.Status, ClientID: r.ClientID, Error: r.Error, Fields: r.Fields})
 	}
-	return gin.H{"created": res.Created, "failed": res.Failed, "rows": rows}, nil
+	return ImportResultView{Created: res.Created, Failed: res.Failed, Rows: rows}, nil
 }
 
 // csvBytes is a ready CSV download.

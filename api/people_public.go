@@ -19,12 +19,37 @@ import (
 
 func (s *Server) peoplePublicRoutes() []featureRoute {
 	return []featureRoute{
-		{http.MethodPost, "/api/v1/auth/signup", s.reply(http.StatusAccepted, s.signUp)},
-		{http.MethodPost, "/api/v1/auth/signup/resend", s.reply(http.StatusAccepted, s.resendSignup)},
-		{http.MethodPost, "/api/v1/auth/signup/verify", s.reply(http.StatusOK, s.verifySignup)},
-		{http.MethodPost, "/api/v1/auth/invitations/preview", s.reply(http.StatusOK, s.previewInvitation)},
-		{http.MethodPost, "/api/v1/auth/invitations/accept", s.reply(http.StatusOK, s.acceptInvitation)},
+		{http.MethodPost, "/api/v1/auth/signup", s.reply(http.StatusAccepted, s.signUp),
+			doc("Sign up a new business and its owner; the owner verifies their email before signing in", tagAuth).body(SignupRequest{}).
+				returns(http.StatusAccepted, SignupPendingView{}).fails(http.StatusConflict, http.StatusTooManyRequests)},
+		{http.MethodPost, "/api/v1/auth/signup/resend", s.reply(http.StatusAccepted, s.resendSignup),
+			doc("Mail a new verification link (answers the same whether or not a sign-up is waiting)", tagAuth).body(EmailRequest{}).
+				returns(http.StatusAccepted, TextBody{}).fails(http.StatusTooManyRequests)},
+		{http.MethodPost, "/api/v1/auth/signup/verify", s.reply(http.StatusOK, s.verifySignup),
+			doc("Verify a sign-up's email with its token (once); the owner then signs in and goes to setup", tagAuth).body(TokenRequest{}).ok(BusinessView{})},
+		{http.MethodPost, "/api/v1/auth/invitations/preview", s.reply(http.StatusOK, s.previewInvitation),
+			doc("Describe the invitation a token belongs to (refused when expired, revoked or used)", tagAuth).body(TokenRequest{}).ok(InvitationPreviewView{})},
+		{http.MethodPost, "/api/v1/auth/invitations/accept", s.reply(http.StatusOK, s.acceptInvitation),
+			doc("Accept an invitation: set a name and password (or give an existing login's password) and join", tagAuth).body(AcceptRequest{}).
+				ok(JoinedView{}).fails(http.StatusConflict)},
 	}
+}
+
+// EmailRequest names an email.
+type EmailRequest struct {
+	Email string `json:"email"`
+}
+
+// TokenRequest carries an emailed token.
+type TokenRequest struct {
+	Token string `json:"token"`
+}
+
+// AcceptRequest accepts an invitation.
+type AcceptRequest struct {
+	Token    string `json:"token"`
+	Name     string `json:"name"`
+	Password string `json:"password"`
 }
 
 // SignupRequest is the sign-up form.
@@ -59,16 +84,14 @@ func (s *Server) signUp(c *gin.Context) (any, error) {
 }
 
 func (s *Server) resendSignup(c *gin.Context) (any, error) {
-	var req struct {
-		Email string `json:"email"`
-	}
+	var req EmailRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, errs.Invalid("Send a JSON body with email.", nil)
 	}
 	if err := s.signup.Resend(c.Request.Context(), req.Email, c.ClientIP()); err != nil {
 		return nil, err
 	}
-	return gin.H{"message": "If a sign-up for that email is waiting, a new link is on its way; the old one no longer works."}, nil
+	return TextBody{Message: "If a sign-up for that email is waiting, a new link is on its way; the old one no longer works."}, nil
 }
 
 // BusinessView is a business whose owner can sign in.
@@ -86,9 +109,7 @@ func businessView(b signup.Business) BusinessView {
 }
 
 func (s *Server) verifySignup(c *gin.Context) (any, error) {
-	var req struct {
-		Token string `json:"token"`
-	}
+	var req TokenRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, errs.Invalid("Send a JSON body with token.", nil)
 	}
@@ -106,9 +127,7 @@ type InvitationPreviewView struct {
 }
 
 func (s *Server) previewInvitation(c *gin.Context) (any, error) {
-	var req struct {
-		Token string `json:"token"`
-	}
+	var req TokenRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, errs.Invalid("Send a JSON body with token.", nil)
 	}
@@ -125,11 +144,7 @@ type JoinedView struct {
 }
 
 func (s *Server) acceptInvitation(c *gin.Context) (any, error) {
-	var req struct {
-		Token    string `json:"token"`
-		Name     string `json:"name"`
-		Password string `json:"password"`
-	}
+	var req AcceptRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, errs.Invalid("Send a JSON body with token, name and password.", nil)
 	}

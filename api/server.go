@@ -77,8 +77,10 @@ type Server struct {
 	team     *team.Service
 	clients  *clients.Service
 	// routes lists every registered route with its access class, for the
-	// authorization coverage test.
+	// authorization coverage test, and its doc for the OpenAPI document.
 	routes []Route
+	// openapi is the OpenAPI document of the routes, built once.
+	openapi []byte
 }
 
 // Access classes of a route.
@@ -90,6 +92,7 @@ const (
 // Route is one registered endpoint.
 type Route struct {
 	Method, Path, Access string
+	doc                  op
 }
 
 // New builds the server and its router.
@@ -130,6 +133,9 @@ func New(d Deps) (*Server, error) {
 	s.setup = setup.New(setup.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
 		Providers: d.Providers, Now: d.Now, Log: d.Logger})
 	s.engine = s.buildRouter()
+	if s.openapi, err = openAPIDocument(s.routes); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -161,42 +167,45 @@ func (s *Server) buildRouter() *gin.Engine {
 		respondError(c, s.log, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "This endpoint does not accept " + c.Request.Method + "."})
 	})
 
-	public := func(method, path string, h ...gin.HandlerFunc) {
-		s.routes = append(s.routes, Route{method, path, AccessPublic})
-		r.Handle(method, path, h...)
+	public := func(rt featureRoute) {
+		s.routes = append(s.routes, Route{rt.method, rt.path, AccessPublic, rt.doc})
+		r.Handle(rt.method, rt.path, rt.handler)
 	}
-	public(http.MethodGet, "/healthz", s.healthz)
-	public(http.MethodGet, "/readyz", s.readyz)
-	public(http.MethodGet, "/metrics", gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
-	public(http.MethodPost, "/api/v1/auth/login", s.reply(http.StatusOK, s.login))
-	public(http.MethodPost, "/api/v1/auth/password-reset", s.reply(http.StatusAccepted, s.requestPasswordReset))
-	public(http.MethodPost, "/api/v1/auth/password-reset/confirm", s.reply(http.StatusOK, s.confirmPasswordReset))
+	public(featureRoute{http.MethodGet, "/healthz", s.healthz, op{}})
+	public(featureRoute{http.MethodGet, "/readyz", s.readyz, op{}})
+	public(featureRoute{http.MethodGet, "/metrics", gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})), op{}})
+	public(featureRoute{http.MethodGet, "/api/v1/openapi.json", s.serveOpenAPI,
+		doc("This document: the OpenAPI 3.1 description of the /api/v1 surface", tagMeta).ok(map[string]any{})})
+	for _, rt := range s.publicAuthRoutes() {
+		public(rt)
+	}
 	for _, rt := range s.peoplePublicRoutes() {
-		public(rt.method, rt.path, rt.handler)
+		public(rt)
 	}
 	for _, wh := range s.webhookRoutes() {
-		public(wh.method, wh.path, wh.handler)
+		public(wh)
 	}
 
 	authed := r.Group("/", s.authenticate, s.csrf, s.authorize)
-	private := func(method, path string, h ...gin.HandlerFunc) {
-		s.routes = append(s.routes, Route{method, path, AccessSession})
-		authed.Handle(method, path, h...)
+	private := func(rt featureRoute) {
+		s.routes = append(s.routes, Route{rt.method, rt.path, AccessSession, rt.doc})
+		authed.Handle(rt.method, rt.path, rt.handler)
 	}
-	private(http.MethodGet, "/api/v1/auth/me", s.reply(http.StatusOK, s.me))
-	private(http.MethodPost, "/api/v1/auth/logout", s.reply(http.StatusNoContent, s.logout))
-	private(http.MethodGet, "/api/v1/audit", s.reply(http.StatusOK, s.listAudit))
-	private(http.MethodGet, "/api/v1/ops/outbox", s.reply(http.StatusOK, s.listOutbox))
+	for _, rt := range s.sessionRoutes() {
+		private(rt)
+	}
 	for _, rt := range s.featureRoutes() {
-		private(rt.method, rt.path, rt.handler)
+		private(rt)
 	}
 	return r
 }
 
-// featureRoute is a route contributed by a feature file.
+// featureRoute is a route contributed by a feature file, with its doc for
+// the OpenAPI document (openapi.go).
 type featureRoute struct {
 	method, path string
 	handler      gin.HandlerFunc
+	doc          op
 }
 
 func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }

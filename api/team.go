@@ -19,19 +19,32 @@ import (
 
 func (s *Server) teamRoutes() []featureRoute {
 	return []featureRoute{
-		{http.MethodGet, "/api/v1/team/members", s.reply(http.StatusOK, handle(noInput, noArg(s.team.Members), memberList))},
-		{http.MethodPost, "/api/v1/team/members/:id/role", s.reply(http.StatusOK, handle(bindRoleChange, s.team.ChangeRole, memberView))},
-		{http.MethodPost, "/api/v1/team/members/:id/deactivate", s.reply(http.StatusOK, handle(pathIDOf("The team member"), s.team.Deactivate, memberView))},
-		{http.MethodPost, "/api/v1/team/members/:id/reactivate", s.reply(http.StatusOK, handle(pathIDOf("The team member"), s.team.Reactivate, memberView))},
-		{http.MethodGet, "/api/v1/team/invitations", s.reply(http.StatusOK, handle(bindOpenOnly, s.team.Invitations, invitationList))},
-		{http.MethodPost, "/api/v1/team/invitations", s.reply(http.StatusCreated, handle(bindInviteDraft, s.team.Invite, invitationView))},
-		{http.MethodPost, "/api/v1/team/invitations/:id/resend", s.reply(http.StatusOK, handle(pathIDOf("The invitation"), s.team.Resend, invitationView))},
-		{http.MethodPost, "/api/v1/team/invitations/:id/revoke", s.reply(http.StatusOK, handle(pathIDOf("The invitation"), s.team.Revoke, invitationView))},
+		{http.MethodGet, "/api/v1/team/members", s.reply(http.StatusOK, handle(noInput, noArg(s.team.Members), memberList)),
+			doc("The team: owners, admins and sitters with logins, deactivated ones too", tagTeam).ok(MemberList{})},
+		{http.MethodPost, "/api/v1/team/members/:id/role", s.reply(http.StatusOK, handle(bindRoleChange, s.team.ChangeRole, memberView)),
+			doc("Change a member's role", tagTeam).body(RoleRequest{}).ok(MemberView{}).fails(http.StatusConflict)},
+		{http.MethodPost, "/api/v1/team/members/:id/deactivate", s.reply(http.StatusOK, handle(pathIDOf("The team member"), s.team.Deactivate, memberView)),
+			doc("Deactivate a member: their sessions end at once (a sitter with windows ahead is refused; detail.windows lists them)", tagTeam).
+				ok(MemberView{}).fails(http.StatusConflict)},
+		{http.MethodPost, "/api/v1/team/members/:id/reactivate", s.reply(http.StatusOK, handle(pathIDOf("The team member"), s.team.Reactivate, memberView)),
+			doc("Give a deactivated member their access back", tagTeam).ok(MemberView{})},
+		{http.MethodGet, "/api/v1/team/invitations", s.reply(http.StatusOK, handle(bindOpenOnly, s.team.Invitations, invitationList)),
+			doc("Invitations, newest first", tagTeam).query(qBool("open", "Only invitations neither accepted nor revoked.")).ok(InvitationList{})},
+		{http.MethodPost, "/api/v1/team/invitations", s.reply(http.StatusCreated, handle(bindInviteDraft, s.team.Invite, invitationView)),
+			doc("Invite an admin or a sitter by email", tagTeam).body(InviteRequest{}).returns(http.StatusCreated, InvitationView{})},
+		{http.MethodPost, "/api/v1/team/invitations/:id/resend", s.reply(http.StatusOK, handle(pathIDOf("The invitation"), s.team.Resend, invitationView)),
+			doc("Resend an invitation with a new link and expiry (the old link stops working)", tagTeam).ok(InvitationView{}).fails(http.StatusConflict)},
+		{http.MethodPost, "/api/v1/team/invitations/:id/revoke", s.reply(http.StatusOK, handle(pathIDOf("The invitation"), s.team.Revoke, invitationView)),
+			doc("Withdraw an invitation", tagTeam).ok(InvitationView{}).fails(http.StatusConflict)},
 
-		{http.MethodGet, "/api/v1/sitters", s.reply(http.StatusOK, handle(noInput, noArg(s.team.Roster), sitterRoster))},
-		{http.MethodPost, "/api/v1/sitters", s.reply(http.StatusCreated, handle(bindSitterDraft, s.team.CreateSitter, sitterProfileView))},
-		{http.MethodGet, "/api/v1/sitters/:id", s.reply(http.StatusOK, handle(pathIDOf("The sitter"), s.team.Sitter, sitterProfileView))},
-		{http.MethodPatch, "/api/v1/sitters/:id", s.reply(http.StatusOK, handle(bindSitterEdit, s.team.UpdateSitter, sitterProfileView))},
+		{http.MethodGet, "/api/v1/sitters", s.reply(http.StatusOK, handle(noInput, noArg(s.team.Roster), sitterRoster)),
+			doc("Sitters with their number, active windows and thread counts", tagTeam).ok(SitterList{})},
+		{http.MethodPost, "/api/v1/sitters", s.reply(http.StatusCreated, handle(bindSitterDraft, s.team.CreateSitter, sitterProfileView)),
+			doc("Add a sitter without a login (invite them to give them one)", tagTeam).body(SitterRequest{}).returns(http.StatusCreated, SitterProfileView{})},
+		{http.MethodGet, "/api/v1/sitters/:id", s.reply(http.StatusOK, handle(pathIDOf("The sitter"), s.team.Sitter, sitterProfileView)),
+			doc("A sitter's profile with the windows ahead of them", tagTeam).ok(SitterProfileView{})},
+		{http.MethodPatch, "/api/v1/sitters/:id", s.reply(http.StatusOK, handle(bindSitterEdit, s.team.UpdateSitter, sitterProfileView)),
+			doc("Edit a sitter's profile (name, the display name clients see, phone)", tagTeam).body(SitterRequest{}).ok(SitterProfileView{})},
 	}
 }
 
@@ -61,12 +74,22 @@ func memberView(m *store.Member) MemberView {
 		SitterID: m.SitterID, JoinedAt: m.CreatedAt, DeactivatedAt: m.DeactivatedAt}
 }
 
-func memberList(ms []store.Member) gin.H {
+// MemberList is the team.
+type MemberList struct {
+	Members []MemberView `json:"members"`
+}
+
+func memberList(ms []store.Member) MemberList {
 	out := make([]MemberView, 0, len(ms))
 	for i := range ms {
 		out = append(out, memberView(&ms[i]))
 	}
-	return gin.H{"members": out}
+	return MemberList{Members: out}
+}
+
+// RoleRequest is a member's new role: owner, admin or sitter.
+type RoleRequest struct {
+	Role string `json:"role"`
 }
 
 func bindRoleChange(c *gin.Context) (team.RoleChange, error) {
@@ -74,9 +97,7 @@ func bindRoleChange(c *gin.Context) (team.RoleChange, error) {
 	if err != nil {
 		return team.RoleChange{}, err
 	}
-	var req struct {
-		Role string `json:"role"`
-	}
+	var req RoleRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return team.RoleChange{}, errs.Invalid("Send a JSON body with role.", nil)
 	}
@@ -108,12 +129,17 @@ func invitationView(i team.Invitation) InvitationView {
 		CreatedAt: i.CreatedAt, Link: i.Link}
 }
 
-func invitationList(is []team.Invitation) gin.H {
+// InvitationList lists invitations.
+type InvitationList struct {
+	Invitations []InvitationView `json:"invitations"`
+}
+
+func invitationList(is []team.Invitation) InvitationList {
 	out := make([]InvitationView, 0, len(is))
 	for _, i := range is {
 		out = append(out, invitationView(i))
 	}
-	return gin.H{"invitations": out}
+	return InvitationList{Invitations: out}
 }
 
 func bindOpenOnly(c *gin.Context) (bool, error) {
@@ -121,13 +147,17 @@ func bindOpenOnly(c *gin.Context) (bool, error) {
 	return open != nil && *open, err
 }
 
+// InviteRequest invites a person: role admin or sitter; sitterId gives an
+// existing sitter record its login.
+type InviteRequest struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	SitterID string `json:"sitterId"`
+}
+
 func bindInviteDraft(c *gin.Context) (team.InviteDraft, error) {
-	var req struct {
-		Email    string `json:"email"`
-		Name     string `json:"name"`
-		Role     string `json:"role"`
-		SitterID string `json:"sitterId"`
-	}
+	var req InviteRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return team.InviteDraft{}, errs.Invalid("Send a JSON body with email, role (admin or sitter), and optionally name and sitterId.", nil)
 	}
@@ -177,12 +207,12 @@ func deref(s *string) string {
 	return *s
 }
 
-func sitterRoster(rows []store.SitterRosterRow) gin.H {
+func sitterRoster(rows []store.SitterRosterRow) SitterList {
 	out := make([]SitterView, 0, len(rows))
 	for i := range rows {
 		out = append(out, sitterRosterView(&rows[i]))
 	}
-	return gin.H{"sitters": out}
+	return SitterList{Sitters: out}
 }
 
 // SitterProfileView is one sitter with the windows ahead of them (times
@@ -196,14 +226,15 @@ func sitterProfileView(p team.SitterProfile) SitterProfileView {
 	return SitterProfileView{SitterView: sitterRosterView(&p.SitterRosterRow), WindowsAhead: p.Ahead}
 }
 
-type sitterRequest struct {
+// SitterRequest is the sitter profile form.
+type SitterRequest struct {
 	Name        string `json:"name"`
 	DisplayName string `json:"displayName"`
 	Phone       string `json:"phone"`
 }
 
 func bindSitterDraft(c *gin.Context) (team.SitterDraft, error) {
-	var req sitterRequest
+	var req SitterRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return team.SitterDraft{}, errs.Invalid("Send a JSON body with name, and optionally displayName and phone.", nil)
 	}

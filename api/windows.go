@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/snoutos/snout/internal/errs"
+	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service/windows"
 )
 
@@ -17,13 +18,47 @@ import (
 
 func (s *Server) windowRoutes() []featureRoute {
 	return []featureRoute{
-		{http.MethodGet, "/api/v1/windows", s.reply(http.StatusOK, handle(bindWindowQuery, s.windows.List, windowPage))},
-		{http.MethodPost, "/api/v1/windows", s.reply(http.StatusCreated, handle(bindWindowDraft, s.windows.Create, windowView))},
-		{http.MethodGet, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Get, windowView))},
+		{http.MethodGet, "/api/v1/windows", s.reply(http.StatusOK, handle(bindWindowQuery, s.windows.List, windowPage)),
+			doc("Assignment windows, by start", tagWindows).query(windowQueryParams...).ok(WindowPage{})},
+		{http.MethodPost, "/api/v1/windows", s.reply(http.StatusCreated, handle(bindWindowDraft, s.windows.Create, windowView)),
+			doc("Create an assignment window", tagWindows).body(WindowRequest{}).returns(http.StatusCreated, WindowView{}).
+				fails(http.StatusNotFound, http.StatusConflict)},
+		{http.MethodGet, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Get, windowView)),
+			doc("One assignment window", tagWindows).ok(WindowView{})},
 		// Cancelling a window that has not ended; twice is harmless.
-		{http.MethodDelete, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Cancel, windowView))},
+		{http.MethodDelete, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Cancel, windowView)),
+			doc("Cancel a window that has not ended (twice is harmless)", tagWindows).ok(WindowView{}).fails(http.StatusConflict)},
 	}
 }
+
+// windowQueryParams are the window list's filters.
+var windowQueryParams = append([]param{
+	qUUID("sitterId", "Only this sitter's."), qUUID("clientId", "Only this client's."),
+	qTime("from", "Windows that end after."), qTime("to", "Windows that start before."),
+	qBool("includeCancelled", "Include cancelled windows."),
+}, qPage(windows.MaxPageSize)...)
+
+// WindowRequest creates a window.
+type WindowRequest struct {
+	SitterID string `json:"sitterId" required:"true"`
+	ClientID string `json:"clientId" required:"true"`
+	StartsAt string `json:"startsAt" required:"true"`
+	EndsAt   string `json:"endsAt" required:"true"`
+	Note     string `json:"note"`
+}
+
+// WindowPage is a page of windows.
+type WindowPage struct {
+	Windows    []WindowView `json:"windows"`
+	NextCursor string       `json:"nextCursor"`
+}
+
+// SitterList lists the org's sitters.
+type SitterList struct {
+	Sitters []SitterView `json:"sitters"`
+}
+
+var _ = schemaEnum[WindowView]("status", store.WindowScheduled, store.WindowActive, store.WindowEnded, store.WindowCancelled)
 
 // WindowView is an assignment window.
 type WindowView struct {
@@ -60,8 +95,8 @@ func windowViews(ws []windows.Window) []WindowView {
 	return out
 }
 
-func windowPage(p windows.Page) gin.H {
-	return gin.H{"windows": windowViews(p.Windows), "nextCursor": nextCursor(p.Next)}
+func windowPage(p windows.Page) WindowPage {
+	return WindowPage{Windows: windowViews(p.Windows), NextCursor: nextCursor(p.Next)}
 }
 
 func bindWindowQuery(c *gin.Context) (windows.Query, error) {
@@ -89,13 +124,7 @@ func bindWindowQuery(c *gin.Context) (windows.Query, error) {
 }
 
 func bindWindowDraft(c *gin.Context) (windows.Draft, error) {
-	var req struct {
-		SitterID string `json:"sitterId"`
-		ClientID string `json:"clientId"`
-		StartsAt string `json:"startsAt"`
-		EndsAt   string `json:"endsAt"`
-		Note     string `json:"note"`
-	}
+	var req WindowRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return windows.Draft{}, errs.Invalid("Send a JSON body with sitterId, clientId, startsAt, endsAt and an optional note.", nil)
 	}
