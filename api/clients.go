@@ -104,7 +104,7 @@ type ClientView struct {
 func clientView(c *store.Client, phones []store.ClientPhone, pets []store.ClientPet) ClientView {
 	v := ClientView{ID: c.ID, Name: c.Name, NamedByNumber: clients.NamedByNumber(c), Phone: c.PhoneE164, Phones: []ClientPhoneView{},
 		Email: c.Email, Address: c.Address, Tags: c.Tags, Notes: c.Notes, Pets: []ClientPetView{},
-		Consent:  ConsentView{Status: "opted_in", Source: c.ConsentSource, At: c.ConsentAt},
+		Consent:  ConsentView{Status: "opted_in", Source: clients.ConsentSource(c), At: c.ConsentAt},
 		OptedOut: c.OptedOutAt != nil, OptedOutAt: c.OptedOutAt, Archived: c.ArchivedAt != nil, ArchivedAt: c.ArchivedAt, CreatedAt: c.CreatedAt}
 	if v.Tags == nil {
 		v.Tags = []string{}

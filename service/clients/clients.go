@@ -448,7 +448,7 @@ func (s *Service) SetConsent(ctx context.Context, a service.Actor, in ConsentCha
 	if err != nil {
 		return Detail{}, service.NotFoundOr(err, "The client")
 	}
-	if !in.OptedOut && c.OptedOutAt != nil && c.ConsentSource == store.ConsentKeyword {
+	if !in.OptedOut && c.OptedOutAt != nil && ConsentSource(c) == store.ConsentKeyword {
 		return Detail{}, errs.Blocked("opt_in_by_keyword_only", sendabilityReason(c)+" Only their own START can allow texts again.")
 	}
 	if (c.OptedOutAt != nil) == in.OptedOut {
@@ -463,6 +463,19 @@ func (s *Service) SetConsent(ctx context.Context, a service.Actor, in ConsentCha
 	}
 	s.Auditor.Record(ctx, a, service.Event{Action: action, EntityType: "client", EntityID: in.ClientID.String(), Detail: map[string]any{"source": store.ConsentStaff}})
 	return s.Get(ctx, a, in.ClientID)
+}
+
+// ConsentSource is who last decided whether the client gets texts: an
+// opt-out that carries the keyword the client texted is theirs whatever
+// wrote the row.
+func ConsentSource(c *store.Client) string {
+	if c.OptedOutAt != nil && c.OptedOutKeyword != "" {
+		return store.ConsentKeyword
+	}
+	if c.ConsentSource == "" {
+		return store.ConsentFirstText
+	}
+	return c.ConsentSource
 }
 
 // sendabilityReason is the domain's words for an opted-out client.
