@@ -16,6 +16,7 @@ import (
 	"github.com/snoutos/snout/internal/domain/message"
 	"github.com/snoutos/snout/internal/domain/sendability"
 	"github.com/snoutos/snout/internal/errs"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/twilio/orgprovider"
 	"github.com/snoutos/snout/internal/twilio/provider"
@@ -37,7 +38,7 @@ func (a *Activities) DeliverySend(ctx context.Context, in steps.DeliverySendInpu
 	if info.Attempt > 1 || trigger == "" {
 		trigger = message.TriggerAutomatic
 	}
-	log := a.deliveryLog(in.OrgID, in.MessageID, in.CorrelationID).With("attempt", n, "trigger", trigger)
+	log := a.deliveryLog(in.OrgID, in.MessageID, obs.CorrelationID(ctx)).With("attempt", n, "trigger", trigger)
 	org := a.Store.Org(in.OrgID)
 	wait := a.Config.DeliveryStatusWait
 	if wait <= 0 {
@@ -65,7 +66,7 @@ func (a *Activities) DeliverySend(ctx context.Context, in steps.DeliverySendInpu
 	if err != nil {
 		return steps.DeliverySendResult{}, err
 	}
-	adopted, checkErr, err := a.adoptLostSend(ctx, in.OrgID, m, conv, wait, in.CorrelationID, log)
+	adopted, checkErr, err := a.adoptLostSend(ctx, in.OrgID, m, conv, wait, obs.CorrelationID(ctx), log)
 	if err != nil {
 		return steps.DeliverySendResult{}, err
 	}
@@ -134,7 +135,7 @@ func (a *Activities) DeliverySend(ctx context.Context, in steps.DeliverySendInpu
 	}
 	if err := org.Audit(ctx, store.Audit{
 		ActorType: "system", Action: "message.sent", EntityType: "message", EntityID: m.ID.String(),
-		CorrelationID: in.CorrelationID, DedupeKey: deliveryKey(m.ID, "sent", n),
+		CorrelationID: obs.CorrelationID(ctx), DedupeKey: deliveryKey(m.ID, "sent", n),
 		Detail: map[string]any{"attempt": n, "trigger": trigger, "providerSid": sent.SID, "status": sent.Status},
 	}); err != nil {
 		log.ErrorContext(ctx, "audit write failed", "err", err)
@@ -240,7 +241,7 @@ func (a *Activities) DeliveryApplyStatus(ctx context.Context, in steps.DeliveryS
 		ProviderSID: in.ProviderSID, Status: in.Status, ErrorCode: in.ErrorCode, ErrorMessage: res.Reason, At: at,
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		a.deliveryLog(in.OrgID, in.MessageID, in.CorrelationID).WarnContext(ctx, "status for an unknown attempt ignored", "providerSid", in.ProviderSID)
+		a.deliveryLog(in.OrgID, in.MessageID, obs.CorrelationID(ctx)).WarnContext(ctx, "status for an unknown attempt ignored", "providerSid", in.ProviderSID)
 		return steps.DeliveryStatusResult{}, nil
 	}
 	if err != nil {
@@ -253,7 +254,7 @@ func (a *Activities) DeliveryApplyStatus(ctx context.Context, in steps.DeliveryS
 // DeliveryFetchStatus asks the provider for an attempt's status (when no
 // callback came in time) and applies it like a callback.
 func (a *Activities) DeliveryFetchStatus(ctx context.Context, in steps.DeliveryFetchInput) (steps.DeliveryStatusResult, error) {
-	log := a.deliveryLog(in.OrgID, in.MessageID, in.CorrelationID)
+	log := a.deliveryLog(in.OrgID, in.MessageID, obs.CorrelationID(ctx))
 	pc, err := a.Providers.ForOrg(ctx, in.OrgID)
 	if err != nil {
 		return steps.DeliveryStatusResult{}, err
@@ -269,7 +270,7 @@ func (a *Activities) DeliveryFetchStatus(ctx context.Context, in steps.DeliveryF
 	log.InfoContext(ctx, "fetched status from the provider", "providerSid", in.ProviderSID, "status", m.Status, "errorCode", m.ErrorCode)
 	return a.DeliveryApplyStatus(ctx, steps.DeliveryStatusInput{
 		OrgID: in.OrgID, MessageID: in.MessageID, ProviderSID: in.ProviderSID, Status: m.Status, ErrorCode: m.ErrorCode,
-		At: a.now(), CorrelationID: in.CorrelationID,
+		At: a.now(),
 	})
 }
 
@@ -312,11 +313,11 @@ func (a *Activities) DeliveryDeadLetter(ctx context.Context, in steps.DeliveryDe
 	}
 	if err := org.Audit(ctx, store.Audit{
 		ActorType: "system", Action: "message.dead_lettered", EntityType: "message", EntityID: m.ID.String(),
-		CorrelationID: in.CorrelationID, DedupeKey: deliveryKey(m.ID, "dead-letter", in.Attempt), Detail: detail,
+		CorrelationID: obs.CorrelationID(ctx), DedupeKey: deliveryKey(m.ID, "dead-letter", in.Attempt), Detail: detail,
 	}); err != nil {
 		return steps.DeliveryDeadLetterResult{}, err
 	}
-	a.deliveryLog(in.OrgID, in.MessageID, in.CorrelationID).WarnContext(ctx, "message dead-lettered",
+	a.deliveryLog(in.OrgID, in.MessageID, obs.CorrelationID(ctx)).WarnContext(ctx, "message dead-lettered",
 		"attempt", in.Attempt, "errorCode", in.ErrorCode, "alertId", alert.ID, "severity", severity)
 	return steps.DeliveryDeadLetterResult{AlertID: alert.ID, OpenFor: a.Config.DeadLetterExpiry}, nil
 }
@@ -330,7 +331,7 @@ func (a *Activities) DeliveryResend(ctx context.Context, in steps.DeliveryResend
 	}
 	return org.Audit(ctx, store.Audit{
 		ActorType: "user", ActorID: in.UserID.String(), Action: "message.resend", EntityType: "message", EntityID: in.MessageID.String(),
-		CorrelationID: in.CorrelationID, DedupeKey: deliveryKey(in.MessageID, "resend", in.NextAttempt),
+		CorrelationID: obs.CorrelationID(ctx), DedupeKey: deliveryKey(in.MessageID, "resend", in.NextAttempt),
 		Detail: map[string]any{"attempt": in.NextAttempt, "trigger": message.TriggerManual},
 	})
 }
@@ -347,10 +348,10 @@ func (a *Activities) DeliveryRecovered(ctx context.Context, in steps.DeliveryOut
 	if err != nil {
 		return err
 	}
-	a.deliveryLog(in.OrgID, in.MessageID, in.CorrelationID).InfoContext(ctx, "dead letter recovered", "attempt", in.Attempt, "status", in.Status)
+	a.deliveryLog(in.OrgID, in.MessageID, obs.CorrelationID(ctx)).InfoContext(ctx, "dead letter recovered", "attempt", in.Attempt, "status", in.Status)
 	return org.Audit(ctx, store.Audit{
 		ActorType: "system", Action: "message.delivery_recovered", EntityType: "message", EntityID: in.MessageID.String(),
-		CorrelationID: in.CorrelationID, DedupeKey: deliveryKey(in.MessageID, "recovered", in.Attempt),
+		CorrelationID: obs.CorrelationID(ctx), DedupeKey: deliveryKey(in.MessageID, "recovered", in.Attempt),
 		Detail: map[string]any{"attempt": in.Attempt, "status": in.Status, "alertsResolved": resolved},
 	})
 }
@@ -377,10 +378,10 @@ func (a *Activities) DeliveryDiscard(ctx context.Context, in steps.DeliveryDisca
 	if in.Expired {
 		detail["expired"] = true
 	}
-	a.deliveryLog(in.OrgID, in.MessageID, in.CorrelationID).InfoContext(ctx, "dead letter discarded", "userId", in.UserID, "expired", in.Expired)
+	a.deliveryLog(in.OrgID, in.MessageID, obs.CorrelationID(ctx)).InfoContext(ctx, "dead letter discarded", "userId", in.UserID, "expired", in.Expired)
 	return org.Audit(ctx, store.Audit{
 		ActorType: actorType, ActorID: actorID, Action: "message.discarded", EntityType: "message", EntityID: in.MessageID.String(),
-		CorrelationID: in.CorrelationID, DedupeKey: deliveryKey(in.MessageID, "discard", 0), Detail: detail,
+		CorrelationID: obs.CorrelationID(ctx), DedupeKey: deliveryKey(in.MessageID, "discard", 0), Detail: detail,
 	})
 }
 

@@ -55,7 +55,7 @@ func send(t *testing.T, a *activities.Activities, org, messageID uuid.UUID, firs
 	env := suite.NewTestActivityEnvironment()
 	env.RegisterActivity(a)
 	v, err := env.ExecuteActivity(steps.DeliverySend, steps.DeliverySendInput{
-		OrgID: org, MessageID: messageID, FirstAttempt: first, Trigger: message.TriggerAutomatic, CorrelationID: "req-send",
+		OrgID: org, MessageID: messageID, FirstAttempt: first, Trigger: message.TriggerAutomatic,
 	})
 	var res steps.DeliverySendResult
 	if err == nil {
@@ -224,7 +224,7 @@ func TestDeliveryWorkflowWithALostResponseDeliversOneText(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: contract.DeliveryWorkflowID(m.ID), TaskQueue: tq},
-		contract.DeliveryWorkflowName, contract.DeliveryInput{OrgID: org, MessageID: m.ID, CorrelationID: "req-e2e"})
+		contract.DeliveryWorkflowName, contract.DeliveryInput{OrgID: org, MessageID: m.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +250,7 @@ func TestDeadLetterExpiryIsDiscardedAndAudited(t *testing.T) {
 	ctx := context.Background()
 	a.Config.DeadLetterExpiry = 72 * time.Hour
 	m := outboundToAvery(t, a, org, averyBody)
-	dl, err := a.DeliveryDeadLetter(ctx, steps.DeliveryDeadLetterInput{OrgID: org, MessageID: m.ID, Attempt: 1, ErrorCode: 21211, CorrelationID: "req-dl"})
+	dl, err := a.DeliveryDeadLetter(ctx, steps.DeliveryDeadLetterInput{OrgID: org, MessageID: m.ID, Attempt: 1, ErrorCode: 21211})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestDeadLetterExpiryIsDiscardedAndAudited(t *testing.T) {
 		t.Errorf("the dead letter waits %v, want the configured 72h", dl.OpenFor)
 	}
 	reason := "It expired: nobody retried or discarded it within 3 days of it failing."
-	if err := a.DeliveryDiscard(ctx, steps.DeliveryDiscardInput{OrgID: org, MessageID: m.ID, Reason: reason, Expired: true, CorrelationID: "req-dl"}); err != nil {
+	if err := a.DeliveryDiscard(ctx, steps.DeliveryDiscardInput{OrgID: org, MessageID: m.ID, Reason: reason, Expired: true}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := a.Store.Org(org).OutboundMessage(ctx, m.ID)

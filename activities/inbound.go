@@ -43,7 +43,7 @@ func (a *Activities) inboundLog(ctx context.Context, orgID uuid.UUID, messageSID
 // LoadInboundReceipt reads the stored webhook of an inbound text and parses
 // it. A payload that cannot be parsed is a non-retryable failure.
 func (a *Activities) LoadInboundReceipt(ctx context.Context, in steps.InboundReceiptRef) (steps.InboundText, error) {
-	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, in.CorrelationID)
+	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, obs.CorrelationID(ctx))
 	rc, err := a.Store.Org(in.OrgID).WebhookReceipt(ctx, in.ReceiptID)
 	if errors.Is(err, store.ErrNotFound) {
 		return steps.InboundText{}, temporal.NewNonRetryableApplicationError("the webhook receipt does not exist", ErrTypeReceiptNotFound, err)
@@ -73,7 +73,7 @@ func (a *Activities) LoadInboundReceipt(ctx context.Context, in steps.InboundRec
 // client names with numbers). The creation is audited in the same
 // transaction.
 func (a *Activities) ResolveInboundClient(ctx context.Context, in steps.ResolveInboundClientInput) (steps.InboundClient, error) {
-	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, in.CorrelationID)
+	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, obs.CorrelationID(ctx))
 	e164, err := phone.Normalize(in.From, "US")
 	if err != nil {
 		log.WarnContext(ctx, "inbound sender is not a phone number", "err", err)
@@ -90,7 +90,7 @@ func (a *Activities) ResolveInboundClient(ctx context.Context, in steps.ResolveI
 			return nil
 		}
 		return org.Audit(ctx, store.Audit{ActorType: "system", Action: "client.created", EntityType: "client", EntityID: c.ID.String(),
-			CorrelationID: in.CorrelationID, Detail: map[string]any{"source": "inbound_text", "messageSid": in.MessageSID},
+			CorrelationID: obs.CorrelationID(ctx), Detail: map[string]any{"source": "inbound_text", "messageSid": in.MessageSID},
 			DedupeKey: "inbound/" + in.MessageSID + "/client_created"})
 	})
 	if err != nil {
@@ -105,7 +105,7 @@ func (a *Activities) ResolveInboundClient(ctx context.Context, in steps.ResolveI
 // FindReceivingNumber finds the org's (not released) number a text arrived
 // at. A number the org does not have is a non-retryable failure.
 func (a *Activities) FindReceivingNumber(ctx context.Context, in steps.FindReceivingNumberInput) (steps.ReceivingNumber, error) {
-	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, in.CorrelationID)
+	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, obs.CorrelationID(ctx))
 	n, err := a.Store.Org(in.OrgID).InboundNumber(ctx, in.To)
 	if errors.Is(err, store.ErrNotFound) {
 		log.WarnContext(ctx, "text arrived at a number this org does not have", "to", in.To)
@@ -125,7 +125,7 @@ func numberRef(n *store.PhoneNumber) steps.ReceivingNumber {
 // to a number that is no longer active (quarantined) lands on the thread
 // that was moved off it, on its new number, when there is one.
 func (a *Activities) EnsureInboundThread(ctx context.Context, in steps.EnsureInboundThreadInput) (steps.InboundThread, error) {
-	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, in.CorrelationID)
+	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, obs.CorrelationID(ctx))
 	org := a.Store.Org(in.OrgID)
 	if in.Number.Status != store.NumberActive {
 		t, err := org.ThreadMovedOffNumber(ctx, in.Number.NumberID, in.ClientID)
@@ -152,7 +152,7 @@ func (a *Activities) EnsureInboundThread(ctx context.Context, in steps.EnsureInb
 // ApplyOptOutKeyword opts the client out of (or back in to) texts from
 // every number of the org, and audits it in the same transaction.
 func (a *Activities) ApplyOptOutKeyword(ctx context.Context, in steps.OptOutKeywordInput) (steps.OptOutKeywordResult, error) {
-	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, in.CorrelationID)
+	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, obs.CorrelationID(ctx))
 	var changed bool
 	err := a.Store.Org(in.OrgID).Tx(ctx, func(ctx context.Context, org *store.OrgStore) error {
 		var err error
@@ -167,7 +167,7 @@ func (a *Activities) ApplyOptOutKeyword(ctx context.Context, in steps.OptOutKeyw
 			return err
 		}
 		return org.Audit(ctx, store.Audit{ActorType: "provider", ActorID: in.MessageSID, Action: action, EntityType: "client",
-			EntityID: in.ClientID.String(), CorrelationID: in.CorrelationID,
+			EntityID: in.ClientID.String(), CorrelationID: obs.CorrelationID(ctx),
 			Detail:    map[string]any{"keyword": in.Keyword, "numberE164": in.NumberE164, "changed": changed, "scope": "all numbers"},
 			DedupeKey: "inbound/" + in.MessageSID + "/opt_keyword"})
 	})
@@ -186,7 +186,7 @@ const routingHorizon = 30 * 24 * time.Hour
 // assignment windows around in.Around, plus the names of the sitters they
 // mention (so the trace reads "Sam Patel", not an ID).
 func (a *Activities) LoadRoutingContext(ctx context.Context, in steps.RoutingContextInput) (steps.RoutingContext, error) {
-	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	ctx = obs.WithCorrelationID(ctx, obs.CorrelationID(ctx))
 	org := a.Store.Org(in.OrgID)
 	from, to := in.Around.Add(-routingHorizon), in.Around.Add(routingHorizon)
 	overrides, err := org.ThreadOverrides(ctx, in.ThreadID, from, to)
@@ -261,12 +261,12 @@ func (a *Activities) StoreInboundMessage(ctx context.Context, in steps.StoreInbo
 // the audit trail under the webhook's correlation ID, once each however
 // often it runs.
 func (a *Activities) RecordInboundAudit(ctx context.Context, in steps.InboundAuditInput) error {
-	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	ctx = obs.WithCorrelationID(ctx, obs.CorrelationID(ctx))
 	org := a.Store.Org(in.OrgID)
 	received := map[string]any{"threadId": in.ThreadID, "clientId": in.ClientID, "numberId": in.NumberID,
 		"messageSid": in.MessageSID, "media": in.Media, "keyword": in.Keyword, "newThread": in.NewThread}
 	if err := org.Audit(ctx, store.Audit{ActorType: "provider", ActorID: in.MessageSID, Action: "message.received", EntityType: "message",
-		EntityID: in.MessageID.String(), CorrelationID: in.CorrelationID, Detail: received, DedupeKey: "inbound/" + in.MessageSID + "/received"}); err != nil {
+		EntityID: in.MessageID.String(), CorrelationID: obs.CorrelationID(ctx), Detail: received, DedupeKey: "inbound/" + in.MessageSID + "/received"}); err != nil {
 		return err
 	}
 	routed := map[string]any{"threadId": in.ThreadID, "target": in.Target, "rule": in.Rule}
@@ -274,7 +274,7 @@ func (a *Activities) RecordInboundAudit(ctx context.Context, in steps.InboundAud
 		routed["sitterId"] = in.SitterID
 	}
 	return org.Audit(ctx, store.Audit{ActorType: "system", Action: "message.routed", EntityType: "message", EntityID: in.MessageID.String(),
-		CorrelationID: in.CorrelationID, Detail: routed, DedupeKey: "inbound/" + in.MessageSID + "/routed"})
+		CorrelationID: obs.CorrelationID(ctx), Detail: routed, DedupeKey: "inbound/" + in.MessageSID + "/routed"})
 }
 
 // HelpReplyMessageID is the ID of the reply to the HELP text messageSID:
@@ -293,7 +293,7 @@ var helpReplyNamespace = uuid.MustParse("3c1f0f6e-8a0c-4a51-b2c4-6c0de1f9a7d2")
 // idempotency key for sends.) A permanent provider refusal is recorded on
 // the reply and is not an activity failure.
 func (a *Activities) SendHelpReply(ctx context.Context, in steps.HelpReplyInput) (steps.HelpReplyResult, error) {
-	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, in.CorrelationID)
+	ctx, log := a.inboundLog(ctx, in.OrgID, in.MessageSID, obs.CorrelationID(ctx))
 	org := a.Store.Org(in.OrgID)
 	out := steps.HelpReplyResult{MessageID: HelpReplyMessageID(in.MessageSID)}
 	c, err := org.ClientByPhone(ctx, in.ClientE164)
@@ -318,7 +318,7 @@ func (a *Activities) SendHelpReply(ctx context.Context, in steps.HelpReplyInput)
 	m, _, err := org.CreateOutboundIfMissing(ctx, &store.Message{
 		ID: out.MessageID, OrgID: in.OrgID, ThreadID: in.ThreadID, Direction: store.DirectionOutbound, SenderType: store.SenderAutomation,
 		Body: body, FromE164: in.NumberE164, ToE164: in.ClientE164, Status: store.StatusPending, Encoding: string(info.Encoding),
-		Segments: max(info.Segments, 1), CorrelationID: in.CorrelationID, CreatedAt: now, UpdatedAt: now,
+		Segments: max(info.Segments, 1), CorrelationID: obs.CorrelationID(ctx), CreatedAt: now, UpdatedAt: now,
 	})
 	if err != nil {
 		return out, err
@@ -362,7 +362,7 @@ func (a *Activities) SendHelpReply(ctx context.Context, in steps.HelpReplyInput)
 	}
 	out.ProviderSID = sent.SID
 	if err := org.Audit(ctx, store.Audit{ActorType: "system", Action: "message.help_reply_sent", EntityType: "message", EntityID: m.ID.String(),
-		CorrelationID: in.CorrelationID, Detail: map[string]any{"threadId": in.ThreadID, "inReplyTo": in.MessageSID, "providerSid": sent.SID},
+		CorrelationID: obs.CorrelationID(ctx), Detail: map[string]any{"threadId": in.ThreadID, "inReplyTo": in.MessageSID, "providerSid": sent.SID},
 		DedupeKey: "inbound/" + in.MessageSID + "/help_reply"}); err != nil {
 		return out, err
 	}

@@ -153,7 +153,7 @@ func TestSendHelpReplyIsIdempotent(t *testing.T) {
 	a, sim, org := inboundActs(t)
 	ctx := context.Background()
 	in := steps.HelpReplyInput{OrgID: org, ThreadID: seed.ID("thread/emerson-front"), ClientE164: "+16505550105",
-		NumberE164: seed.FrontDeskNumber, MessageSID: "SMhelp", CorrelationID: "req-help"}
+		NumberE164: seed.FrontDeskNumber, MessageSID: "SMhelp"}
 	first, err := a.SendHelpReply(ctx, in)
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,7 @@ const ErrTypeNumberNotReleasable = "NumberNotReleasable"
 // account no longer owns counts as released (a retry after success, or a
 // number already released in the provider's console). Idempotent.
 func (a *Activities) NumberReleaseAtProvider(ctx context.Context, in steps.NumberReleaseAtProviderInput) (steps.NumberReleaseAtProviderResult, error) {
-	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	ctx = obs.WithCorrelationID(ctx, obs.CorrelationID(ctx))
 	log := a.Log.With("orgId", in.OrgID, "numberId", in.NumberID)
 	n, err := a.Store.Org(in.OrgID).Number(ctx, in.NumberID)
 	if err != nil {
@@ -61,7 +61,7 @@ func (a *Activities) NumberReleaseAtProvider(ctx context.Context, in steps.Numbe
 // MarkNumberReleased marks the number released in the inventory, with its
 // history row and audit event. Idempotent.
 func (a *Activities) NumberMarkReleased(ctx context.Context, in steps.NumberMarkReleasedInput) error {
-	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	ctx = obs.WithCorrelationID(ctx, obs.CorrelationID(ctx))
 	org := a.Store.Org(in.OrgID)
 	detail := "Released to the provider"
 	if !in.ReleasedAtProvider {
@@ -76,9 +76,9 @@ func (a *Activities) NumberMarkReleased(ctx context.Context, in steps.NumberMark
 	}
 	if err := org.Audit(ctx, store.Audit{
 		ActorType: "user", ActorID: in.ActorUserID.String(), Action: "number.released", EntityType: "phone_number",
-		EntityID: in.NumberID.String(), CorrelationID: in.CorrelationID,
+		EntityID: in.NumberID.String(), CorrelationID: obs.CorrelationID(ctx),
 		Detail:    map[string]any{"releasedAtProvider": in.ReleasedAtProvider},
-		DedupeKey: "release/" + in.NumberID.String() + "/" + in.CorrelationID,
+		DedupeKey: "release/" + in.NumberID.String() + "/" + obs.CorrelationID(ctx),
 	}); err != nil {
 		return err
 	}

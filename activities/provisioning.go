@@ -15,6 +15,7 @@ import (
 
 	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/phone"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/twilio/orgprovider"
 	"github.com/snoutos/snout/internal/twilio/provider"
@@ -215,7 +216,7 @@ func (a *Activities) ProvisionRecordNumber(ctx context.Context, in steps.Provisi
 	}
 	if err := o.Audit(ctx, store.Audit{
 		ActorType: "user", ActorID: in.ActorUserID.String(), Action: action, EntityType: "phone_number", EntityID: n.ID.String(),
-		CorrelationID: in.CorrelationID,
+		CorrelationID: obs.CorrelationID(ctx),
 		Detail: map[string]any{"e164": in.E164, "class": in.Class, "sitterId": in.SitterID, "monthlyCost": in.Acquired.MonthlyCost,
 			"currency": in.Acquired.Currency, "newRow": created, "requestId": in.WorkflowID},
 		DedupeKey: in.WorkflowID + "/" + in.E164 + "/" + kind,
@@ -349,7 +350,7 @@ func (a *Activities) ProvisionReleaseNumber(ctx context.Context, in steps.Provis
 	}
 	if err := o.Audit(ctx, store.Audit{
 		ActorType: "system", ActorID: in.ActorUserID.String(), Action: "number.released", EntityType: "phone_number", EntityID: in.NumberID.String(),
-		CorrelationID: in.CorrelationID, Detail: map[string]any{"reason": in.Reason, "compensation": true, "requestId": in.WorkflowID},
+		CorrelationID: obs.CorrelationID(ctx), Detail: map[string]any{"reason": in.Reason, "compensation": true, "requestId": in.WorkflowID},
 		DedupeKey: in.WorkflowID + "/" + in.ProviderSID + "/released",
 	}); err != nil {
 		return err

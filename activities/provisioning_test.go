@@ -113,7 +113,7 @@ func TestProvisionActivitiesAreIdempotent(t *testing.T) {
 		t.Fatalf("another request's view of an owned number: %+v (%v)", got, err)
 	}
 
-	rec := steps.ProvisionRecordInput{ProvisionAcquireInput: in, Acquired: first, ActorUserID: uuid.New(), CorrelationID: "c1"}
+	rec := steps.ProvisionRecordInput{ProvisionAcquireInput: in, Acquired: first, ActorUserID: uuid.New()}
 	r1, err := e.acts.ProvisionRecordNumber(e.ctx, rec)
 	if err != nil {
 		t.Fatal(err)

@@ -34,7 +34,7 @@ const (
 // BeginQuarantine stores the quarantine, marks the number quarantined and
 // settles the replacement. Idempotent on the quarantine ID.
 func (a *Activities) QuarantineBegin(ctx context.Context, in steps.QuarantineBeginInput) (steps.QuarantineBeginResult, error) {
-	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	ctx = obs.WithCorrelationID(ctx, obs.CorrelationID(ctx))
 	log := a.Log.With("orgId", in.OrgID, "numberId", in.NumberID, "quarantineId", in.QuarantineID)
 	org := a.Store.Org(in.OrgID)
 
@@ -98,7 +98,7 @@ func (a *Activities) QuarantineBegin(ctx context.Context, in steps.QuarantineBeg
 	}
 	if err := org.Audit(ctx, store.Audit{
 		ActorType: "user", ActorID: in.ActorUserID.String(), Action: "number.quarantine.started",
-		EntityType: "phone_number", EntityID: in.NumberID.String(), CorrelationID: in.CorrelationID,
+		EntityType: "phone_number", EntityID: in.NumberID.String(), CorrelationID: obs.CorrelationID(ctx),
 		Detail: map[string]any{"quarantineId": in.QuarantineID, "replacementNumberId": rep, "endAction": in.EndAction,
 			"notifyClients": in.NotifyClients, "cooldownEndsAt": in.CooldownEndsAt, "reason": in.Reason, "impact": impact},
 		DedupeKey: "quarantine/" + in.QuarantineID.String() + "/begin",
@@ -113,7 +113,7 @@ func (a *Activities) QuarantineBegin(ctx context.Context, in steps.QuarantineBeg
 // client has no thread yet, recording the move for inbound routing.
 // Idempotent: a retry moves nothing twice and returns all moves.
 func (a *Activities) QuarantineMoveThreads(ctx context.Context, in steps.QuarantineMoveThreadsInput) (steps.QuarantineMoveThreadsResult, error) {
-	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	ctx = obs.WithCorrelationID(ctx, obs.CorrelationID(ctx))
 	org := a.Store.Org(in.OrgID)
 	moves, stuck, err := org.MoveThreadsForQuarantine(ctx, in.QuarantineID, in.NumberID, in.Targets, a.now())
 	if err != nil {
@@ -121,7 +121,7 @@ func (a *Activities) QuarantineMoveThreads(ctx context.Context, in steps.Quarant
 	}
 	if err := org.Audit(ctx, store.Audit{
 		ActorType: "system", Action: "number.quarantine.threads_moved", EntityType: "phone_number", EntityID: in.NumberID.String(),
-		CorrelationID: in.CorrelationID, Detail: map[string]any{"quarantineId": in.QuarantineID, "moved": len(moves), "stuck": len(stuck)},
+		CorrelationID: obs.CorrelationID(ctx), Detail: map[string]any{"quarantineId": in.QuarantineID, "moved": len(moves), "stuck": len(stuck)},
 		DedupeKey: "quarantine/" + in.QuarantineID.String() + "/moved",
 	}); err != nil {
 		return steps.QuarantineMoveThreadsResult{}, err
@@ -145,7 +145,7 @@ func NoticeMessageID(quarantineID, threadID uuid.UUID) uuid.UUID {
 // message from the thread's new number, for the delivery workflow to send.
 // Clients who opted out are not texted.
 func (a *Activities) QuarantinePrepareNotice(ctx context.Context, in steps.QuarantineNoticeInput) (steps.QuarantineNoticeResult, error) {
-	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	ctx = obs.WithCorrelationID(ctx, obs.CorrelationID(ctx))
 	orgRow, err := a.Store.OrgByID(ctx, in.OrgID)
 	if err != nil {
 		return steps.QuarantineNoticeResult{}, err
@@ -169,7 +169,7 @@ func (a *Activities) prepareNotice(ctx context.Context, in steps.QuarantineNotic
 	m := &store.Message{
 		ID: id, ThreadID: t.ID, Direction: store.DirectionOutbound, SenderType: store.SenderSystem, Body: body,
 		Media: []message.MediaItem{}, FromE164: num.E164, ToE164: client.PhoneE164, Status: store.StatusPending,
-		Encoding: string(info.Encoding), Segments: info.Segments, CorrelationID: in.CorrelationID, CreatedAt: now, UpdatedAt: now,
+		Encoding: string(info.Encoding), Segments: info.Segments, CorrelationID: obs.CorrelationID(ctx), CreatedAt: now, UpdatedAt: now,
 	}
 	if _, err := org.AddNumberChangeNotice(ctx, m); err != nil {
 		return steps.QuarantineNoticeResult{}, err
@@ -184,7 +184,7 @@ func (a *Activities) prepareNotice(ctx context.Context, in steps.QuarantineNotic
 // whose notice cannot be prepared is skipped; only a failure to reach the
 // database or Temporal fails the batch, to be retried.
 func (a *Activities) QuarantineSendNotices(ctx context.Context, in steps.QuarantineSendNoticesInput) (steps.QuarantineSendNoticesResult, error) {
-	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	ctx = obs.WithCorrelationID(ctx, obs.CorrelationID(ctx))
 	log := a.Log.With("orgId", in.OrgID, "quarantineId", in.QuarantineID)
 	orgRow, err := a.Store.OrgByID(ctx, in.OrgID)
 	if err != nil {
@@ -194,7 +194,7 @@ func (a *Activities) QuarantineSendNotices(ctx context.Context, in steps.Quarant
 	for i, threadID := range in.ThreadIDs {
 		notice, err := a.prepareNotice(ctx, steps.QuarantineNoticeInput{
 			OrgID: in.OrgID, QuarantineID: in.QuarantineID, ThreadID: threadID, OldE164: in.OldE164,
-			CooldownEndsAt: in.CooldownEndsAt, CorrelationID: in.CorrelationID,
+			CooldownEndsAt: in.CooldownEndsAt,
 		}, orgRow.Name)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -211,7 +211,7 @@ func (a *Activities) QuarantineSendNotices(ctx context.Context, in steps.Quarant
 			ID: contract.DeliveryWorkflowID(notice.MessageID), TaskQueue: a.Config.TemporalTaskQueue,
 			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 			TypedSearchAttributes: temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(in.OrgID.String())),
-		}, contract.DeliveryWorkflowName, contract.DeliveryInput{OrgID: in.OrgID, MessageID: notice.MessageID, CorrelationID: in.CorrelationID})
+		}, contract.DeliveryWorkflowName, contract.DeliveryInput{OrgID: in.OrgID, MessageID: notice.MessageID})
 		var started *serviceerror.WorkflowExecutionAlreadyStarted
 		if err != nil && !errors.As(err, &started) {
 			return steps.QuarantineSendNoticesResult{}, fmt.Errorf("starting the notice's delivery: %w", err)
@@ -236,7 +236,7 @@ func NumberChangeNotice(orgName, oldE164 string, until time.Time) string {
 // FinishQuarantine puts the number in its final state and closes the
 // quarantine. Idempotent.
 func (a *Activities) QuarantineFinish(ctx context.Context, in steps.QuarantineFinishInput) error {
-	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	ctx = obs.WithCorrelationID(ctx, obs.CorrelationID(ctx))
 	org := a.Store.Org(in.OrgID)
 	actorType, actorID := "system", "system"
 	if in.ActorUserID != uuid.Nil {
@@ -259,7 +259,7 @@ func (a *Activities) QuarantineFinish(ctx context.Context, in steps.QuarantineFi
 	}
 	if err := org.Audit(ctx, store.Audit{
 		ActorType: actorType, ActorID: actorID, Action: "number.quarantine." + in.Outcome,
-		EntityType: "phone_number", EntityID: in.NumberID.String(), CorrelationID: in.CorrelationID,
+		EntityType: "phone_number", EntityID: in.NumberID.String(), CorrelationID: obs.CorrelationID(ctx),
 		Detail:    map[string]any{"quarantineId": in.QuarantineID, "reason": in.Reason},
 		DedupeKey: "quarantine/" + in.QuarantineID.String() + "/finish",
 	}); err != nil {
@@ -273,7 +273,7 @@ func (a *Activities) QuarantineFinish(ctx context.Context, in steps.QuarantineFi
 // QuarantineReleaseFailed raises an alert (once while it is open) saying
 // the quarantined number could not be released, and what to do.
 func (a *Activities) QuarantineReleaseFailed(ctx context.Context, in steps.QuarantineReleaseFailedInput) error {
-	ctx = obs.WithCorrelationID(ctx, in.CorrelationID)
+	ctx = obs.WithCorrelationID(ctx, obs.CorrelationID(ctx))
 	org := a.Store.Org(in.OrgID)
 	_, err := org.RaiseAlert(ctx, &store.Alert{
 		Severity: store.SeverityCritical, Kind: "number_release_failed",

@@ -31,7 +31,7 @@ func TestQuarantineSendNoticesStoresAndStartsEachOnce(t *testing.T) {
 	texted := []uuid.UUID{seed.ID("thread/avery-sam"), seed.ID("thread/blake-riley")}
 	in := steps.QuarantineSendNoticesInput{
 		OrgID: org, QuarantineID: uuid.New(), ThreadIDs: append(append([]uuid.UUID{}, texted...), optedOut, uuid.New()),
-		OldE164: seed.SamNumber, CooldownEndsAt: time.Now().Add(30 * 24 * time.Hour), CorrelationID: "req-notices",
+		OldE164: seed.SamNumber, CooldownEndsAt: time.Now().Add(30 * 24 * time.Hour),
 	}
 	for run := 1; run <= 2; run++ {
 		var suite testsuite.WorkflowTestSuite

@@ -17,6 +17,7 @@ import (
 
 	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/phone"
+	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/twilio/orgprovider"
 	"github.com/snoutos/snout/internal/twilio/provider"
@@ -62,7 +63,7 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in steps.SetupCon
 			return contract.SetupProvider{}, err
 		}
 		if err := o.Audit(ctx, store.Audit{ActorType: "user", ActorID: in.ActorUserID.String(), Action: "setup.provider_rejected",
-			EntityType: "provider_account", CorrelationID: in.CorrelationID, Detail: map[string]any{"providerCode": code},
+			EntityType: "provider_account", CorrelationID: obs.CorrelationID(ctx), Detail: map[string]any{"providerCode": code},
 			DedupeKey: in.WorkflowID + "/provider-rejected/" + pending.ID.String()}); err != nil {
 			return contract.SetupProvider{}, err
 		}
@@ -108,7 +109,7 @@ func (a *Activities) SetupConnectProvider(ctx context.Context, in steps.SetupCon
 		kind = "api_key"
 	}
 	if err := o.Audit(ctx, store.Audit{ActorType: "user", ActorID: in.ActorUserID.String(), Action: "setup.provider_connected",
-		EntityType: "provider_account", EntityID: in.OrgID.String(), CorrelationID: in.CorrelationID,
+		EntityType: "provider_account", EntityID: in.OrgID.String(), CorrelationID: obs.CorrelationID(ctx),
 		Detail:    map[string]any{"authKind": kind, "accountStatus": acct.Status, "accountType": acct.Type},
 		DedupeKey: in.WorkflowID + "/provider-connected/" + pending.ID.String()}); err != nil {
 		return contract.SetupProvider{}, err
@@ -435,6 +436,6 @@ func (a *Activities) SetupSaveProgress(ctx context.Context, in steps.SetupProgre
 		actorType = "system"
 	}
 	return o.Audit(ctx, store.Audit{ActorType: actorType, ActorID: in.Audit.ActorID, Action: in.Audit.Action,
-		EntityType: "setup", EntityID: in.OrgID.String(), CorrelationID: in.CorrelationID, Detail: in.Audit.Detail,
+		EntityType: "setup", EntityID: in.OrgID.String(), CorrelationID: obs.CorrelationID(ctx), Detail: in.Audit.Detail,
 		DedupeKey: fmt.Sprintf("%s/%s/v%d", in.WorkflowID, in.RunKey, in.Version)})
 }

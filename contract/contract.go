@@ -84,10 +84,9 @@ func parseUUID(id, prefix string) (uuid.UUID, error) {
 // InboundInput starts InboundWorkflow. The webhook's payload stays in the
 // receipt row; the workflow gets its ID.
 type InboundInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	ReceiptID     uuid.UUID `json:"receiptId"`
-	MessageSID    string    `json:"messageSid"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID      uuid.UUID `json:"orgId"`
+	ReceiptID  uuid.UUID `json:"receiptId"`
+	MessageSID string    `json:"messageSid"`
 }
 
 // InboundResult says where the text landed.
@@ -147,9 +146,8 @@ const (
 // DeliveryInput starts DeliveryWorkflow for a message already stored with
 // status "pending".
 type DeliveryInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	MessageID     uuid.UUID `json:"messageId"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID     uuid.UUID `json:"orgId"`
+	MessageID uuid.UUID `json:"messageId"`
 }
 
 // StatusSignal is one provider status callback.

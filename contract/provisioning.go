@@ -53,11 +53,10 @@ func (it ProvisionItem) Check() (field, reason string) {
 
 // ProvisionInput starts ProvisionNumbersWorkflow.
 type ProvisionInput struct {
-	OrgID         uuid.UUID       `json:"orgId"`
-	RequestID     string          `json:"requestId"`
-	Items         []ProvisionItem `json:"items"`
-	ActorUserID   uuid.UUID       `json:"actorUserId"`
-	CorrelationID string          `json:"correlationId"`
+	OrgID       uuid.UUID       `json:"orgId"`
+	RequestID   string          `json:"requestId"`
+	Items       []ProvisionItem `json:"items"`
+	ActorUserID uuid.UUID       `json:"actorUserId"`
 }
 
 // ProvisionItemResult is the outcome for one item.

@@ -119,7 +119,6 @@ type QuarantineInput struct {
 	Cooldown      time.Duration `json:"cooldown"`
 	Reason        string        `json:"reason,omitempty"`
 	ActorUserID   uuid.UUID     `json:"actorUserId"`
-	CorrelationID string        `json:"correlationId"`
 }
 
 // QuarantineStartRequest names the quarantine a caller started, so that
@@ -188,10 +187,9 @@ func ReleaseNumberWorkflowID(numberID uuid.UUID) string { return "release-" + nu
 
 // ReleaseNumberInput starts ReleaseNumberWorkflow.
 type ReleaseNumberInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	NumberID      uuid.UUID `json:"numberId"`
-	ActorUserID   uuid.UUID `json:"actorUserId"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID       uuid.UUID `json:"orgId"`
+	NumberID    uuid.UUID `json:"numberId"`
+	ActorUserID uuid.UUID `json:"actorUserId"`
 }
 
 // ReleaseNumberResult says whether the provider still had the number.

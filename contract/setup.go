@@ -104,9 +104,9 @@ type SetupProviderFailure struct {
 
 // SetupInput starts (or continues as new) SetupWorkflow.
 type SetupInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	StartedBy     uuid.UUID `json:"startedBy"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID     uuid.UUID `json:"orgId"`
+	StartedBy uuid.UUID `json:"startedBy"`
+
 	// State is set when the workflow continues as new.
 	State *SetupState `json:"state,omitempty"`
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/message"
+	"github.com/snoutos/snout/internal/platform/correlation"
 	"github.com/snoutos/snout/workflows/steps"
 )
 
@@ -136,7 +137,7 @@ func (w *delivery) setup(ctx workflow.Context) error {
 	if w.in.OrgID == uuid.Nil || w.in.MessageID == uuid.Nil {
 		return temporal.NewNonRetryableApplicationError("delivery needs an org ID and a message ID", "InvalidDeliveryInput", nil)
 	}
-	w.log = log.With(workflow.GetLogger(ctx), "orgId", w.in.OrgID.String(), "messageId", w.in.MessageID.String(), "correlationId", w.in.CorrelationID)
+	w.log = log.With(workflow.GetLogger(ctx), "orgId", w.in.OrgID.String(), "messageId", w.in.MessageID.String(), "correlationId", correlation.FromWorkflow(ctx))
 	w.state = deliveryProgress{Status: "pending", StatusWait: defaultDeliveryStatusWait}
 	w.statusCh = workflow.GetSignalChannel(ctx, contract.SignalDeliveryStatus)
 	w.retryCh = workflow.GetSignalChannel(ctx, contract.SignalDeliveryRetry)
@@ -353,7 +354,7 @@ func (w *delivery) send(ctx workflow.Context, first int, trigger string, budget 
 	})
 	var res steps.DeliverySendResult
 	err := workflow.ExecuteActivity(actx, steps.DeliverySend, steps.DeliverySendInput{
-		OrgID: w.in.OrgID, MessageID: w.in.MessageID, FirstAttempt: first, Trigger: trigger, CorrelationID: w.in.CorrelationID,
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, FirstAttempt: first, Trigger: trigger,
 	}).Get(ctx, &res)
 	if err == nil {
 		return res, nil, nil
@@ -450,7 +451,7 @@ func (w *delivery) applyStatus(ctx workflow.Context, sig contract.StatusSignal) 
 	var res steps.DeliveryStatusResult
 	err := workflow.ExecuteActivity(w.storeCtx(ctx), steps.DeliveryApplyStatus, steps.DeliveryStatusInput{
 		OrgID: w.in.OrgID, MessageID: w.in.MessageID, ProviderSID: sig.MessageSID, Status: sig.Status,
-		ErrorCode: sig.ErrorCode, At: at, CorrelationID: w.in.CorrelationID,
+		ErrorCode: sig.ErrorCode, At: at,
 	}).Get(ctx, &res)
 	if err != nil {
 		w.log.Error("applying a status failed", "providerSid", sig.MessageSID, "status", sig.Status, "error", err)
@@ -471,7 +472,7 @@ func (w *delivery) fetchStatus(ctx workflow.Context) {
 	})
 	var res steps.DeliveryStatusResult
 	err := workflow.ExecuteActivity(actx, steps.DeliveryFetchStatus, steps.DeliveryFetchInput{
-		OrgID: w.in.OrgID, MessageID: w.in.MessageID, ProviderSID: w.state.ProviderSID, CorrelationID: w.in.CorrelationID,
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, ProviderSID: w.state.ProviderSID,
 	}).Get(ctx, &res)
 	if err != nil {
 		w.log.Warn("fetching the status failed", "providerSid", w.state.ProviderSID, "error", err)
@@ -506,7 +507,7 @@ func (w *delivery) deadLetter(ctx workflow.Context) error {
 	var res steps.DeliveryDeadLetterResult
 	err := workflow.ExecuteActivity(w.storeCtx(ctx), steps.DeliveryDeadLetter, steps.DeliveryDeadLetterInput{
 		OrgID: w.in.OrgID, MessageID: w.in.MessageID, Attempt: w.state.Attempt, ErrorCode: w.state.ErrorCode,
-		Reason: w.state.Reason, NeedsFix: w.state.NeedsFix, CorrelationID: w.in.CorrelationID,
+		Reason: w.state.Reason, NeedsFix: w.state.NeedsFix,
 	}).Get(ctx, &res)
 	if err != nil {
 		return err
@@ -585,12 +586,11 @@ func (w *delivery) awaitOwner(ctx workflow.Context) ownerChoice {
 }
 
 func (w *delivery) resend(ctx workflow.Context, sig contract.RetrySignal) error {
-	cid := w.in.CorrelationID
-	if sig.CorrelationID != "" {
-		cid = sig.CorrelationID
+	if sig.CorrelationID != "" { // the click's request, not the first send's
+		ctx = correlation.WithWorkflow(ctx, sig.CorrelationID)
 	}
 	err := workflow.ExecuteActivity(w.storeCtx(ctx), steps.DeliveryResend, steps.DeliveryResendInput{
-		OrgID: w.in.OrgID, MessageID: w.in.MessageID, UserID: sig.UserID, NextAttempt: w.state.Attempt + 1, CorrelationID: cid,
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, UserID: sig.UserID, NextAttempt: w.state.Attempt + 1,
 	}).Get(ctx, nil)
 	if err != nil {
 		return err
@@ -602,7 +602,7 @@ func (w *delivery) resend(ctx workflow.Context, sig contract.RetrySignal) error 
 
 func (w *delivery) recovered(ctx workflow.Context) error {
 	err := workflow.ExecuteActivity(w.storeCtx(ctx), steps.DeliveryRecovered, steps.DeliveryOutcomeInput{
-		OrgID: w.in.OrgID, MessageID: w.in.MessageID, Attempt: w.state.Attempt, Status: w.state.Status, CorrelationID: w.in.CorrelationID,
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, Attempt: w.state.Attempt, Status: w.state.Status,
 	}).Get(ctx, nil)
 	if err != nil {
 		return err
@@ -612,12 +612,11 @@ func (w *delivery) recovered(ctx workflow.Context) error {
 }
 
 func (w *delivery) discard(ctx workflow.Context, sig contract.DiscardSignal) error {
-	cid := w.in.CorrelationID
-	if sig.CorrelationID != "" {
-		cid = sig.CorrelationID
+	if sig.CorrelationID != "" { // the click's request, not the first send's
+		ctx = correlation.WithWorkflow(ctx, sig.CorrelationID)
 	}
 	err := workflow.ExecuteActivity(w.storeCtx(ctx), steps.DeliveryDiscard, steps.DeliveryDiscardInput{
-		OrgID: w.in.OrgID, MessageID: w.in.MessageID, UserID: sig.UserID, Reason: sig.Reason, CorrelationID: cid,
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, UserID: sig.UserID, Reason: sig.Reason,
 	}).Get(ctx, nil)
 	if err != nil {
 		return err
@@ -632,7 +631,7 @@ func (w *delivery) discard(ctx workflow.Context, sig contract.DiscardSignal) err
 func (w *delivery) expire(ctx workflow.Context) error {
 	reason := fmt.Sprintf("It expired: nobody retried or discarded it within %s of it failing.", spell(w.state.OpenFor))
 	err := workflow.ExecuteActivity(w.storeCtx(ctx), steps.DeliveryDiscard, steps.DeliveryDiscardInput{
-		OrgID: w.in.OrgID, MessageID: w.in.MessageID, Reason: reason, Expired: true, CorrelationID: w.in.CorrelationID,
+		OrgID: w.in.OrgID, MessageID: w.in.MessageID, Reason: reason, Expired: true,
 	}).Get(ctx, nil)
 	if err != nil {
 		return err

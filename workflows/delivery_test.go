@@ -45,6 +45,7 @@ type fakeDelivery struct {
 	resends    []steps.DeliveryResendInput
 	recovered  []steps.DeliveryOutcomeInput
 	discards   []steps.DeliveryDiscardInput
+	corr       correlations
 }
 
 type sendFailure struct {
@@ -62,6 +63,7 @@ func (f *fakeDelivery) send(ctx context.Context, in steps.DeliverySendInput) (st
 	defer f.mu.Unlock()
 	attempt := in.FirstAttempt + int(activity.GetInfo(ctx).Attempt) - 1
 	f.sendInputs = append(f.sendInputs, in)
+	f.corr.saw(ctx, "send")
 	if f.sendRuns >= len(f.sends) {
 		return steps.DeliverySendResult{}, fmt.Errorf("unexpected send #%d", f.sendRuns+1)
 	}
@@ -112,8 +114,7 @@ type deliveryTest struct {
 }
 
 func newDeliveryTest(t *testing.T, sends ...any) *deliveryTest {
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
+	env := correlatedSuite(t, "req-123").NewTestWorkflowEnvironment()
 	env.RegisterWorkflowWithOptions(workflows.DeliveryWorkflow, workflow.RegisterOptions{Name: contract.DeliveryWorkflowName})
 	a := &activities.Activities{}
 	for _, fn := range []any{a.DeliverySend, a.DeliveryApplyStatus, a.DeliveryFetchStatus, a.DeliveryDeadLetter,
@@ -138,7 +139,8 @@ func newDeliveryTest(t *testing.T, sends ...any) *deliveryTest {
 			return steps.DeliveryDeadLetterResult{AlertID: uuid.New(), OpenFor: f.openFor}, nil
 		})
 	env.OnActivity(a.DeliveryResend, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in steps.DeliveryResendInput) error {
+		func(ctx context.Context, in steps.DeliveryResendInput) error {
+			f.corr.saw(ctx, "resend")
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.resends = append(f.resends, in)
@@ -158,7 +160,7 @@ func newDeliveryTest(t *testing.T, sends ...any) *deliveryTest {
 			f.discards = append(f.discards, in)
 			return nil
 		})
-	return &deliveryTest{t: t, env: env, fake: f, in: contract.DeliveryInput{OrgID: uuid.New(), MessageID: uuid.New(), CorrelationID: "req-123"}}
+	return &deliveryTest{t: t, env: env, fake: f, in: contract.DeliveryInput{OrgID: uuid.New(), MessageID: uuid.New()}}
 }
 
 // status schedules a provider callback signal after d.
@@ -216,7 +218,7 @@ func TestDeliveryDeliveredViaSignal(t *testing.T) {
 	equal(t, "fetches", len(d.fake.fetched), 0)
 	equal(t, "dead letters", len(d.fake.deadLetter), 0)
 	equal(t, "send trigger", d.fake.sendInputs[0].Trigger, message.TriggerAutomatic)
-	equal(t, "correlation", d.fake.sendInputs[0].CorrelationID, "req-123")
+	equal(t, "correlation", d.fake.corr.first("send"), "req-123")
 }
 
 func TestDeliveryDuplicateAndOutOfOrderSignals(t *testing.T) {
@@ -343,7 +345,7 @@ func TestDeliveryRetryFromDeadLetterDelivers(t *testing.T) {
 	}
 	equal(t, "resend by", d.fake.resends[0].UserID, owner)
 	equal(t, "resend attempt", d.fake.resends[0].NextAttempt, 2)
-	equal(t, "resend correlation", d.fake.resends[0].CorrelationID, "req-retry")
+	equal(t, "resend correlation", d.fake.corr.last("resend"), "req-retry")
 	equal(t, "manual send attempt", d.fake.sendInputs[1].FirstAttempt, 2)
 	equal(t, "manual send trigger", d.fake.sendInputs[1].Trigger, message.TriggerManual)
 	equal(t, "recovered", len(d.fake.recovered), 1)
@@ -452,7 +454,7 @@ func TestRecordDeliveryHistories(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer w.Stop()
-		in := contract.DeliveryInput{OrgID: uuid.New(), MessageID: uuid.New(), CorrelationID: "req-record"}
+		in := contract.DeliveryInput{OrgID: uuid.New(), MessageID: uuid.New()}
 		id := contract.DeliveryWorkflowID(in.MessageID)
 		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: tq}, contract.DeliveryWorkflowName, in)
 		if err != nil {

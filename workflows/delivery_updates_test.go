@@ -68,7 +68,7 @@ func TestDeadLetterRetryUpdateAnswersOnceTheRetryIsUnderWay(t *testing.T) {
 	equal(t, "answer: still dead-lettered", retry.answer.State.DeadLettered, false)
 	equal(t, "resends", len(d.fake.resends), 1)
 	equal(t, "resend by", d.fake.resends[0].UserID, owner)
-	equal(t, "resend correlation", d.fake.resends[0].CorrelationID, "req-retry")
+	equal(t, "resend correlation", d.fake.corr.last("resend"), "req-retry")
 	equal(t, "manual trigger", d.fake.sendInputs[1].Trigger, message.TriggerManual)
 	equal(t, "status", res.Status, "delivered")
 	equal(t, "recovered", len(d.fake.recovered), 1)

@@ -8,6 +8,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/snoutos/snout/internal/platform/correlation"
 )
 
 // replayable is a workflow function and the type name it is registered under.
@@ -42,7 +44,7 @@ func recordingClient(t *testing.T, variable string) client.Client {
 	if os.Getenv(variable) == "" || addr == "" {
 		t.Skip("set " + variable + "=1 and run through scripts/test.sh to record histories")
 	}
-	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default"})
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default", ContextPropagators: correlation.Propagators()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/optout"
 	"github.com/snoutos/snout/internal/domain/routing"
+	"github.com/snoutos/snout/internal/platform/correlation"
 	"github.com/snoutos/snout/workflows/steps"
 )
 
@@ -97,7 +98,7 @@ func (w *inbound) setup(ctx workflow.Context) error {
 	if w.in.OrgID == uuid.Nil || w.in.ReceiptID == uuid.Nil || w.in.MessageSID == "" {
 		return temporal.NewNonRetryableApplicationError("an inbound text needs an org ID, a receipt ID and a MessageSid", "InvalidInboundInput", nil)
 	}
-	w.log = log.With(workflow.GetLogger(ctx), "orgId", w.in.OrgID.String(), "messageSid", w.in.MessageSID, "correlationId", w.in.CorrelationID)
+	w.log = log.With(workflow.GetLogger(ctx), "orgId", w.in.OrgID.String(), "messageSid", w.in.MessageSID, "correlationId", correlation.FromWorkflow(ctx))
 	w.db = workflow.WithActivityOptions(ctx, inboundDBActivity)
 	if workflow.GetVersion(ctx, inboundLocalStepsChange, workflow.DefaultVersion, 1) == 1 {
 		w.localDB = true
@@ -110,21 +111,21 @@ func (w *inbound) run(ctx workflow.Context) (contract.InboundResult, error) {
 	in := w.in
 
 	var text steps.InboundText
-	ref := steps.InboundReceiptRef{OrgID: in.OrgID, ReceiptID: in.ReceiptID, MessageSID: in.MessageSID, CorrelationID: in.CorrelationID}
+	ref := steps.InboundReceiptRef{OrgID: in.OrgID, ReceiptID: in.ReceiptID, MessageSID: in.MessageSID}
 	if err := w.dbStep(steps.LoadInboundReceipt, ref).Get(ctx, &text); err != nil {
 		return w.fail(ctx, "the stored webhook could not be read", err)
 	}
 
 	var client steps.InboundClient
 	if err := w.dbStep(steps.ResolveInboundClient, steps.ResolveInboundClientInput{
-		OrgID: in.OrgID, From: text.From, MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
+		OrgID: in.OrgID, From: text.From, MessageSID: in.MessageSID,
 	}).Get(ctx, &client); err != nil {
 		return w.fail(ctx, "the sender could not be resolved", err)
 	}
 
 	var number steps.ReceivingNumber
 	if err := w.dbStep(steps.FindReceivingNumber, steps.FindReceivingNumberInput{
-		OrgID: in.OrgID, To: text.To, MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
+		OrgID: in.OrgID, To: text.To, MessageSID: in.MessageSID,
 	}).Get(ctx, &number); err != nil {
 		return w.fail(ctx, "the receiving number is not this business's", err)
 	}
@@ -132,7 +133,7 @@ func (w *inbound) run(ctx workflow.Context) (contract.InboundResult, error) {
 	var thread steps.InboundThread
 	if err := w.dbStep(steps.EnsureInboundThread, steps.EnsureInboundThreadInput{
 		OrgID: in.OrgID, ClientID: client.ClientID, Number: number, ReceivedAt: text.ReceivedAt,
-		MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
+		MessageSID: in.MessageSID,
 	}).Get(ctx, &thread); err != nil {
 		return w.fail(ctx, "the thread could not be found or created", err)
 	}
@@ -142,7 +143,7 @@ func (w *inbound) run(ctx workflow.Context) (contract.InboundResult, error) {
 		if err := w.dbStep(steps.ApplyOptOutKeyword, steps.OptOutKeywordInput{
 			OrgID: in.OrgID, ClientID: client.ClientID, OptOut: keyword == optout.OptOut,
 			Keyword: keywordWord(text.Body), NumberE164: number.E164, At: text.ReceivedAt,
-			MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
+			MessageSID: in.MessageSID,
 		}).Get(ctx, nil); err != nil {
 			return w.fail(ctx, "the opt-out keyword could not be applied", err)
 		}
@@ -152,7 +153,7 @@ func (w *inbound) run(ctx workflow.Context) (contract.InboundResult, error) {
 	var rc steps.RoutingContext
 	if err := w.dbStep(steps.LoadRoutingContext, steps.RoutingContextInput{
 		OrgID: in.OrgID, ThreadID: thread.ThreadID, ClientID: client.ClientID, Around: now,
-		NumberSitterID: thread.Number.SitterID, CorrelationID: in.CorrelationID,
+		NumberSitterID: thread.Number.SitterID,
 	}).Get(ctx, &rc); err != nil {
 		return w.fail(ctx, "the routing rules could not be loaded", err)
 	}
@@ -174,7 +175,7 @@ func (w *inbound) run(ctx workflow.Context) (contract.InboundResult, error) {
 
 	if err := w.dbStep(steps.RecordInboundAudit, steps.InboundAuditInput{
 		OrgID: in.OrgID, MessageID: stored.MessageID, ThreadID: thread.ThreadID, ClientID: client.ClientID, NumberID: number.NumberID,
-		MessageSID: in.MessageSID, CorrelationID: in.CorrelationID, Media: len(text.Media), Keyword: keyword.String(),
+		MessageSID: in.MessageSID, Media: len(text.Media), Keyword: keyword.String(),
 		NewThread: thread.Created, Target: trace.Target.Kind, SitterID: sitterID, Rule: trace.Rule,
 	}).Get(ctx, nil); err != nil {
 		return w.fail(ctx, "the audit trail could not be written", err)
@@ -187,7 +188,7 @@ func (w *inbound) run(ctx workflow.Context) (contract.InboundResult, error) {
 		pctx := workflow.WithActivityOptions(ctx, inboundProviderActivity)
 		if err := workflow.ExecuteActivity(pctx, steps.SendHelpReply, steps.HelpReplyInput{
 			OrgID: in.OrgID, ThreadID: thread.ThreadID, ClientE164: client.E164, NumberE164: number.E164,
-			MessageSID: in.MessageSID, CorrelationID: in.CorrelationID,
+			MessageSID: in.MessageSID,
 		}).Get(ctx, &reply); err != nil {
 			w.log.Error("help reply not sent", "error", err)
 		} else if reply.Failed != "" || reply.Skipped != "" {

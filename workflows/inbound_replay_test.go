@@ -114,7 +114,7 @@ func TestRecordInboundHistories(t *testing.T) {
 		t.Logf("recorded %d events to %s", len(hist.Events), file)
 	}
 	inbound := func(sid string) contract.InboundInput {
-		return contract.InboundInput{OrgID: inboundOrg, ReceiptID: uuid.New(), MessageSID: sid, CorrelationID: "req-record"}
+		return contract.InboundInput{OrgID: inboundOrg, ReceiptID: uuid.New(), MessageSID: sid}
 	}
 	now := time.Now()
 

@@ -18,6 +18,7 @@ import (
 	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/message"
 	"github.com/snoutos/snout/internal/domain/routing"
+	"github.com/snoutos/snout/internal/platform/correlation"
 	"github.com/snoutos/snout/workflows"
 	"github.com/snoutos/snout/workflows/steps"
 )
@@ -49,6 +50,7 @@ type inboundWorld struct {
 	audits    []steps.InboundAuditInput
 	helps     []steps.HelpReplyInput
 	processed []steps.MarkReceiptInput
+	corr      correlations
 }
 
 var (
@@ -79,9 +81,9 @@ func newInboundWorld() *inboundWorld {
 	}
 }
 
-func (f *inboundWorld) load(_ context.Context, in steps.InboundReceiptRef) (steps.InboundText, error) {
+func (f *inboundWorld) load(ctx context.Context, in steps.InboundReceiptRef) (steps.InboundText, error) {
 	return steps.InboundText{ReceiptID: in.ReceiptID, MessageSID: in.MessageSID, From: "+16505550101", To: f.to, Body: f.body,
-		Media: []message.MediaItem{}, ReceivedAt: f.now.Add(-time.Second), CorrelationID: in.CorrelationID}, nil
+		Media: []message.MediaItem{}, ReceivedAt: f.now.Add(-time.Second), CorrelationID: correlation.ID(ctx)}, nil
 }
 
 func (f *inboundWorld) client(_ context.Context, in steps.ResolveInboundClientInput) (steps.InboundClient, error) {
@@ -126,7 +128,8 @@ func (f *inboundWorld) store(_ context.Context, in steps.StoreInboundMessageInpu
 	return steps.StoredInboundMessage{MessageID: uuid.NewSHA1(uuid.Nil, []byte(in.Text.MessageSID)), Inserted: true}, nil
 }
 
-func (f *inboundWorld) audit(_ context.Context, in steps.InboundAuditInput) error {
+func (f *inboundWorld) audit(ctx context.Context, in steps.InboundAuditInput) error {
+	f.corr.saw(ctx, "audit")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.audits = append(f.audits, in)
@@ -152,8 +155,7 @@ func (f *inboundWorld) processedReceipt(_ context.Context, in steps.MarkReceiptI
 
 func (f *inboundWorld) run(t *testing.T) (*testsuite.TestWorkflowEnvironment, contract.InboundResult, error) {
 	t.Helper()
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
+	env := correlatedSuite(t, "req-123").NewTestWorkflowEnvironment()
 	env.SetStartTime(f.now)
 	env.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: contract.InboundWorkflowName})
 	var a *activities.Activities
@@ -169,7 +171,7 @@ func (f *inboundWorld) run(t *testing.T) (*testsuite.TestWorkflowEnvironment, co
 	env.OnActivity(a.SendHelpReply, mock.Anything, mock.Anything).Return(f.help)
 	env.OnActivity(a.MarkInboundReceiptProcessed, mock.Anything, mock.Anything).Return(f.processedReceipt)
 	env.ExecuteWorkflow(contract.InboundWorkflowName, contract.InboundInput{
-		OrgID: inboundOrg, ReceiptID: uuid.MustParse("00000000-0000-4000-8000-0000000000e1"), MessageSID: testSID, CorrelationID: "req-123",
+		OrgID: inboundOrg, ReceiptID: uuid.MustParse("00000000-0000-4000-8000-0000000000e1"), MessageSID: testSID,
 	})
 	if !env.IsWorkflowCompleted() {
 		t.Fatal("workflow did not complete")
@@ -215,7 +217,7 @@ func TestInboundRoutesToSitterInsideWindow(t *testing.T) {
 	if !st.Routing.DecidedAt.Equal(t0) {
 		t.Fatalf("decided at %v, want workflow time %v", st.Routing.DecidedAt, t0)
 	}
-	if len(f.audits) != 1 || f.audits[0].Target != "sitter" || f.audits[0].CorrelationID != "req-123" {
+	if len(f.audits) != 1 || f.audits[0].Target != "sitter" || f.corr.first("audit") != "req-123" {
 		t.Fatalf("audits %+v", f.audits)
 	}
 	if len(f.processed) != 1 || f.processed[0].Note != "" {

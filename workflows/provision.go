@@ -13,6 +13,7 @@ import (
 	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/numbers"
 	"github.com/snoutos/snout/internal/domain/phone"
+	"github.com/snoutos/snout/internal/platform/correlation"
 	"github.com/snoutos/snout/workflows/steps"
 )
 
@@ -43,7 +44,7 @@ func (w *provisionWorkflow) setup(ctx workflow.Context) error {
 		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("provisioning takes 1 to %d numbers", numbers.MaxProvisionItems), contract.SetupErrInvalid, nil)
 	}
 	w.wfID = workflow.GetInfo(ctx).WorkflowExecution.ID
-	w.log = log.With(workflow.GetLogger(ctx), "orgId", w.in.OrgID, "requestId", w.in.RequestID, "correlationId", w.in.CorrelationID)
+	w.log = log.With(workflow.GetLogger(ctx), "orgId", w.in.OrgID, "requestId", w.in.RequestID, "correlationId", correlation.FromWorkflow(ctx))
 	w.results = make([]contract.ProvisionItemResult, len(w.in.Items))
 	for i, it := range w.in.Items {
 		w.results[i] = contract.ProvisionItemResult{E164: it.E164, Class: it.Class, SitterID: it.SitterID}
@@ -108,7 +109,7 @@ func (w *provisionWorkflow) provisionItem(ctx workflow.Context, item contract.Pr
 
 	var rec steps.ProvisionRecorded
 	err = workflow.ExecuteActivity(provisionDBOptions(ctx), steps.ProvisionRecordNumber, steps.ProvisionRecordInput{
-		ProvisionAcquireInput: in, Acquired: acq, ActorUserID: w.in.ActorUserID, CorrelationID: w.in.CorrelationID,
+		ProvisionAcquireInput: in, Acquired: acq, ActorUserID: w.in.ActorUserID,
 	}).Get(ctx, &rec)
 	if err != nil {
 		res.Error, res.ProviderCode = provisionPlainError(err)
@@ -146,7 +147,7 @@ func (w *provisionWorkflow) release(ctx workflow.Context, res contract.Provision
 			MaximumAttempts: 10, NonRetryableErrorTypes: []string{steps.ErrTypeProviderNotConnected}},
 	})
 	in := steps.ProvisionReleaseInput{OrgID: w.in.OrgID, ProviderSID: res.ProviderSID, WorkflowID: w.wfID, Reason: reason,
-		ActorUserID: w.in.ActorUserID, CorrelationID: w.in.CorrelationID}
+		ActorUserID: w.in.ActorUserID}
 	if res.NumberID != nil {
 		in.NumberID = *res.NumberID
 	}

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/platform/correlation"
 	"github.com/snoutos/snout/workflows/steps"
 )
 
@@ -100,7 +101,7 @@ func (q *quarantine) setup(ctx workflow.Context) error {
 		return temporal.NewNonRetryableApplicationError("the cooldown must be positive", "InvalidQuarantineInput", nil)
 	}
 	q.log = log.With(workflow.GetLogger(ctx), "orgId", in.OrgID.String(), "numberId", in.NumberID.String(),
-		"quarantineId", in.QuarantineID.String(), "correlationId", in.CorrelationID)
+		"quarantineId", in.QuarantineID.String(), "correlationId", correlation.FromWorkflow(ctx))
 	q.state = contract.QuarantineState{
 		Phase: contract.QuarantinePhaseStarting, QuarantineID: in.QuarantineID, NumberID: in.NumberID, EndAction: in.EndAction,
 		CooldownEndsAt: workflow.Now(ctx).Add(in.Cooldown), Impact: contract.QuarantineImpact{Moves: []contract.QuarantineMove{}},
@@ -242,7 +243,7 @@ func (q *quarantine) run(ctx workflow.Context) (contract.QuarantineResult, error
 	err := workflow.ExecuteActivity(q.storeCtx(ctx), steps.QuarantineBegin, steps.QuarantineBeginInput{
 		OrgID: in.OrgID, QuarantineID: in.QuarantineID, NumberID: in.NumberID, ReplacementNumberID: in.ReplacementNumberID,
 		Avoid: in.Avoid, EndAction: in.EndAction, NotifyClients: in.NotifyClients, Reason: in.Reason, StartedAt: started,
-		CooldownEndsAt: q.state.CooldownEndsAt, ActorUserID: in.ActorUserID, CorrelationID: in.CorrelationID,
+		CooldownEndsAt: q.state.CooldownEndsAt, ActorUserID: in.ActorUserID,
 	}).Get(ctx, &begun)
 	if err != nil {
 		q.log.Error("quarantine could not start", "error", err)
@@ -252,7 +253,7 @@ func (q *quarantine) run(ctx workflow.Context) (contract.QuarantineResult, error
 	q.state.Phase = contract.QuarantinePhaseMoving
 	var moved steps.QuarantineMoveThreadsResult
 	err = workflow.ExecuteActivity(q.storeCtx(ctx), steps.QuarantineMoveThreads, steps.QuarantineMoveThreadsInput{
-		OrgID: in.OrgID, QuarantineID: in.QuarantineID, NumberID: in.NumberID, Targets: begun.Targets, CorrelationID: in.CorrelationID,
+		OrgID: in.OrgID, QuarantineID: in.QuarantineID, NumberID: in.NumberID, Targets: begun.Targets,
 	}).Get(ctx, &moved)
 	if err != nil {
 		return q.failStart(ctx, err)
@@ -306,7 +307,7 @@ func (q *quarantine) notifyInBatches(ctx workflow.Context) {
 		var res steps.QuarantineSendNoticesResult
 		err := workflow.ExecuteActivity(actx, steps.QuarantineSendNotices, steps.QuarantineSendNoticesInput{
 			OrgID: q.in.OrgID, QuarantineID: q.in.QuarantineID, ThreadIDs: ids, OldE164: q.in.PhoneNumber,
-			CooldownEndsAt: q.state.CooldownEndsAt, CorrelationID: q.in.CorrelationID,
+			CooldownEndsAt: q.state.CooldownEndsAt,
 		}).Get(ctx, &res)
 		if err != nil {
 			q.log.Warn("client notices not sent", "threads", len(ids), "error", err)
@@ -328,7 +329,7 @@ func (q *quarantine) notifyClients(ctx workflow.Context) {
 		var notice steps.QuarantineNoticeResult
 		err := workflow.ExecuteActivity(q.storeCtx(ctx), steps.QuarantinePrepareNotice, steps.QuarantineNoticeInput{
 			OrgID: q.in.OrgID, QuarantineID: q.in.QuarantineID, ThreadID: m.ThreadID, OldE164: q.in.PhoneNumber,
-			CooldownEndsAt: q.state.CooldownEndsAt, CorrelationID: q.in.CorrelationID,
+			CooldownEndsAt: q.state.CooldownEndsAt,
 		}).Get(ctx, &notice)
 		if err != nil {
 			q.log.Warn("client notice not prepared", "threadId", m.ThreadID.String(), "error", err)
@@ -346,7 +347,7 @@ func (q *quarantine) notifyClients(ctx workflow.Context) {
 			TypedSearchAttributes: temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(q.in.OrgID.String())),
 		})
 		child := workflow.ExecuteChildWorkflow(cctx, contract.DeliveryWorkflowName, contract.DeliveryInput{
-			OrgID: q.in.OrgID, MessageID: notice.MessageID, CorrelationID: q.in.CorrelationID,
+			OrgID: q.in.OrgID, MessageID: notice.MessageID,
 		})
 		var exec workflow.Execution
 		if err := child.GetChildWorkflowExecution().Get(ctx, &exec); err != nil {
@@ -427,11 +428,11 @@ func (q *quarantine) finish(ctx workflow.Context, req *quarantineRequest) (strin
 		if q.in.EndAction == contract.QuarantineEndRelease {
 			outcome = contract.QuarantineOutcomeReleased
 		}
-		fin := steps.QuarantineFinishInput{OrgID: q.in.OrgID, QuarantineID: q.in.QuarantineID, NumberID: q.in.NumberID, CorrelationID: q.in.CorrelationID}
+		fin := steps.QuarantineFinishInput{OrgID: q.in.OrgID, QuarantineID: q.in.QuarantineID, NumberID: q.in.NumberID}
 		if req != nil {
 			fin.ActorUserID, fin.Reason = req.signal.UserID, req.signal.Reason
 			if req.signal.CorrelationID != "" {
-				fin.CorrelationID = req.signal.CorrelationID
+				ctx = correlation.WithWorkflow(ctx, req.signal.CorrelationID) // the operator's request
 			}
 			outcome = contract.QuarantineOutcomeReleased
 			if req.kind == contract.SignalQuarantineRestore {
@@ -442,7 +443,7 @@ func (q *quarantine) finish(ctx workflow.Context, req *quarantineRequest) (strin
 
 		if outcome == contract.QuarantineOutcomeReleased {
 			err := workflow.ExecuteActivity(q.providerCtx(ctx), steps.NumberReleaseAtProvider, steps.NumberReleaseAtProviderInput{
-				OrgID: q.in.OrgID, NumberID: q.in.NumberID, CorrelationID: fin.CorrelationID,
+				OrgID: q.in.OrgID, NumberID: q.in.NumberID,
 			}).Get(ctx, nil)
 			if err != nil {
 				// The provider refused for good: tell the owner and wait for
@@ -451,7 +452,7 @@ func (q *quarantine) finish(ctx workflow.Context, req *quarantineRequest) (strin
 				reason := quarantineFailureMessage(err)
 				_ = workflow.ExecuteActivity(q.storeCtx(ctx), steps.QuarantineReleaseFailed, steps.QuarantineReleaseFailedInput{
 					OrgID: q.in.OrgID, QuarantineID: q.in.QuarantineID, NumberID: q.in.NumberID, PhoneNumber: q.in.PhoneNumber,
-					Reason: reason, CorrelationID: fin.CorrelationID,
+					Reason: reason,
 				}).Get(ctx, nil)
 				q.state.Phase = contract.QuarantinePhaseFinishing
 				q.awaitingOperator, q.claimed = true, ""

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/platform/correlation"
 	"github.com/snoutos/snout/workflows/steps"
 )
 
@@ -23,7 +24,7 @@ func TestQuarantineOfABusyNumberKeepsItsHistorySmall(t *testing.T) {
 	if addr == "" {
 		t.Skip("needs the Temporal dev server scripts/test.sh starts")
 	}
-	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default"})
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default", ContextPropagators: correlation.Propagators()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func TestQuarantineOfABusyNumberKeepsItsHistorySmall(t *testing.T) {
 
 	in := contract.QuarantineInput{
 		OrgID: uuid.New(), QuarantineID: uuid.New(), NumberID: uuid.New(), PhoneNumber: "+14155550103", NotifyClients: true,
-		EndAction: contract.QuarantineEndReturnToPool, Cooldown: time.Second, ActorUserID: uuid.New(), CorrelationID: "req-busy",
+		EndAction: contract.QuarantineEndReturnToPool, Cooldown: time.Second, ActorUserID: uuid.New(),
 	}
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: contract.QuarantineWorkflowID(in.NumberID), TaskQueue: tq},
 		contract.QuarantineWorkflowName, in)

@@ -41,6 +41,7 @@ type quarantineFake struct {
 	replacement uuid.UUID
 	moves       []contract.QuarantineMove
 	optedOut    map[uuid.UUID]bool // threads whose client opted out
+	corr        correlations
 }
 
 func newQuarantineFake() *quarantineFake {
@@ -90,7 +91,7 @@ func (f *quarantineFake) sendNotices(_ context.Context, in steps.QuarantineSendN
 	var res steps.QuarantineSendNoticesResult
 	for _, thread := range in.ThreadIDs {
 		f.notices = append(f.notices, steps.QuarantineNoticeInput{OrgID: in.OrgID, QuarantineID: in.QuarantineID, ThreadID: thread,
-			OldE164: in.OldE164, CooldownEndsAt: in.CooldownEndsAt, CorrelationID: in.CorrelationID})
+			OldE164: in.OldE164, CooldownEndsAt: in.CooldownEndsAt})
 		if f.optedOut[thread] {
 			res.Skipped++
 			continue
@@ -101,7 +102,8 @@ func (f *quarantineFake) sendNotices(_ context.Context, in steps.QuarantineSendN
 	return res, nil
 }
 
-func (f *quarantineFake) finish(_ context.Context, in steps.QuarantineFinishInput) error {
+func (f *quarantineFake) finish(ctx context.Context, in steps.QuarantineFinishInput) error {
+	f.corr.saw(ctx, "finish")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.finishes = append(f.finishes, in)
@@ -168,15 +170,14 @@ type quarantineTest struct {
 var quarantineStart = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 func newQuarantineTest(t *testing.T) *quarantineTest {
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
+	env := correlatedSuite(t, "").NewTestWorkflowEnvironment()
 	env.SetStartTime(quarantineStart)
 	f := newQuarantineFake()
 	f.register(env)
 	return &quarantineTest{t: t, env: env, fake: f, start: quarantineStart, in: contract.QuarantineInput{
 		OrgID: uuid.New(), QuarantineID: uuid.New(), NumberID: uuid.New(), PhoneNumber: "+14155550103",
 		NotifyClients: true, EndAction: contract.QuarantineEndReturnToPool, Cooldown: 30 * 24 * time.Hour,
-		Reason: "carrier filtering", ActorUserID: uuid.New(), CorrelationID: "req-quarantine-1",
+		Reason: "carrier filtering", ActorUserID: uuid.New(),
 	}}
 }
 
@@ -307,7 +308,7 @@ func TestQuarantineEarlyRestore(t *testing.T) {
 		t.Errorf("restored %v after the start, want right after the day-3 signal", got)
 	}
 	fin := q.onlyFinish()
-	if fin.Outcome != store.QuarantineRestored || fin.ActorUserID != owner || fin.CorrelationID != "req-signal" {
+	if fin.Outcome != store.QuarantineRestored || fin.ActorUserID != owner || q.fake.corr.last("finish") != "req-signal" {
 		t.Errorf("finish = %+v, want restored by the owner with the signal's correlation ID", fin)
 	}
 	if q.fake.releases != 0 {
@@ -394,7 +395,7 @@ func TestReleaseNumberWorkflowAsksProviderFirst(t *testing.T) {
 		marked = in
 		return nil
 	}, activity.RegisterOptions{Name: "NumberMarkReleased"})
-	in := contract.ReleaseNumberInput{OrgID: uuid.New(), NumberID: uuid.New(), ActorUserID: uuid.New(), CorrelationID: "req-release"}
+	in := contract.ReleaseNumberInput{OrgID: uuid.New(), NumberID: uuid.New(), ActorUserID: uuid.New()}
 	env.ExecuteWorkflow(contract.ReleaseNumberWorkflowName, in)
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
@@ -508,7 +509,7 @@ func TestRecordQuarantineHistories(t *testing.T) {
 	}
 	base := contract.QuarantineInput{
 		OrgID: uuid.New(), QuarantineID: uuid.New(), NumberID: uuid.New(), PhoneNumber: "+14155550103", NotifyClients: true,
-		EndAction: contract.QuarantineEndReturnToPool, Cooldown: 2 * time.Second, ActorUserID: uuid.New(), CorrelationID: "req-record",
+		EndAction: contract.QuarantineEndReturnToPool, Cooldown: 2 * time.Second, ActorUserID: uuid.New(),
 	}
 	record(quarantineHistories[0], base, "")
 	second := base

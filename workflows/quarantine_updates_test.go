@@ -120,7 +120,7 @@ func TestQuarantineRestoreUpdateAnswersWhenRestored(t *testing.T) {
 		t.Errorf("answer = %+v, want restored and done", restore.answer)
 	}
 	fin := q.onlyFinish()
-	if fin.Outcome != store.QuarantineRestored || fin.ActorUserID != owner || fin.CorrelationID != "req-update" || fin.Reason != "owner decided" {
+	if fin.Outcome != store.QuarantineRestored || fin.ActorUserID != owner || q.fake.corr.last("finish") != "req-update" || fin.Reason != "owner decided" {
 		t.Errorf("finish = %+v, want restored by the owner, with the request's reason and correlation ID", fin)
 	}
 	if res.Outcome != contract.QuarantineOutcomeRestored || q.fake.releases != 0 {

@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/platform/correlation"
 	"github.com/snoutos/snout/workflows/steps"
 )
 
@@ -34,7 +35,7 @@ func (r *numberRelease) setup(ctx workflow.Context) error {
 	if r.in.OrgID == uuid.Nil || r.in.NumberID == uuid.Nil {
 		return temporal.NewNonRetryableApplicationError("a release needs an org and a number", "InvalidReleaseInput", nil)
 	}
-	r.log = log.With(workflow.GetLogger(ctx), "orgId", r.in.OrgID.String(), "numberId", r.in.NumberID.String(), "correlationId", r.in.CorrelationID)
+	r.log = log.With(workflow.GetLogger(ctx), "orgId", r.in.OrgID.String(), "numberId", r.in.NumberID.String(), "correlationId", correlation.FromWorkflow(ctx))
 	return nil
 }
 
@@ -45,7 +46,7 @@ func (r *numberRelease) run(ctx workflow.Context) (contract.ReleaseNumberResult,
 	})
 	var res steps.NumberReleaseAtProviderResult
 	if err := workflow.ExecuteActivity(pctx, steps.NumberReleaseAtProvider, steps.NumberReleaseAtProviderInput{
-		OrgID: r.in.OrgID, NumberID: r.in.NumberID, CorrelationID: r.in.CorrelationID,
+		OrgID: r.in.OrgID, NumberID: r.in.NumberID,
 	}).Get(ctx, &res); err != nil {
 		r.log.Error("release at the provider failed", "error", err)
 		return contract.ReleaseNumberResult{}, err
@@ -55,7 +56,7 @@ func (r *numberRelease) run(ctx workflow.Context) (contract.ReleaseNumberResult,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
 	})
 	if err := workflow.ExecuteActivity(sctx, steps.NumberMarkReleased, steps.NumberMarkReleasedInput{
-		OrgID: r.in.OrgID, NumberID: r.in.NumberID, ActorUserID: r.in.ActorUserID, CorrelationID: r.in.CorrelationID,
+		OrgID: r.in.OrgID, NumberID: r.in.NumberID, ActorUserID: r.in.ActorUserID,
 		ReleasedAtProvider: res.Released,
 	}).Get(ctx, nil); err != nil {
 		return contract.ReleaseNumberResult{}, err

@@ -14,6 +14,7 @@ import (
 	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/numbers"
 	"github.com/snoutos/snout/internal/domain/phone"
+	"github.com/snoutos/snout/internal/platform/correlation"
 	"github.com/snoutos/snout/workflows/steps"
 )
 
@@ -83,7 +84,7 @@ func (w *setupWorkflow) setup(ctx workflow.Context) error {
 
 func (w *setupWorkflow) run(ctx workflow.Context) (contract.SetupResult, error) {
 	if w.in.State == nil {
-		w.save(ctx, contract.SetupActor{UserID: w.in.StartedBy, CorrelationID: w.in.CorrelationID}, "setup.started", nil)
+		w.save(ctx, contract.SetupActor{UserID: w.in.StartedBy, CorrelationID: correlation.FromWorkflow(ctx)}, "setup.started", nil)
 	}
 	err := workflow.Await(ctx, func() bool {
 		return w.state.CompletedAt != nil || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
@@ -98,7 +99,7 @@ func (w *setupWorkflow) run(ctx workflow.Context) (contract.SetupResult, error) 
 		w.log.Info("setup continues as new", "version", w.state.Version)
 		state := w.state
 		return contract.SetupResult{}, workflow.NewContinueAsNewError(ctx, contract.SetupWorkflowName,
-			contract.SetupInput{OrgID: w.in.OrgID, StartedBy: w.in.StartedBy, CorrelationID: w.in.CorrelationID, State: &state})
+			contract.SetupInput{OrgID: w.in.OrgID, StartedBy: w.in.StartedBy, State: &state})
 	}
 	w.log.Info("setup complete")
 	return contract.SetupResult{CompletedAt: *w.state.CompletedAt}, nil
@@ -223,7 +224,7 @@ func (w *setupWorkflow) connectProvider(ctx workflow.Context, args contract.Setu
 	var provider contract.SetupProvider
 	err := workflow.ExecuteActivity(actx, steps.SetupConnectProvider, steps.SetupConnectInput{
 		OrgID: w.in.OrgID, WorkflowID: w.wfID, PendingID: args.PendingCredentialID, AccountSID: args.AccountSID,
-		ActorUserID: args.UserID, CorrelationID: args.CorrelationID,
+		ActorUserID: args.UserID,
 	}).Get(ctx, &provider)
 	if err != nil {
 		msg, code := provisionPlainError(err)
@@ -509,7 +510,7 @@ func (w *setupWorkflow) provision(ctx workflow.Context, actor contract.SetupActo
 	})
 	var res contract.ProvisionResult
 	err := workflow.ExecuteChildWorkflow(cctx, contract.ProvisionNumbersWorkflowName, contract.ProvisionInput{
-		OrgID: w.in.OrgID, RequestID: requestID, Items: items, ActorUserID: actor.UserID, CorrelationID: actor.CorrelationID,
+		OrgID: w.in.OrgID, RequestID: requestID, Items: items, ActorUserID: actor.UserID,
 	}).Get(ctx, &res)
 	if err != nil || len(res.Items) != len(items) {
 		w.log.Error("provisioning child failed", "requestId", requestID, "err", err)
@@ -570,7 +571,7 @@ func (w *setupWorkflow) save(ctx workflow.Context, actor contract.SetupActor, ac
 	w.state.RefreshCurrent()
 	in := steps.SetupProgressInput{OrgID: w.in.OrgID, WorkflowID: w.wfID, RunKey: w.runKey, Version: w.state.Version,
 		CurrentStep: w.state.CurrentStep, State: w.state, Diagnostics: w.state.Diagnostics, CompletedAt: w.state.CompletedAt,
-		CorrelationID: actor.CorrelationID}
+	}
 	if action != "" {
 		actorID := ""
 		if actor.UserID != uuid.Nil {

@@ -191,7 +191,7 @@ func (h *setupHarness) cancelAfter() {
 }
 
 func (h *setupHarness) run(state *contract.SetupState) {
-	h.env.ExecuteWorkflow(contract.SetupWorkflowName, contract.SetupInput{OrgID: h.orgID, StartedBy: h.actor.UserID, CorrelationID: "start", State: state})
+	h.env.ExecuteWorkflow(contract.SetupWorkflowName, contract.SetupInput{OrgID: h.orgID, StartedBy: h.actor.UserID, State: state})
 }
 
 func (h *setupHarness) connectArgs() contract.SetupConnectArgs {

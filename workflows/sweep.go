@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/platform/correlation"
 	"github.com/snoutos/snout/workflows/steps"
 )
 
@@ -136,8 +137,11 @@ func (w *receiptSweep) startInbound(ctx workflow.Context, rc steps.UndispatchedR
 		ParentClosePolicy:     enums.PARENT_CLOSE_POLICY_ABANDON,
 		TypedSearchAttributes: temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(rc.OrgID.String())),
 	})
+	if rc.CorrelationID != "" {
+		cctx = correlation.WithWorkflow(cctx, rc.CorrelationID)
+	}
 	child := workflow.ExecuteChildWorkflow(cctx, contract.InboundWorkflowName, contract.InboundInput{
-		OrgID: rc.OrgID, ReceiptID: rc.ReceiptID, MessageSID: rc.MessageSID, CorrelationID: rc.CorrelationID,
+		OrgID: rc.OrgID, ReceiptID: rc.ReceiptID, MessageSID: rc.MessageSID,
 	})
 	return child.GetChildWorkflowExecution()
 }
@@ -158,8 +162,12 @@ func (w *receiptSweep) redriveStatus(ctx workflow.Context, rc steps.Undispatched
 		w.result.Signalled++
 		w.markDispatched(ctx, rc, "")
 	case errors.As(err, &gone):
-		if err := workflow.ExecuteActivity(w.act, steps.ApplyStatusReceipt, steps.InboundReceiptRef{
-			OrgID: rc.OrgID, ReceiptID: rc.ReceiptID, MessageSID: rc.MessageSID, CorrelationID: rc.CorrelationID,
+		actx := w.act
+		if rc.CorrelationID != "" {
+			actx = correlation.WithWorkflow(actx, rc.CorrelationID)
+		}
+		if err := workflow.ExecuteActivity(actx, steps.ApplyStatusReceipt, steps.InboundReceiptRef{
+			OrgID: rc.OrgID, ReceiptID: rc.ReceiptID, MessageSID: rc.MessageSID,
 		}).Get(ctx, nil); err != nil {
 			w.log.Error("status callback not applied; next sweep retries", "receiptId", rc.ReceiptID.String(), "error", err)
 			w.result.Failed++

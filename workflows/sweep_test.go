@@ -14,6 +14,7 @@ import (
 
 	"github.com/snoutos/snout/activities"
 	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/platform/correlation"
 	"github.com/snoutos/snout/workflows"
 	"github.com/snoutos/snout/workflows/steps"
 )
@@ -22,6 +23,7 @@ import (
 // re-drives every kind of receipt in workflow code.
 func TestLegacyReceiptSweepRedrivesEveryKind(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
+	suite.SetContextPropagators(correlation.Propagators())
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflowWithOptions(workflows.ReceiptSweepWorkflow, workflow.RegisterOptions{Name: contract.ReceiptSweepWorkflowName})
 	env.RegisterWorkflowWithOptions(workflows.InboundWorkflow, workflow.RegisterOptions{Name: contract.InboundWorkflowName})
@@ -58,9 +60,10 @@ func TestLegacyReceiptSweepRedrivesEveryKind(t *testing.T) {
 		return steps.ApplyStatusResult{Changed: true}, nil
 	})
 	var started contract.InboundInput
+	var startedFor string
 	env.OnWorkflow(contract.InboundWorkflowName, mock.Anything, mock.Anything).Return(
-		func(_ workflow.Context, in contract.InboundInput) (contract.InboundResult, error) {
-			started = in
+		func(ctx workflow.Context, in contract.InboundInput) (contract.InboundResult, error) {
+			started, startedFor = in, correlation.FromWorkflow(ctx)
 			return contract.InboundResult{}, nil
 		})
 	var signalled contract.StatusSignal
@@ -87,7 +90,7 @@ func TestLegacyReceiptSweepRedrivesEveryKind(t *testing.T) {
 	if listed.MinAge != 30*time.Second || listed.Limit != 100 {
 		t.Fatalf("listed with %+v", listed)
 	}
-	if started.ReceiptID != text.ReceiptID || started.MessageSID != testSID || started.CorrelationID != "req-1" || started.OrgID != org {
+	if started.ReceiptID != text.ReceiptID || started.MessageSID != testSID || startedFor != "req-1" || started.OrgID != org {
 		t.Fatalf("inbound workflow started with %+v", started)
 	}
 	if signalled.MessageSID != "SMa" || signalled.Status != "delivered" || signalled.ReceiptID != toRunning.ReceiptID {

@@ -16,9 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/snoutos/snout/internal/platform/correlation"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/snoutos/snout/internal/platform/db"
@@ -178,7 +181,7 @@ func TemporalAddress(t testing.TB) string {
 // Temporal returns a client to the test Temporal server.
 func Temporal(t testing.TB) client.Client {
 	t.Helper()
-	c, err := client.Dial(client.Options{HostPort: TemporalAddress(t), Namespace: "default"})
+	c, err := client.Dial(client.Options{HostPort: TemporalAddress(t), Namespace: "default", ContextPropagators: correlation.Propagators()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,4 +207,26 @@ func Main(m *testing.M) {
 // TaskQueue returns a task queue name unique to the test.
 func TaskQueue(t testing.TB) string {
 	return "test-" + strings.ReplaceAll(t.Name(), "/", "-") + "-" + randomSuffix()
+}
+
+// StartedFor is the correlation ID in the start event of workflow id: the
+// request that started it, as the propagator wrote it into the header.
+func StartedFor(ctx context.Context, c client.Client, id string) string {
+	it := c.GetWorkflowHistory(ctx, id, "", false, 0)
+	if !it.HasNext() {
+		return ""
+	}
+	ev, err := it.Next()
+	if err != nil {
+		return ""
+	}
+	p := ev.GetWorkflowExecutionStartedEventAttributes().GetHeader().GetFields()[correlation.HeaderKey]
+	if p == nil {
+		return ""
+	}
+	var id2 string
+	if err := converter.GetDefaultDataConverter().FromPayload(p, &id2); err != nil {
+		return ""
+	}
+	return id2
 }

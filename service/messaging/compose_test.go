@@ -6,7 +6,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/dev/seed"
+	"github.com/snoutos/snout/dev/testenv"
 	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
@@ -30,8 +32,11 @@ func TestComposeAsStaffHandsTheMessageToDelivery(t *testing.T) {
 		t.Errorf("stored message %+v, %v", stored, err)
 	}
 	in := e.deliveryInput(m.ID)
-	if in.OrgID != e.demo.OrgID || in.MessageID != m.ID || in.CorrelationID != obs.CorrelationID(e.ctx) {
+	if in.OrgID != e.demo.OrgID || in.MessageID != m.ID {
 		t.Errorf("delivery started with %+v", in)
+	}
+	if got := testenv.StartedFor(e.ctx, e.tc, contract.DeliveryWorkflowID(m.ID)); got != obs.CorrelationID(e.ctx) {
+		t.Errorf("delivery started for request %q, want the compose request's %q", got, obs.CorrelationID(e.ctx))
 	}
 	if ev := e.audited("message.composed", m.ID.String()); len(ev) != 1 || ev[0].ActorID != e.owner.UserID.String() ||
 		ev[0].IP != e.owner.IP || ev[0].CorrelationID != obs.CorrelationID(e.ctx) || !strings.Contains(string(ev[0].Detail), `"senderType": "owner"`) {

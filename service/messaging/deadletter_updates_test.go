@@ -16,6 +16,7 @@ import (
 
 	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/errs"
+	"github.com/snoutos/snout/internal/platform/correlation"
 	"github.com/snoutos/snout/service/messaging"
 	"github.com/snoutos/snout/workflows"
 	"github.com/snoutos/snout/workflows/steps"
@@ -35,7 +36,9 @@ type deadLetterWorld struct {
 	sendRuns int
 	resends  int
 	discards []steps.DeliveryDiscardInput
-	wait     time.Duration // status wait the sends report
+	// discardedFor is the correlation ID each discard ran with.
+	discardedFor []string
+	wait         time.Duration // status wait the sends report
 }
 
 func newDeadLetterWorld(t *testing.T, sends ...string) *deadLetterWorld {
@@ -44,7 +47,7 @@ func newDeadLetterWorld(t *testing.T, sends ...string) *deadLetterWorld {
 	if addr == "" {
 		t.Skip("needs the Temporal dev server scripts/test.sh starts")
 	}
-	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default"})
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default", ContextPropagators: correlation.Propagators()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,10 +73,11 @@ func newDeadLetterWorld(t *testing.T, sends ...string) *deadLetterWorld {
 			return nil
 		},
 		steps.DeliveryRecovered: func(context.Context, steps.DeliveryOutcomeInput) error { return nil },
-		steps.DeliveryDiscard: func(_ context.Context, in steps.DeliveryDiscardInput) error {
+		steps.DeliveryDiscard: func(ctx context.Context, in steps.DeliveryDiscardInput) error {
 			d.mu.Lock()
 			defer d.mu.Unlock()
 			d.discards = append(d.discards, in)
+			d.discardedFor = append(d.discardedFor, correlation.ID(ctx))
 			return nil
 		},
 	} {
@@ -108,7 +112,7 @@ func (d *deadLetterWorld) start() (uuid.UUID, client.WorkflowRun) {
 	d.t.Helper()
 	id := uuid.New()
 	run, err := d.c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: contract.DeliveryWorkflowID(id), TaskQueue: d.tq},
-		contract.DeliveryWorkflowName, contract.DeliveryInput{OrgID: uuid.New(), MessageID: id, CorrelationID: "req-start"})
+		contract.DeliveryWorkflowName, contract.DeliveryInput{OrgID: uuid.New(), MessageID: id})
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -183,7 +187,7 @@ func TestDiscardDeadLetterAnswersFromTheWorkflow(t *testing.T) {
 		t.Errorf("answer = %+v, want discarded", answer)
 	}
 	finalState(t, run)
-	if len(d.discards) != 1 || d.discards[0].UserID != owner || d.discards[0].Reason != "wrong number" || d.discards[0].CorrelationID != "req-discard" {
+	if len(d.discards) != 1 || d.discards[0].UserID != owner || d.discards[0].Reason != "wrong number" || d.discardedFor[0] != "req-discard" {
 		t.Errorf("discards = %+v, want the owner's, with reason and correlation ID", d.discards)
 	}
 	// The delivery is over: another click is a conflict, not an error.

@@ -19,7 +19,6 @@ import (
 
 	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/errs"
-	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service"
 )
@@ -89,7 +88,7 @@ func (s *Service) startDelivery(ctx context.Context, orgID, messageID uuid.UUID)
 		TaskQueue:             s.taskQueue,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		TypedSearchAttributes: temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(orgID.String())),
-	}, contract.DeliveryWorkflowName, contract.DeliveryInput{OrgID: orgID, MessageID: messageID, CorrelationID: obs.CorrelationID(ctx)})
+	}, contract.DeliveryWorkflowName, contract.DeliveryInput{OrgID: orgID, MessageID: messageID})
 	if err != nil {
 		s.log.ErrorContext(ctx, "starting the delivery workflow failed", "messageId", messageID, "err", err)
 		return unavailable

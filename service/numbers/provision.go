@@ -18,7 +18,6 @@ import (
 	domain "github.com/snoutos/snout/internal/domain/numbers"
 	"github.com/snoutos/snout/internal/domain/phone"
 	"github.com/snoutos/snout/internal/errs"
-	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service"
 )
@@ -180,7 +179,7 @@ func (s *Service) runProvision(ctx context.Context, a service.Actor, requestID s
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		TypedSearchAttributes:    temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(a.OrgID.String())),
 	}, contract.ProvisionNumbersWorkflowName, contract.ProvisionInput{
-		OrgID: a.OrgID, RequestID: requestID, Items: items, ActorUserID: a.UserID, CorrelationID: obs.CorrelationID(ctx),
+		OrgID: a.OrgID, RequestID: requestID, Items: items, ActorUserID: a.UserID,
 	})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {

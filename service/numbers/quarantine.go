@@ -13,7 +13,6 @@ import (
 	domain "github.com/snoutos/snout/internal/domain/numbers"
 	"github.com/snoutos/snout/internal/domain/phone"
 	"github.com/snoutos/snout/internal/errs"
-	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service"
 )
@@ -207,7 +206,7 @@ func (s *Service) quarantineInput(ctx context.Context, a service.Actor, row *sto
 	return contract.QuarantineInput{
 		OrgID: a.OrgID, QuarantineID: store.NewID(), NumberID: row.ID, PhoneNumber: row.E164, ReplacementNumberID: &replacement, Avoid: avoid,
 		NotifyClients: o.NotifyClients, EndAction: o.EndAction, Cooldown: cooldown, Reason: o.Reason,
-		ActorUserID: a.UserID, CorrelationID: obs.CorrelationID(ctx),
+		ActorUserID: a.UserID,
 	}
 }
 

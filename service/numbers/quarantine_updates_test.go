@@ -16,6 +16,7 @@ import (
 
 	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/errs"
+	"github.com/snoutos/snout/internal/platform/correlation"
 	"github.com/snoutos/snout/service/numbers"
 	"github.com/snoutos/snout/workflows"
 	"github.com/snoutos/snout/workflows/steps"
@@ -33,6 +34,8 @@ type quarantineWorld struct {
 	releaseErr error // the provider's answer to every release
 	releases   int
 	finishes   []steps.QuarantineFinishInput
+	// finishedFor is the correlation ID each finish ran with.
+	finishedFor []string
 }
 
 func newQuarantineWorld(t *testing.T) *quarantineWorld {
@@ -41,7 +44,7 @@ func newQuarantineWorld(t *testing.T) *quarantineWorld {
 	if addr == "" {
 		t.Skip("needs the Temporal dev server scripts/test.sh starts")
 	}
-	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default"})
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default", ContextPropagators: correlation.Propagators()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,10 +80,11 @@ func newQuarantineWorld(t *testing.T) *quarantineWorld {
 			return steps.NumberReleaseAtProviderResult{Released: true}, nil
 		},
 		steps.QuarantineReleaseFailed: func(context.Context, steps.QuarantineReleaseFailedInput) error { return nil },
-		steps.QuarantineFinish: func(_ context.Context, in steps.QuarantineFinishInput) error {
+		steps.QuarantineFinish: func(ctx context.Context, in steps.QuarantineFinishInput) error {
 			q.mu.Lock()
 			defer q.mu.Unlock()
 			q.finishes = append(q.finishes, in)
+			q.finishedFor = append(q.finishedFor, correlation.ID(ctx))
 			return nil
 		},
 	} {
@@ -96,7 +100,7 @@ func newQuarantineWorld(t *testing.T) *quarantineWorld {
 func (q *quarantineWorld) input(numberID uuid.UUID) contract.QuarantineInput {
 	return contract.QuarantineInput{
 		OrgID: uuid.New(), QuarantineID: uuid.New(), NumberID: numberID, PhoneNumber: "+14155550103", NotifyClients: true,
-		EndAction: contract.QuarantineEndReturnToPool, Cooldown: time.Hour, ActorUserID: uuid.New(), CorrelationID: "req-start",
+		EndAction: contract.QuarantineEndReturnToPool, Cooldown: time.Hour, ActorUserID: uuid.New(),
 	}
 }
 
@@ -197,7 +201,7 @@ func TestRestoreQuarantineAnswersWhenRestored(t *testing.T) {
 	if res := q.result(number); res.Outcome != contract.QuarantineOutcomeRestored {
 		t.Errorf("outcome %q", res.Outcome)
 	}
-	if len(q.finishes) != 1 || q.finishes[0].ActorUserID != owner || q.finishes[0].CorrelationID != "req-restore" {
+	if len(q.finishes) != 1 || q.finishes[0].ActorUserID != owner || q.finishedFor[0] != "req-restore" {
 		t.Errorf("finishes = %+v, want the owner's restore", q.finishes)
 	}
 	// Over: another click is a conflict.

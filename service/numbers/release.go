@@ -12,7 +12,6 @@ import (
 	"github.com/snoutos/snout/contract"
 	domain "github.com/snoutos/snout/internal/domain/numbers"
 	"github.com/snoutos/snout/internal/domain/phone"
-	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service"
 )
@@ -138,7 +137,7 @@ func (s *Service) runRelease(ctx context.Context, a service.Actor, row *store.In
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes:    numberSearchAttributes(a.OrgID, row.E164, row.ID),
 	}, contract.ReleaseNumberWorkflowName, contract.ReleaseNumberInput{
-		OrgID: a.OrgID, NumberID: row.ID, ActorUserID: a.UserID, CorrelationID: obs.CorrelationID(ctx),
+		OrgID: a.OrgID, NumberID: row.ID, ActorUserID: a.UserID,
 	})
 	if err != nil {
 		return false, err

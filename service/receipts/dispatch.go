@@ -73,6 +73,10 @@ func (s *Service) startInbound(ctx context.Context, rc *store.WebhookReceipt, lo
 		log.WarnContext(ctx, "Temporal is not configured; the receipt sweep will start the inbound workflow")
 		return Deferred
 	}
+	if rc.CorrelationID != "" {
+		// A re-drive runs for the webhook request that stored the receipt.
+		ctx = obs.WithCorrelationID(ctx, rc.CorrelationID)
+	}
 	dctx, cancel := context.WithTimeout(ctx, dispatchTimeout)
 	defer cancel()
 	_, err := s.Temporal.ExecuteWorkflow(dctx, client.StartWorkflowOptions{
@@ -82,7 +86,7 @@ func (s *Service) startInbound(ctx context.Context, rc *store.WebhookReceipt, lo
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		TypedSearchAttributes:                    temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(rc.OrgID.String())),
 	}, contract.InboundWorkflowName, contract.InboundInput{
-		OrgID: rc.OrgID, ReceiptID: rc.ID, MessageSID: rc.MessageSID, CorrelationID: rc.CorrelationID,
+		OrgID: rc.OrgID, ReceiptID: rc.ID, MessageSID: rc.MessageSID,
 	})
 	outcome := Started
 	switch {

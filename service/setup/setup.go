@@ -140,7 +140,7 @@ func (s *Service) ensure(ctx context.Context, a service.Actor) (*store.SetupProg
 	case saved.CompletedAt != nil:
 		return saved, nil
 	}
-	in := contract.SetupInput{OrgID: a.OrgID, StartedBy: a.UserID, CorrelationID: obs.CorrelationID(ctx)}
+	in := contract.SetupInput{OrgID: a.OrgID, StartedBy: a.UserID}
 	if saved != nil {
 		st := savedState(saved, a.OrgID, s.now())
 		in.State = &st

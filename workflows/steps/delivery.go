@@ -41,11 +41,10 @@ type DeliveryFailure struct {
 // FirstAttempt on the activity's first run and one more on each retry, so
 // every run records its own message_attempts row.
 type DeliverySendInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	MessageID     uuid.UUID `json:"messageId"`
-	FirstAttempt  int       `json:"firstAttempt"`
-	Trigger       string    `json:"trigger"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID        uuid.UUID `json:"orgId"`
+	MessageID    uuid.UUID `json:"messageId"`
+	FirstAttempt int       `json:"firstAttempt"`
+	Trigger      string    `json:"trigger"`
 }
 
 // DeliverySendResult is an attempt the provider accepted.
@@ -60,13 +59,12 @@ type DeliverySendResult struct {
 
 // DeliveryStatusInput is one provider status to apply to an attempt.
 type DeliveryStatusInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	MessageID     uuid.UUID `json:"messageId"`
-	ProviderSID   string    `json:"providerSid"`
-	Status        string    `json:"status"`
-	ErrorCode     int       `json:"errorCode,omitempty"`
-	At            time.Time `json:"at"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID       uuid.UUID `json:"orgId"`
+	MessageID   uuid.UUID `json:"messageId"`
+	ProviderSID string    `json:"providerSid"`
+	Status      string    `json:"status"`
+	ErrorCode   int       `json:"errorCode,omitempty"`
+	At          time.Time `json:"at"`
 }
 
 // DeliveryStatusResult is the status of an attempt after applying (or
@@ -84,10 +82,9 @@ type DeliveryStatusResult struct {
 
 // DeliveryFetchInput names the attempt whose status to ask the provider for.
 type DeliveryFetchInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	MessageID     uuid.UUID `json:"messageId"`
-	ProviderSID   string    `json:"providerSid"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID       uuid.UUID `json:"orgId"`
+	MessageID   uuid.UUID `json:"messageId"`
+	ProviderSID string    `json:"providerSid"`
 }
 
 // DeliveryDeadLetterInput reports a delivery that failed for good.
@@ -99,8 +96,7 @@ type DeliveryDeadLetterInput struct {
 	Reason    string    `json:"reason"`
 	// NeedsFix marks failures of the account or its setup: they stop
 	// every text, so the alert is critical.
-	NeedsFix      bool   `json:"needsFix"`
-	CorrelationID string `json:"correlationId"`
+	NeedsFix bool `json:"needsFix"`
 }
 
 // DeliveryDeadLetterResult names the alert raised and how long the dead
@@ -114,29 +110,26 @@ type DeliveryDeadLetterResult struct {
 
 // DeliveryResendInput records an owner's retry of a dead letter.
 type DeliveryResendInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	MessageID     uuid.UUID `json:"messageId"`
-	UserID        uuid.UUID `json:"userId"`
-	NextAttempt   int       `json:"nextAttempt"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID       uuid.UUID `json:"orgId"`
+	MessageID   uuid.UUID `json:"messageId"`
+	UserID      uuid.UUID `json:"userId"`
+	NextAttempt int       `json:"nextAttempt"`
 }
 
 // DeliveryOutcomeInput closes a delivery that had been dead-lettered.
 type DeliveryOutcomeInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	MessageID     uuid.UUID `json:"messageId"`
-	Attempt       int       `json:"attempt"`
-	Status        string    `json:"status"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID     uuid.UUID `json:"orgId"`
+	MessageID uuid.UUID `json:"messageId"`
+	Attempt   int       `json:"attempt"`
+	Status    string    `json:"status"`
 }
 
 // DeliveryDiscardInput gives up on a dead letter: an owner's decision, or
 // (Expired, no UserID) the dead letter's expiry.
 type DeliveryDiscardInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	MessageID     uuid.UUID `json:"messageId"`
-	UserID        uuid.UUID `json:"userId"`
-	Reason        string    `json:"reason"`
-	Expired       bool      `json:"expired,omitempty"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID     uuid.UUID `json:"orgId"`
+	MessageID uuid.UUID `json:"messageId"`
+	UserID    uuid.UUID `json:"userId"`
+	Reason    string    `json:"reason"`
+	Expired   bool      `json:"expired,omitempty"`
 }

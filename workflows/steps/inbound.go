@@ -16,10 +16,9 @@ const (
 
 // InboundReceiptRef names a stored webhook receipt.
 type InboundReceiptRef struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	ReceiptID     uuid.UUID `json:"receiptId"`
-	MessageSID    string    `json:"messageSid"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID      uuid.UUID `json:"orgId"`
+	ReceiptID  uuid.UUID `json:"receiptId"`
+	MessageSID string    `json:"messageSid"`
 }
 
 // InboundText is an inbound message as its webhook described it.
@@ -36,10 +35,9 @@ type InboundText struct {
 
 // ResolveInboundClientInput names the sender of an inbound text.
 type ResolveInboundClientInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	From          string    `json:"from"`
-	MessageSID    string    `json:"messageSid"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID      uuid.UUID `json:"orgId"`
+	From       string    `json:"from"`
+	MessageSID string    `json:"messageSid"`
 }
 
 // InboundClient is the client who texted.
@@ -52,10 +50,9 @@ type InboundClient struct {
 
 // FindReceivingNumberInput names the business number a text was sent to.
 type FindReceivingNumberInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	To            string    `json:"to"`
-	MessageSID    string    `json:"messageSid"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID      uuid.UUID `json:"orgId"`
+	To         string    `json:"to"`
+	MessageSID string    `json:"messageSid"`
 }
 
 // ReceivingNumber is a business number.
@@ -69,12 +66,11 @@ type ReceivingNumber struct {
 
 // EnsureInboundThreadInput names the client and the number texted.
 type EnsureInboundThreadInput struct {
-	OrgID         uuid.UUID       `json:"orgId"`
-	ClientID      uuid.UUID       `json:"clientId"`
-	Number        ReceivingNumber `json:"number"`
-	ReceivedAt    time.Time       `json:"receivedAt"`
-	MessageSID    string          `json:"messageSid"`
-	CorrelationID string          `json:"correlationId"`
+	OrgID      uuid.UUID       `json:"orgId"`
+	ClientID   uuid.UUID       `json:"clientId"`
+	Number     ReceivingNumber `json:"number"`
+	ReceivedAt time.Time       `json:"receivedAt"`
+	MessageSID string          `json:"messageSid"`
 }
 
 // InboundThread is the thread a text lands in, with the number it now
@@ -92,12 +88,11 @@ type OptOutKeywordInput struct {
 	OrgID    uuid.UUID `json:"orgId"`
 	ClientID uuid.UUID `json:"clientId"`
 	// OptOut is true for STOP and its synonyms, false for START and its.
-	OptOut        bool      `json:"optOut"`
-	Keyword       string    `json:"keyword"` // the word the client sent, upper case
-	NumberE164    string    `json:"numberE164"`
-	At            time.Time `json:"at"`
-	MessageSID    string    `json:"messageSid"`
-	CorrelationID string    `json:"correlationId"`
+	OptOut     bool      `json:"optOut"`
+	Keyword    string    `json:"keyword"` // the word the client sent, upper case
+	NumberE164 string    `json:"numberE164"`
+	At         time.Time `json:"at"`
+	MessageSID string    `json:"messageSid"`
 }
 
 // OptOutKeywordResult says whether the client's state changed.
@@ -115,7 +110,6 @@ type RoutingContextInput struct {
 	Around time.Time `json:"around"`
 	// NumberSitterID is the sitter owning the thread's number, if any.
 	NumberSitterID *uuid.UUID `json:"numberSitterId,omitempty"`
-	CorrelationID  string     `json:"correlationId"`
 }
 
 // SitterName names a sitter in routing traces.
@@ -153,29 +147,28 @@ type StoredInboundMessage struct {
 
 // InboundAuditInput describes what happened to an inbound text.
 type InboundAuditInput struct {
-	OrgID         uuid.UUID  `json:"orgId"`
-	MessageID     uuid.UUID  `json:"messageId"`
-	ThreadID      uuid.UUID  `json:"threadId"`
-	ClientID      uuid.UUID  `json:"clientId"`
-	NumberID      uuid.UUID  `json:"numberId"`
-	MessageSID    string     `json:"messageSid"`
-	CorrelationID string     `json:"correlationId"`
-	Media         int        `json:"media"`
-	Keyword       string     `json:"keyword"`
-	NewThread     bool       `json:"newThread"`
-	Target        string     `json:"target"`
-	SitterID      *uuid.UUID `json:"sitterId,omitempty"`
-	Rule          string     `json:"rule"`
+	OrgID      uuid.UUID `json:"orgId"`
+	MessageID  uuid.UUID `json:"messageId"`
+	ThreadID   uuid.UUID `json:"threadId"`
+	ClientID   uuid.UUID `json:"clientId"`
+	NumberID   uuid.UUID `json:"numberId"`
+	MessageSID string    `json:"messageSid"`
+
+	Media     int        `json:"media"`
+	Keyword   string     `json:"keyword"`
+	NewThread bool       `json:"newThread"`
+	Target    string     `json:"target"`
+	SitterID  *uuid.UUID `json:"sitterId,omitempty"`
+	Rule      string     `json:"rule"`
 }
 
 // HelpReplyInput is a HELP text to answer.
 type HelpReplyInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	ThreadID      uuid.UUID `json:"threadId"`
-	ClientE164    string    `json:"clientE164"`
-	NumberE164    string    `json:"numberE164"` // the number the client texted; the reply comes from it
-	MessageSID    string    `json:"messageSid"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID      uuid.UUID `json:"orgId"`
+	ThreadID   uuid.UUID `json:"threadId"`
+	ClientE164 string    `json:"clientE164"`
+	NumberE164 string    `json:"numberE164"` // the number the client texted; the reply comes from it
+	MessageSID string    `json:"messageSid"`
 }
 
 // HelpReplyResult says what became of the reply.

@@ -8,9 +8,8 @@ const ErrTypeNumberReleaseRejected = ErrTypeProviderRejected
 
 // NumberReleaseAtProviderInput gives one number back to the provider.
 type NumberReleaseAtProviderInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	NumberID      uuid.UUID `json:"numberId"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID    uuid.UUID `json:"orgId"`
+	NumberID uuid.UUID `json:"numberId"`
 }
 
 // NumberReleaseAtProviderResult says whether the provider still held the number.
@@ -20,10 +19,10 @@ type NumberReleaseAtProviderResult struct {
 
 // NumberMarkReleasedInput records a plain (not quarantined) release.
 type NumberMarkReleasedInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	NumberID      uuid.UUID `json:"numberId"`
-	ActorUserID   uuid.UUID `json:"actorUserId"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID       uuid.UUID `json:"orgId"`
+	NumberID    uuid.UUID `json:"numberId"`
+	ActorUserID uuid.UUID `json:"actorUserId"`
+
 	// ReleasedAtProvider is false when the provider no longer had it.
 	ReleasedAtProvider bool `json:"releasedAtProvider"`
 }

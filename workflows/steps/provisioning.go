@@ -40,9 +40,8 @@ type ProvisionAcquired struct {
 // ProvisionRecordInput records an acquired number in phone_numbers.
 type ProvisionRecordInput struct {
 	ProvisionAcquireInput
-	Acquired      ProvisionAcquired `json:"acquired"`
-	ActorUserID   uuid.UUID         `json:"actorUserId"`
-	CorrelationID string            `json:"correlationId"`
+	Acquired    ProvisionAcquired `json:"acquired"`
+	ActorUserID uuid.UUID         `json:"actorUserId"`
 }
 
 // ProvisionRecorded names the number's row.
@@ -82,11 +81,10 @@ type ProvisionMarkWebhookInput struct {
 
 // ProvisionReleaseInput gives a bought number back (compensation).
 type ProvisionReleaseInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	NumberID      uuid.UUID `json:"numberId"`
-	ProviderSID   string    `json:"providerSid"`
-	WorkflowID    string    `json:"workflowId"`
-	Reason        string    `json:"reason"`
-	ActorUserID   uuid.UUID `json:"actorUserId"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID       uuid.UUID `json:"orgId"`
+	NumberID    uuid.UUID `json:"numberId"`
+	ProviderSID string    `json:"providerSid"`
+	WorkflowID  string    `json:"workflowId"`
+	Reason      string    `json:"reason"`
+	ActorUserID uuid.UUID `json:"actorUserId"`
 }

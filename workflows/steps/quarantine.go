@@ -29,7 +29,6 @@ type QuarantineBeginInput struct {
 	StartedAt      time.Time   `json:"startedAt"`
 	CooldownEndsAt time.Time   `json:"cooldownEndsAt"`
 	ActorUserID    uuid.UUID   `json:"actorUserId"`
-	CorrelationID  string      `json:"correlationId"`
 }
 
 // QuarantineBeginResult names where the threads go.
@@ -44,11 +43,10 @@ type QuarantineBeginResult struct {
 
 // QuarantineMoveThreadsInput moves the threads off a quarantined number.
 type QuarantineMoveThreadsInput struct {
-	OrgID         uuid.UUID   `json:"orgId"`
-	QuarantineID  uuid.UUID   `json:"quarantineId"`
-	NumberID      uuid.UUID   `json:"numberId"`
-	Targets       []uuid.UUID `json:"targets"`
-	CorrelationID string      `json:"correlationId"`
+	OrgID        uuid.UUID   `json:"orgId"`
+	QuarantineID uuid.UUID   `json:"quarantineId"`
+	NumberID     uuid.UUID   `json:"numberId"`
+	Targets      []uuid.UUID `json:"targets"`
 }
 
 // QuarantineMoveThreadsResult lists every move of the quarantine.
@@ -65,7 +63,6 @@ type QuarantineNoticeInput struct {
 	ThreadID       uuid.UUID `json:"threadId"`
 	OldE164        string    `json:"oldE164"`
 	CooldownEndsAt time.Time `json:"cooldownEndsAt"`
-	CorrelationID  string    `json:"correlationId"`
 }
 
 // QuarantineNoticeResult names the stored message, or why none.
@@ -77,23 +74,21 @@ type QuarantineNoticeResult struct {
 
 // QuarantineFinishInput ends a quarantine.
 type QuarantineFinishInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	QuarantineID  uuid.UUID `json:"quarantineId"`
-	NumberID      uuid.UUID `json:"numberId"`
-	Outcome       string    `json:"outcome"` // restored, returned_to_pool, released
-	ActorUserID   uuid.UUID `json:"actorUserId,omitempty"`
-	Reason        string    `json:"reason,omitempty"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID        uuid.UUID `json:"orgId"`
+	QuarantineID uuid.UUID `json:"quarantineId"`
+	NumberID     uuid.UUID `json:"numberId"`
+	Outcome      string    `json:"outcome"` // restored, returned_to_pool, released
+	ActorUserID  uuid.UUID `json:"actorUserId,omitempty"`
+	Reason       string    `json:"reason,omitempty"`
 }
 
 // QuarantineReleaseFailedInput reports a release the provider refused.
 type QuarantineReleaseFailedInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	QuarantineID  uuid.UUID `json:"quarantineId"`
-	NumberID      uuid.UUID `json:"numberId"`
-	PhoneNumber   string    `json:"phoneNumber"`
-	Reason        string    `json:"reason"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID        uuid.UUID `json:"orgId"`
+	QuarantineID uuid.UUID `json:"quarantineId"`
+	NumberID     uuid.UUID `json:"numberId"`
+	PhoneNumber  string    `json:"phoneNumber"`
+	Reason       string    `json:"reason"`
 }
 
 // QuarantineSendNoticesInput asks for the notices of a batch of moved
@@ -106,7 +101,6 @@ type QuarantineSendNoticesInput struct {
 	ThreadIDs      []uuid.UUID `json:"threadIds"`
 	OldE164        string      `json:"oldE164"`
 	CooldownEndsAt time.Time   `json:"cooldownEndsAt"`
-	CorrelationID  string      `json:"correlationId"`
 }
 
 // QuarantineSendNoticesResult counts what happened to the batch: Notified

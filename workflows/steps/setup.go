@@ -27,12 +27,11 @@ type SetupOrgInput struct {
 
 // SetupConnectInput connects a pending credential.
 type SetupConnectInput struct {
-	OrgID         uuid.UUID `json:"orgId"`
-	WorkflowID    string    `json:"workflowId"`
-	PendingID     uuid.UUID `json:"pendingId"`
-	AccountSID    string    `json:"accountSid"`
-	ActorUserID   uuid.UUID `json:"actorUserId"`
-	CorrelationID string    `json:"correlationId"`
+	OrgID       uuid.UUID `json:"orgId"`
+	WorkflowID  string    `json:"workflowId"`
+	PendingID   uuid.UUID `json:"pendingId"`
+	AccountSID  string    `json:"accountSid"`
+	ActorUserID uuid.UUID `json:"actorUserId"`
 }
 
 // SetupConnectivity is the result of step 2.
@@ -59,9 +58,9 @@ type SetupProgressInput struct {
 	Version     int64  `json:"version"`
 	CurrentStep string `json:"currentStep"`
 	// State is the workflow's SetupState (decoded here as plain JSON).
-	State         any              `json:"state"`
-	Diagnostics   bool             `json:"diagnostics"`
-	CompletedAt   *time.Time       `json:"completedAt,omitempty"`
-	CorrelationID string           `json:"correlationId"`
-	Audit         *SetupAuditEntry `json:"audit,omitempty"`
+	State       any        `json:"state"`
+	Diagnostics bool       `json:"diagnostics"`
+	CompletedAt *time.Time `json:"completedAt,omitempty"`
+
+	Audit *SetupAuditEntry `json:"audit,omitempty"`
 }

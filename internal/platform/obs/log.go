@@ -8,22 +8,18 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+
+	"github.com/snoutos/snout/internal/platform/correlation"
 )
 
-type ctxKey int
-
-const correlationKey ctxKey = iota
-
-// WithCorrelationID stores the request/correlation ID in ctx.
+// WithCorrelationID stores the request/correlation ID in ctx (it then
+// travels through Temporal: see package correlation).
 func WithCorrelationID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, correlationKey, id)
+	return correlation.With(ctx, id)
 }
 
 // CorrelationID returns the ID stored by WithCorrelationID, or "".
-func CorrelationID(ctx context.Context) string {
-	id, _ := ctx.Value(correlationKey).(string)
-	return id
-}
+func CorrelationID(ctx context.Context) string { return correlation.ID(ctx) }
 
 // NewLogger builds the process logger. Every record logged with a context
 // that carries a correlation ID gets a "correlationId" attribute.

@@ -19,6 +19,7 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"github.com/snoutos/snout/internal/platform/config"
+	"github.com/snoutos/snout/internal/platform/correlation"
 )
 
 // SearchAttributes are the custom search attributes operators filter on in
@@ -36,6 +37,9 @@ func Dial(ctx context.Context, cfg config.Config, log *slog.Logger, metrics clie
 		Namespace:      cfg.TemporalNamespace,
 		Logger:         tlog.NewStructuredLogger(log.With("component", "temporal")),
 		MetricsHandler: metrics,
+		// The request's correlation ID rides in Temporal headers into
+		// every workflow, activity and child it leads to.
+		ContextPropagators: correlation.Propagators(),
 	}
 	if cfg.TemporalTLSCert != "" || cfg.TemporalTLSCA != "" || cfg.TemporalAPIKey != "" {
 		tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
