@@ -27,6 +27,9 @@ func (s *Server) peoplePublicRoutes() []featureRoute {
 				returns(http.StatusAccepted, TextBody{}).fails(http.StatusTooManyRequests)},
 		{http.MethodPost, "/api/v1/auth/signup/verify", s.reply(http.StatusOK, s.verifySignup),
 			doc("Verify a sign-up's email with its token (once); the owner then signs in and goes to setup", tagAuth).body(TokenRequest{}).ok(BusinessView{})},
+		{http.MethodGet, "/api/v1/auth/dev-mailbox", s.reply(http.StatusOK, s.devMailbox),
+			doc("Development only (no SMTP, a local install): the mail kept for an address, newest first, to open a verification or invitation link; 404 elsewhere", tagAuth).
+				query(qString("to", "The recipient's email.")).ok(OutboxView{})},
 		{http.MethodPost, "/api/v1/auth/invitations/preview", s.reply(http.StatusOK, s.previewInvitation),
 			doc("Describe the invitation a token belongs to (refused when expired, revoked or used)", tagAuth).body(TokenRequest{}).ok(InvitationPreviewView{})},
 		{http.MethodPost, "/api/v1/auth/invitations/accept", s.reply(http.StatusOK, s.acceptInvitation),
@@ -151,4 +154,22 @@ func (s *Server) acceptInvitation(c *gin.Context) (any, error) {
 	return viewOf(func(j team.Joined) JoinedView {
 		return JoinedView{OrgID: j.OrgID, User: UserView{ID: j.User.ID, Email: j.User.Email, Name: j.User.Name}, Role: j.Role}
 	})(s.team.Accept(c.Request.Context(), team.Acceptance{Token: req.Token, Name: req.Name, Password: req.Password, IP: c.ClientIP()}))
+}
+
+// devMailbox shows the outbox's mail for one address on a development
+// install (no SMTP, a local public URL), where nothing is really sent;
+// anywhere else the route does not exist.
+func (s *Server) devMailbox(c *gin.Context) (any, error) {
+	if s.cfg.SMTPAddr != "" || !s.cfg.IsLocal() {
+		return nil, notFound("This endpoint")
+	}
+	to := normaliseEmail(c.Query("to"))
+	if msg := signup.EmailProblem(to); msg != "" {
+		return nil, errs.InvalidField("to", msg)
+	}
+	mail, err := s.store.OutboxTo(c.Request.Context(), to, 20)
+	if err != nil {
+		return nil, err
+	}
+	return OutboxView{Emails: mail}, nil
 }

@@ -93,6 +93,16 @@ func TestSignUpVerifyAndSignInThroughTheAPI(t *testing.T) {
 	if r := h.do("POST", "/api/v1/auth/login", "", login); r.Status != http.StatusUnauthorized || errorOf(t, r).Code != "email_unverified" {
 		t.Errorf("login before verifying = %d %s", r.Status, r.Body)
 	}
+	// Before signing in, the development mailbox shows the link.
+	var box api.OutboxView
+	if r := h.do("GET", "/api/v1/auth/dev-mailbox?to=Jess@PawsUp.example", "", nil); r.Status != http.StatusOK {
+		t.Fatalf("dev mailbox = %d %s", r.Status, r.Body)
+	} else {
+		r.json(t, &box)
+	}
+	if len(box.Emails) != 1 || !strings.Contains(box.Emails[0].Body, "/signup/verify?token=") {
+		t.Fatalf("dev mailbox = %+v", box.Emails)
+	}
 	token := h.mailed(pending.OrgID, "jess@pawsup.example")
 	r = h.do("POST", "/api/v1/auth/signup/verify", "", map[string]string{"token": token})
 	var b api.BusinessView
@@ -117,6 +127,13 @@ func TestSignUpVerifyAndSignInThroughTheAPI(t *testing.T) {
 	}
 	if r := h.do("GET", "/api/v1/clients/"+seed.ID("client/avery").String(), sess.Token, nil); r.Status != http.StatusNotFound {
 		t.Errorf("the demo's client from the new business = %d", r.Status)
+	}
+}
+
+func TestDevMailboxIsOnlyForLocalInstallsWithoutSMTP(t *testing.T) {
+	h := newHarness(t, func(d *api.Deps) { d.Config.SMTPAddr = "smtp.example:587" })
+	if r := h.do("GET", "/api/v1/auth/dev-mailbox?to=owner@demo.test", "", nil); r.Status != http.StatusNotFound {
+		t.Errorf("dev mailbox with SMTP = %d, want 404", r.Status)
 	}
 }
 

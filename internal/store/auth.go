@@ -186,3 +186,14 @@ func (o *OrgStore) Outbox(ctx context.Context, limit int) ([]OutboxEmail, error)
 	err := o.sel(&out).Order("created_at DESC").Limit(int64(limit)).Scan(ctx)
 	return out, translate(err)
 }
+
+// OutboxTo lists the newest mail kept in the outbox for one address,
+// whatever its org. Only the development mailbox reads it (no SMTP, a
+// local install), so that a person who has just signed up can open their
+// verification link before they can sign in.
+func (s *Store) OutboxTo(ctx context.Context, email string, limit int) ([]OutboxEmail, error) {
+	out := []OutboxEmail{}
+	err := s.db.NewSelect().Model(&out).Where("to_email = ? AND transport = 'outbox'", email).
+		Order("created_at DESC", "id DESC").Limit(int64(limit)).Scan(ctx)
+	return out, translate(err)
+}

@@ -61,6 +61,7 @@ var unscopedByDesign = map[string]string{
 	"RenewSignup":                  "the sign-up ID comes from SignupInFlight for the email",
 	"VerifySignup":                 "keyed by the emailed token, like password resets",
 	"CreateUser":                   "users are global",
+	"OutboxTo":                     "the development mailbox, keyed by the recipient (served only without SMTP on a local install)",
 	"InvitationByToken":            "keyed by the emailed token; the invitation then names its org (joining goes through its OrgStore)",
 }
 
