@@ -19,6 +19,8 @@ func (s *Server) featureRoutes() []featureRoute {
 		s.setupRoutes(),     // setup.go: the setup wizard
 		s.numberRoutes(),    // numbers.go: inventory and quarantine
 		s.dashboardRoutes(), // settings.go: the shell's badges, the diagnostics switch
+		s.teamRoutes(),      // team.go: members, invitations, sitters
+		s.clientRoutes(),    // clients.go: the client book, starting a conversation
 	} {
 		out = append(out, group...)
 	}

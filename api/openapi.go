@@ -39,6 +39,7 @@ const (
 	tagSitter   = "sitter"
 	tagWindows  = "windows"
 	tagClients  = "clients"
+	tagTeam     = "team"
 	tagSetup    = "setup"
 	tagNumbers  = "numbers"
 	tagMeta     = "meta"

@@ -25,6 +25,7 @@ import (
 	"github.com/snoutos/snout/policies"
 	"github.com/snoutos/snout/service"
 	"github.com/snoutos/snout/service/audit"
+	"github.com/snoutos/snout/service/clients"
 	"github.com/snoutos/snout/service/inbox"
 	"github.com/snoutos/snout/service/messaging"
 	"github.com/snoutos/snout/service/numbers"
@@ -32,6 +33,8 @@ import (
 	"github.com/snoutos/snout/service/settings"
 	"github.com/snoutos/snout/service/setup"
 	"github.com/snoutos/snout/service/signin"
+	"github.com/snoutos/snout/service/signup"
+	"github.com/snoutos/snout/service/team"
 	"github.com/snoutos/snout/service/windows"
 )
 
@@ -76,6 +79,9 @@ type Server struct {
 	trail    *audit.Service
 	receipts *receipts.Service
 	settings *settings.Service
+	signup   *signup.Service
+	team     *team.Service
+	clients  *clients.Service
 	// routes lists every registered route with its access class, for the
 	// authorization coverage test, and its doc for the OpenAPI document.
 	routes []Route
@@ -125,6 +131,10 @@ func New(d Deps) (*Server, error) {
 	s.signin = &signin.Service{Store: d.Store, Policy: signin.PolicyFrom(d.Config), Notifier: d.Notifier, Now: d.Now, Log: d.Logger, Auditor: s.auditor}
 	s.trail = &audit.Service{Store: d.Store}
 	s.settings = &settings.Service{Store: d.Store, Auditor: s.auditor, Now: d.Now}
+	s.signup = &signup.Service{Store: d.Store, Notifier: d.Notifier, Policy: signup.DefaultPolicy(d.Config.PublicURL), Now: d.Now, Log: d.Logger, Auditor: s.auditor}
+	s.team = &team.Service{Store: d.Store, Notifier: d.Notifier, Policy: team.Policy{InviteTTL: 7 * 24 * time.Hour, PublicURL: d.Config.PublicURL},
+		Now: d.Now, Log: d.Logger, Auditor: s.auditor}
+	s.clients = &clients.Service{Store: d.Store, Messaging: s.messaging, Now: d.Now, Auditor: s.auditor}
 	s.receipts = &receipts.Service{Store: d.Store, Providers: d.Providers, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
 		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Logger, Auditor: s.auditor}
 	s.metrics = newHTTPMetrics(d.Registry)
@@ -181,6 +191,9 @@ func (s *Server) buildRouter() *gin.Engine {
 	public(featureRoute{http.MethodGet, "/api/v1/openapi.json", s.serveOpenAPI,
 		doc("This document: the OpenAPI 3.1 description of the /api/v1 surface", tagMeta).ok(map[string]any{})})
 	for _, rt := range s.publicAuthRoutes() {
+		public(rt)
+	}
+	for _, rt := range s.peoplePublicRoutes() {
 		public(rt)
 	}
 	for _, wh := range s.webhookRoutes() {

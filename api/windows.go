@@ -10,13 +10,11 @@ import (
 
 	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/service/inbox"
 	"github.com/snoutos/snout/service/windows"
 )
 
-// Assignment windows (service/windows: list, create, show, cancel) and the
-// client and sitter pickers the window form and the inbox filters use
-// (service/inbox). Owners and admins only.
+// Assignment windows (service/windows: list, create, show, cancel). Owners
+// and admins only.
 
 func (s *Server) windowRoutes() []featureRoute {
 	return []featureRoute{
@@ -30,11 +28,6 @@ func (s *Server) windowRoutes() []featureRoute {
 		// Cancelling a window that has not ended; twice is harmless.
 		{http.MethodDelete, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Cancel, windowView)),
 			doc("Cancel a window that has not ended (twice is harmless)", tagWindows).ok(WindowView{}).fails(http.StatusConflict)},
-		{http.MethodGet, "/api/v1/clients", s.reply(http.StatusOK, handle(bindClientQuery, s.inbox.Clients, clientPage)),
-			doc("Clients, by name", tagClients).query(append([]param{qString("q", "Search by name or number.")}, qPage(inbox.MaxPageSize)...)...).ok(ClientPage{})},
-		{http.MethodGet, "/api/v1/clients/:id", s.reply(http.StatusOK, handle(pathIDOf("The client"), s.inbox.Client, clientDetailView)),
-			doc("One client with their conversations and windows", tagClients).ok(ClientDetailView{})},
-		{http.MethodGet, "/api/v1/sitters", s.reply(http.StatusOK, s.listSitters), doc("Sitters, for the pickers", tagClients).ok(SitterList{})},
 	}
 }
 
@@ -57,12 +50,6 @@ type WindowRequest struct {
 // WindowPage is a page of windows.
 type WindowPage struct {
 	Windows    []WindowView `json:"windows"`
-	NextCursor string       `json:"nextCursor"`
-}
-
-// ClientPage is a page of clients.
-type ClientPage struct {
-	Clients    []ClientView `json:"clients"`
 	NextCursor string       `json:"nextCursor"`
 }
 
@@ -144,87 +131,8 @@ func bindWindowDraft(c *gin.Context) (windows.Draft, error) {
 	return windows.Draft{SitterID: req.SitterID, ClientID: req.ClientID, StartsAt: req.StartsAt, EndsAt: req.EndsAt, Note: req.Note}, nil
 }
 
-// --- pickers ------------------------------------------------------------------
-
-// ClientView is a client as owners and admins see it.
-type ClientView struct {
-	ID         uuid.UUID  `json:"id"`
-	Name       string     `json:"name"`
-	Phone      string     `json:"phone"`
-	OptedOut   bool       `json:"optedOut"`
-	OptedOutAt *time.Time `json:"optedOutAt,omitempty"`
-	CreatedAt  time.Time  `json:"createdAt"`
-}
-
-func clientView(cl *store.Client) ClientView {
-	return ClientView{ID: cl.ID, Name: cl.Name, Phone: cl.PhoneE164, OptedOut: cl.OptedOutAt != nil, OptedOutAt: cl.OptedOutAt, CreatedAt: cl.CreatedAt}
-}
-
-// ClientDetailView is a client with their conversations and windows.
-type ClientDetailView struct {
-	ClientView
-	Threads []ThreadView `json:"threads"`
-	Windows []WindowView `json:"windows"`
-}
-
-func bindClientQuery(c *gin.Context) (inbox.ClientQuery, error) {
-	q := inbox.ClientQuery{Search: c.Query("q")}
-	if cur := c.Query("cursor"); cur != "" {
-		name, id, ok := clientCursorParse(cur)
-		if !ok {
-			return q, errBadCursor
-		}
-		q.After = &store.ClientCursor{Name: name, ID: id}
-	}
-	var err error
-	q.Limit, err = pageLimit(c, inbox.DefaultPageSize, inbox.MaxPageSize)
-	return q, err
-}
-
-func clientPage(p inbox.ClientPage) ClientPage {
-	next := ""
-	if p.Next != nil {
-		next = clientCursor(p.Next.Name, p.Next.ID)
-	}
-	out := make([]ClientView, 0, len(p.Clients))
-	for i := range p.Clients {
-		out = append(out, clientView(&p.Clients[i]))
-	}
-	return ClientPage{Clients: out, NextCursor: next}
-}
-
-func clientDetailView(d inbox.ClientDetail) ClientDetailView {
-	v := ClientDetailView{ClientView: clientView(d.Client), Threads: make([]ThreadView, 0, len(d.Threads)), Windows: windowViews(d.Windows)}
-	for _, t := range d.Threads {
-		v.Threads = append(v.Threads, threadView(t))
-	}
-	return v
-}
-
-// SitterView is a sitter for the pickers.
-type SitterView struct {
-	ID       uuid.UUID `json:"id"`
-	Name     string    `json:"name"`
-	Phone    string    `json:"phone"`
-	Active   bool      `json:"active"`
-	HasLogin bool      `json:"hasLogin"`
-	// Line is the sitter's own business number, if they have one.
-	Line *ThreadNumberView `json:"line"`
-}
-
-func (s *Server) listSitters(c *gin.Context) (any, error) {
-	return viewOf(func(sitters []inbox.SitterEntry) SitterList {
-		out := make([]SitterView, 0, len(sitters))
-		for _, st := range sitters {
-			v := SitterView{ID: st.ID, Name: st.Name, Phone: st.PhoneE164, Active: st.Active, HasLogin: st.UserID != nil}
-			if n := st.Line; n != nil {
-				v.Line = &ThreadNumberView{ID: n.ID, E164: n.E164, Class: n.Class, Name: n.FriendlyName, Status: n.Status}
-			}
-			out = append(out, v)
-		}
-		return SitterList{Sitters: out}
-	})(s.inbox.Sitters(c.Request.Context(), actor(c)))
-}
+// The client and sitter pickers are the client book's list
+// (clients.go) and the sitter roster (team.go).
 
 // Client cursors carry (name, id): base64url of "<id>|<name>".
 func clientCursor(name string, id uuid.UUID) string {
