@@ -9,7 +9,10 @@ import (
 
 // SetDiagnostics turns the org's diagnostics on or off.
 func (o *OrgStore) SetDiagnostics(ctx context.Context, on bool) error {
-	res, err := o.db.NewRaw("UPDATE orgs SET diagnostics = ? WHERE id = ?", on, o.orgID).Exec(ctx)
+	// The orgs table is keyed by id; the scope names the store's org as
+	// org_id like every other table's filter.
+	res, err := o.db.NewRaw(`UPDATE orgs AS o SET diagnostics = ?0 FROM (SELECT ?1::uuid AS org_id) AS scope
+		WHERE o.id = scope.org_id AND scope.org_id = ?1`, on, o.orgID).Exec(ctx)
 	if err != nil {
 		return translate(err)
 	}
