@@ -160,15 +160,16 @@ func Documented(path string) bool { return strings.HasPrefix(path, "/api/v1/") }
 
 // errorText names each error status in the document.
 var errorText = map[int]string{
-	http.StatusBadRequest:          "The request is not valid; fields names each field at fault.",
-	http.StatusUnauthorized:        "Not signed in, or the session has expired.",
-	http.StatusForbidden:           "The role does not allow this, or a cookie write lacks its X-CSRF-Token header.",
-	http.StatusNotFound:            "Not found (another org's IDs answer the same).",
-	http.StatusConflict:            "It conflicts with the current state.",
-	http.StatusUnprocessableEntity: "Refused by a rule; code and message say which.",
-	http.StatusTooManyRequests:     "Too many attempts; Retry-After says when to try again.",
-	http.StatusInternalServerError: "Something failed on our side; quote correlationId.",
-	http.StatusServiceUnavailable:  "A dependency is unavailable; Retry-After says when to try again.",
+	http.StatusBadRequest:            "The request is not valid; fields names each field at fault.",
+	http.StatusUnauthorized:          "Not signed in, or the session has expired.",
+	http.StatusForbidden:             "The role does not allow this, or a cookie write lacks its X-CSRF-Token header.",
+	http.StatusNotFound:              "Not found (another org's IDs answer the same).",
+	http.StatusConflict:              "It conflicts with the current state.",
+	http.StatusUnprocessableEntity:   "Refused by a rule; code and message say which.",
+	http.StatusRequestEntityTooLarge: "The body is larger than the API accepts (1 MiB; 8 MiB for imports).",
+	http.StatusTooManyRequests:       "Too many requests or attempts; Retry-After says when to try again.",
+	http.StatusInternalServerError:   "Something failed on our side; quote correlationId.",
+	http.StatusServiceUnavailable:    "A dependency is unavailable; Retry-After says when to try again.",
 }
 
 // openAPIDocument builds the document of the routes' /api/v1 surface.
@@ -281,6 +282,9 @@ func operation(set *schemaSet, errRef schema, rt Route) map[string]any {
 // errorStatuses are the error statuses a route may answer.
 func errorStatuses(rt Route) []int {
 	set := map[int]bool{http.StatusInternalServerError: true}
+	if strings.HasPrefix(rt.Path, "/api/") {
+		set[http.StatusTooManyRequests] = true // the rate limits (limits.go)
+	}
 	if rt.Access == AccessSession {
 		set[http.StatusUnauthorized], set[http.StatusForbidden] = true, true
 	}
@@ -294,6 +298,9 @@ func errorStatuses(rt Route) []int {
 	}
 	if rt.doc.reqBody != nil || rt.doc.rawBody != "" || len(rt.doc.params) > 0 {
 		set[http.StatusBadRequest] = true
+	}
+	if rt.doc.reqBody != nil || rt.doc.rawBody != "" {
+		set[http.StatusRequestEntityTooLarge] = true // the body limit (limits.go)
 	}
 	for _, s := range rt.doc.errors {
 		set[s] = true

@@ -29,7 +29,7 @@ func (s *Server) peoplePublicRoutes() []featureRoute {
 			doc("Verify a sign-up's email with its token (once); the owner then signs in and goes to setup", tagAuth).body(TokenRequest{}).ok(BusinessView{})},
 		{http.MethodGet, "/api/v1/auth/dev-mailbox", s.reply(http.StatusOK, s.devMailbox),
 			doc("Development only (no SMTP, a local install): the mail kept for an address, newest first, to open a verification or invitation link; 404 elsewhere", tagAuth).
-				query(qString("to", "The recipient's email.")).ok(OutboxView{})},
+				query(qString("to", "The recipient's email.")).ok(OutboxView{}).fails(http.StatusNotFound)},
 		{http.MethodPost, "/api/v1/auth/invitations/preview", s.reply(http.StatusOK, s.previewInvitation),
 			doc("Describe the invitation a token belongs to (refused when expired, revoked or used)", tagAuth).body(TokenRequest{}).ok(InvitationPreviewView{})},
 		{http.MethodPost, "/api/v1/auth/invitations/accept", s.reply(http.StatusOK, s.acceptInvitation),
