@@ -45,6 +45,20 @@ describe('the routing trace, readable', () => {
     )
   })
 
+  it('reads the structured steps the API sends (kind and sentence)', () => {
+    const t: RoutingTrace = {
+      rule: 'owner_inbox', reason: 'default', target: { kind: 'owner_inbox' }, decidedAt: '2026-12-01T17:00:00Z',
+      steps: [
+        { kind: 'override', outcome: 'skipped', sentence: 'No routing override is active for this client.' },
+        { kind: 'owner_inbox', outcome: 'matched', sentence: 'Texts with no other rule go to the owner inbox.' },
+      ],
+    }
+    const r = readableTrace(t, {}, 'America/Los_Angeles')
+    expect(r.steps.map((s) => s.title)).toEqual(["The owner's routing override", 'The owner inbox (the default)'])
+    expect(r.steps[1]).toMatchObject({ matched: true, detail: 'Texts with no other rule go to the owner inbox.' })
+    expect(r.summary).toContain('Sent to the owner inbox')
+  })
+
   it('leaves sentences that are already readable alone', () => {
     expect(readableDetail('The client texted the front desk, not a sitter number, so it goes to the business.', {})).toBe(
       'The client texted the front desk, not a sitter number, so it goes to the business.',

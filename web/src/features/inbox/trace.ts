@@ -56,10 +56,13 @@ export function readableTrace(trace: RoutingTrace, names: Record<string, string>
   return {
     summary: `Sent to ${who} ${why[trace.rule] ?? `by the rule “${trace.rule.replace(/_/g, ' ')}”`}.`,
     decidedAt: formatDateTime(trace.decidedAt, timeZone),
-    steps: trace.steps.map((s) => ({
-      title: ruleTitles[s.rule] ?? s.rule.replace(/_/g, ' '),
-      matched: s.outcome === 'matched',
-      detail: readableDetail(s.detail, all, timeZone),
-    })),
+    steps: trace.steps.map((s) => {
+      const rule = s.kind ?? s.rule ?? ''
+      return {
+        title: ruleTitles[rule] ?? rule.replace(/_/g, ' '),
+        matched: s.outcome === 'matched',
+        detail: readableDetail(s.sentence ?? s.detail ?? '', all, timeZone),
+      }
+    }),
   }
 }

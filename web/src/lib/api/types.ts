@@ -28,7 +28,9 @@ export interface RoutingTrace {
   rule: string
   reason: string
   target: { kind: string; sitterId?: string; sitterName?: string }
-  steps: { rule: string; outcome: string; detail: string }[]
+  // The server sends kind and sentence (with ids only under diagnostics);
+  // traces read before that change carry rule and detail.
+  steps: { kind?: string; rule?: string; outcome: string; sentence?: string; detail?: string; ids?: string[] }[]
   decidedAt: string
   numberId?: string
   numberClass?: string
