@@ -728,7 +728,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages that could not be delivered, waiting for a retry or a discard */
+        /** Messages that could not be delivered, waiting for a retry or a discard; ?format=csv downloads them */
         get: operations["getOpsDeadLetters"];
         put?: never;
         post?: never;
@@ -1454,6 +1454,8 @@ export interface components {
             severity: "critical" | "warning" | "info";
             /** @enum {string} */
             status: "open" | "acknowledged" | "resolved" | "dismissed";
+            /** Format: uuid */
+            threadId?: string;
             title: string;
         };
         AssignRequest: {
@@ -2937,7 +2939,7 @@ export interface operations {
     getAudit: {
         parameters: {
             query?: {
-                /** @description An action, such as message.sent. */
+                /** @description An action, such as message.sent, or a family of them ending in a dot, such as message. */
                 action?: string;
                 /** @description The actor's ID. */
                 actor?: string;
@@ -6447,6 +6449,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Items per page. */
                 limit?: number;
+                /** @description csv downloads the list (at most 10,000 rows). */
+                format?: "csv";
             };
             header?: never;
             path?: never;
@@ -6461,6 +6465,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeadLetterPage"];
+                    "text/csv": string;
                 };
             };
             /** @description The request is not valid; fields names each field at fault. */
