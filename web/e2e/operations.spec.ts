@@ -12,16 +12,20 @@ test.describe.configure({ mode: 'serial' })
 const tag = () => Math.random().toString(36).replace(/[0-9]/g, '').slice(0, 6)
 let page: Page
 let threadId = ''
-const bodies = [`Pepper's walk is at noon (${tag()}).`, `Pepper had a great walk (${tag()}).`]
+const bodies = [`Maple's walk is at noon (${tag()}).`, `Maple had a great walk (${tag()}).`]
+// Owen Gallagher's conversation on the front desk (dev/seed); no other spec uses it.
+const owen = { name: 'Owen Gallagher', phone: '+16505550115' }
 
 test.beforeAll(async ({ browser }) => {
   page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
-  // The carrier refuses every text to Gray's number as invalid: two texts fail for good.
-  await addFault({ to: demo.gray.phone, error_code: 21211, mode: 'create' })
+  // The carrier refuses every text to Owen's number as invalid: two texts fail for good.
+  await addFault({ to: owen.phone, error_code: 21211, mode: 'create' })
   const owner = await apiAs(demo.owner)
-  const threads = await owner.get('/api/v1/threads', { params: { q: demo.gray.name } })
+  const threads = await owner.get('/api/v1/threads', { params: { q: 'Owen' } })
   expect(threads.ok(), await threads.text()).toBeTruthy()
-  threadId = ((await threads.json()) as { threads: { id: string }[] }).threads[0].id
+  const found = ((await threads.json()) as { threads: { id: string; client: { name: string } }[] }).threads.find((t) => t.client.name === owen.name)
+  expect(found, `a conversation with ${owen.name}`).toBeTruthy()
+  threadId = found!.id
   for (const body of bodies) {
     const r = await owner.post(`/api/v1/threads/${threadId}/messages`, { data: { body } })
     expect(r.status(), await r.text()).toBe(202)
@@ -41,9 +45,9 @@ test('the failures page lists each undelivered text with its reason in plain wor
   for (const body of bodies) {
     const row = page.getByTestId('dead-letter').filter({ hasText: body })
     await expect(row).toBeVisible({ timeout: 45_000 })
-    await expect(row).toContainText(demo.gray.name)
+    await expect(row).toContainText(owen.name)
     await expect(row).not.toContainText('21211')
-    await expect(row.getByRole('button', { name: `Send the text to ${demo.gray.name} again` })).toBeEnabled()
+    await expect(row.getByRole('button', { name: `Send the text to ${owen.name} again` })).toBeEnabled()
   }
   await expectAccessible(page, 'delivery failures')
   await shot(page, 'delivery-failures')
@@ -62,7 +66,7 @@ test('the failures download holds the same rows', async () => {
 
 test('an alert links to the conversation and can be resolved', async () => {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Alerts/ }).click()
-  const card = page.getByTestId('alert').filter({ hasText: demo.gray.name }).first()
+  const card = page.getByTestId('alert').filter({ hasText: owen.name }).first()
   await expect(card).toBeVisible({ timeout: 30_000 })
   await expect(card.getByText('Warning')).toBeVisible()
   await expectAccessible(page, 'alerts')
@@ -70,25 +74,25 @@ test('an alert links to the conversation and can be resolved', async () => {
   await card.getByRole('link', { name: 'Open the conversation' }).click()
   await expect(page).toHaveURL(new RegExp(`/inbox/${threadId}$`))
   await page.goBack()
-  const before = await page.getByTestId('alert').filter({ hasText: demo.gray.name }).count()
-  await page.getByTestId('alert').filter({ hasText: demo.gray.name }).first().getByRole('button', { name: 'Resolve' }).click()
+  const before = await page.getByTestId('alert').filter({ hasText: owen.name }).count()
+  await page.getByTestId('alert').filter({ hasText: owen.name }).first().getByRole('button', { name: 'Resolve' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'was resolved' })).toBeVisible()
-  await expect(page.getByTestId('alert').filter({ hasText: demo.gray.name })).toHaveCount(before - 1)
+  await expect(page.getByTestId('alert').filter({ hasText: owen.name })).toHaveCount(before - 1)
   await page.getByRole('button', { name: 'Resolved' }).click()
-  await expect(page.getByTestId('alert').filter({ hasText: demo.gray.name }).first()).toContainText('resolved')
+  await expect(page.getByTestId('alert').filter({ hasText: owen.name }).first()).toContainText('resolved')
 })
 
 test('the owner discards one failed text and sends the other again once the number works', async () => {
   await page.goto('/ops')
   const first = page.getByTestId('dead-letter').filter({ hasText: bodies[0] })
-  await first.getByRole('button', { name: `Discard the text to ${demo.gray.name}` }).click()
-  await first.getByLabel(`Why discard the text to ${demo.gray.name}? (optional)`).fill('Sent by mistake')
+  await first.getByRole('button', { name: `Discard the text to ${owen.name}` }).click()
+  await first.getByLabel(`Why discard the text to ${owen.name}? (optional)`).fill('Sent by mistake')
   await first.getByRole('button', { name: 'Discard', exact: true }).click()
   await expect(page.getByRole('status').filter({ hasText: 'was discarded' })).toBeVisible()
   await expect(page.getByTestId('dead-letter').filter({ hasText: bodies[0] })).toHaveCount(0, { timeout: 30_000 })
 
   await clearFaults()
-  await page.getByTestId('dead-letter').filter({ hasText: bodies[1] }).getByRole('button', { name: `Send the text to ${demo.gray.name} again` }).click()
+  await page.getByTestId('dead-letter').filter({ hasText: bodies[1] }).getByRole('button', { name: `Send the text to ${owen.name} again` }).click()
   await expect(page.getByRole('status').filter({ hasText: 'again' })).toBeVisible()
   await expect(page.getByTestId('dead-letter').filter({ hasText: bodies[1] })).toHaveCount(0, { timeout: 45_000 })
   await page.goto(`/inbox/${threadId}`)
