@@ -4,6 +4,7 @@ import { BrowserRouter, Outlet, Route, Routes } from 'react-router'
 import { ApiError } from '../lib/api/http'
 import { SessionProvider } from '../lib/session'
 import { AlertsPage } from '../features/alerts/AlertsPage'
+import { ClientsRoutes } from '../features/clients/ClientsRoutes'
 import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage'
 import { ResetPasswordPage } from '../features/auth/ResetPasswordPage'
 import { SignInPage } from '../features/auth/SignInPage'
@@ -46,6 +47,7 @@ export function AppRoutes() {
           <Route path="inbox" element={<InboxPage />} />
           <Route path="inbox/:threadId" element={<InboxPage />} />
           <Route path="alerts" element={<AlertsPage />} />
+          <Route path="clients/*" element={<ClientsRoutes />} />
         </Route>
         <Route
           path="settings"
