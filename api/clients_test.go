@@ -17,7 +17,7 @@ func init() {
 func TestMergePreviewThroughTheAPI(t *testing.T) {
 	h := newHarness(t)
 	admin, other := h.login("admin@demo.test"), h.login(h.demo.OtherOwnerEmail)
-	r := h.do("POST", "/api/v1/clients", admin, map[string]any{"name": "+1 650 555 0166", "phones": []map[string]any{{"number": "+16505550166"}},
+	r := h.do("POST", "/api/v1/clients", admin, map[string]any{"name": "+16505550166", "phones": []map[string]any{{"number": "+16505550166"}},
 		"pets": []map[string]string{{"name": "Biscuit"}}})
 	var unknown api.ClientDetailView
 	r.json(t, &unknown)

@@ -161,7 +161,7 @@ function ClientRow({ c, onTag }: { c: ClientView; onTag: (t: string) => void }) 
           {c.optedOut && <Badge tone="danger">Opted out</Badge>}
         </div>
         <div className="client-facts">
-          {!c.namedByNumber && <span>{formatPhone(c.phone)}</span>}
+          {c.namedByNumber ? <span className="muted">Texted in from a number not in the client book</span> : <span>{formatPhone(c.phone)}</span>}
           {c.phones.length > 1 && <span className="muted">+{c.phones.length - 1} more</span>}
           {c.email && <span className="client-email">{c.email}</span>}
           {pets && (

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { Link } from 'react-router'
 import { Badge, Button, Notice } from '../../components/ui'
 import { ApiError } from '../../lib/api/http'
@@ -15,6 +15,14 @@ export function ImportPage() {
   const [result, setResult] = useState<ImportResultView | null>(null)
   const [onlyProblems, setOnlyProblems] = useState(false)
   const imp = useImportClients()
+  const resultRef = useRef<HTMLHeadingElement>(null)
+
+  // The result may be below the fold: bring it into view for the reader.
+  useEffect(() => {
+    if (!result) return
+    resultRef.current?.focus()
+    resultRef.current?.scrollIntoView?.({ block: 'start' })
+  }, [result])
 
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -90,7 +98,9 @@ export function ImportPage() {
 
       {result && (
         <section className="card" aria-labelledby={`${id}-result`} data-testid="import-result">
-          <h2 id={`${id}-result`}>Result</h2>
+          <h2 id={`${id}-result`} ref={resultRef} tabIndex={-1}>
+            Result
+          </h2>
           <Notice tone={result.failed ? 'warning' : 'success'} role="status">
             {importSummary(result)}
           </Notice>

@@ -43,7 +43,7 @@ describe('mergeLines', () => {
     expect(lines).toEqual([
       '2 conversations (1 joined into an existing conversation on the same number).',
       '5 messages of history.',
-      '1 phone number, kept as extra numbers.',
+      '1 phone number, kept as an extra number.',
       'Their opt-out: no texts to the merged client until they opt in again.',
     ])
     expect(mergeLines({ threads: 0, threadsJoined: 0, messages: 0, history: 0, windows: 0, phones: 0, pets: 0, consentFollowed: false })).toEqual(['Nothing but the record itself.'])
