@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { demo, expectAccessible, shot, signIn, textIn } from './helpers'
+import { apiAs, demo, expectAccessible, shot, signIn, textIn } from './helpers'
 
 // The client book in the dashboard: add a client with two pets, import a
 // CSV with bad rows, merge a client named by their number into the real
@@ -173,6 +173,8 @@ test('an unknown sender, named by their number, is merged into the real client a
   await row.getByRole('link').click()
   await expect(page.getByRole('heading', { name: `+1 (${unknownArea}) 555-0188`, level: 1 })).toBeVisible()
   await expect(page.getByTestId('client-thread')).toContainText(body)
+  await expectAccessible(page, 'number-named client')
+  await shot(page, 'client-number-named')
   await page.getByRole('link', { name: 'Merge into a client' }).first().click()
 
   await expect(page.getByRole('heading', { name: 'Merge into another client' })).toBeVisible()
@@ -257,4 +259,17 @@ test('archive and restore, with confirmation', async () => {
   await page.getByRole('button', { name: 'Restore' }).click()
   await page.getByRole('dialog', { name: `Restore Import Client ${runTag} 10?` }).getByRole('button', { name: 'Restore' }).click()
   await expect(page.getByText(`Import Client ${runTag} 10 is back on the client list.`)).toBeVisible()
+})
+
+test("another business's client shows not-found and nothing of theirs", async () => {
+  const other = await apiAs(demo.otherOwner)
+  const list = (await (await other.get('/api/v1/clients')).json()) as { clients: { id: string; name: string }[] }
+  await other.dispose()
+  const foreign = list.clients[0]!
+  await page.goto(`/clients/${foreign.id}`)
+  await expect(page.getByRole('heading', { name: 'Client not found' })).toBeVisible()
+  await expect(page.locator('body')).not.toContainText(foreign.name)
+  await page.goto(`/clients/${foreign.id}/merge`)
+  await expect(page.getByRole('heading', { name: 'Client not found' })).toBeVisible()
+  await expectAccessible(page, 'client not found')
 })

@@ -38,7 +38,7 @@ describe('ClientForm', () => {
       { number: '650.555.0124', label: '', primary: true },
     ])
     expect(sent[0]!.pets).toEqual([{ name: 'Rex', notes: '' }, { name: 'Mia', notes: 'shy' }])
-  })
+  }, 20_000)
 
   it('shows a taken number beside its field with a link to its holder, and keeps what was typed', async () => {
     const user = setup(async () => {
@@ -58,5 +58,5 @@ describe('ClientForm', () => {
     expect(screen.getByRole('link', { name: 'Open Quinn Lake' })).toHaveAttribute('href', '/clients/quinn-id')
     expect(phone).toHaveValue('650 555 0177')
     expect(screen.getByLabelText('Name')).toHaveValue('Quinn Twin')
-  })
+  }, 20_000)
 })

@@ -20,7 +20,7 @@ export function StartConversation({ client, onCancel, onStarted }: { client: Cli
 
   return (
     <section className="card start-conversation" id="start-conversation" aria-labelledby={`${id}-title`}>
-      <div className="row row-between">
+      <div className="row row-between row-nowrap">
         <h2 id={`${id}-title`}>Text {first}</h2>
         <Button variant="ghost" onClick={onCancel}>
           Cancel
