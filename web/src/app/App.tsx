@@ -5,6 +5,7 @@ import { ApiError } from '../lib/api/http'
 import { SessionProvider } from '../lib/session'
 import { AlertsPage } from '../features/alerts/AlertsPage'
 import { AuditPage } from '../features/audit/AuditPage'
+import { ClientsRoutes } from '../features/clients/ClientsRoutes'
 import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage'
 import { ResetPasswordPage } from '../features/auth/ResetPasswordPage'
 import { SignInPage } from '../features/auth/SignInPage'
@@ -49,6 +50,7 @@ export function AppRoutes() {
           <Route path="inbox/:threadId" element={<InboxPage />} />
           <Route path="alerts" element={<AlertsPage />} />
           <Route path="ops" element={<DeliveryFailuresPage />} />
+          <Route path="clients/*" element={<ClientsRoutes />} />
         </Route>
         <Route
           path="audit"
