@@ -13,6 +13,12 @@ export function AppShell() {
   const session = useSignedIn()
   const staff = isStaff(session.role)
   const badges = useBadges()
+  const { pathname } = useLocation()
+  const nav = useRef<HTMLElement>(null)
+  // On a phone the links scroll sideways: keep the current page's in view.
+  useEffect(() => {
+    nav.current?.querySelector('.active')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' })
+  }, [pathname])
   return (
     <div className={`shell${staff ? '' : ' shell-sitter'}`}>
       <a href="#main" className="skip-link">
@@ -25,7 +31,7 @@ export function AppShell() {
             {session.org.name}
           </span>
         </div>
-        <nav aria-label="Main" className="nav">
+        <nav aria-label="Main" className="nav" ref={nav}>
           {staff ? (
             <>
               <NavLink to="/inbox" className="nav-link">
