@@ -11,6 +11,8 @@ export class ApiError extends Error {
   readonly code: string
   readonly fields: Record<string, string>
   readonly correlationId: string
+  /** The refusal's structured detail, when the API sends one (such as the windows that block a deactivation). */
+  readonly detail: unknown
 
   constructor(status: number, body: Partial<ErrorBody['error']>) {
     super(body.message || defaultMessage(status))
@@ -19,6 +21,7 @@ export class ApiError extends Error {
     this.code = body.code ?? 'unknown'
     this.fields = body.fields ?? {}
     this.correlationId = body.correlationId ?? ''
+    this.detail = body.detail
   }
 
   get notFound() {
