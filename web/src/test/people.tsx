@@ -1,11 +1,14 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { render } from '@testing-library/react'
+import { configure, render } from '@testing-library/react'
 import { StrictMode, type ReactNode } from 'react'
 import { MemoryRouter, Route, Routes } from 'react-router'
-import { SessionProvider } from '../lib/session'
+import { SessionProvider, useSession } from '../lib/session'
 
 // Page tests: a fake API answering by "METHOD /path", the requests it saw,
 // and the page rendered with the real providers at a URL.
+
+// This machine can be slow: give the page time to load its data.
+configure({ asyncUtilTimeout: 5000 })
 
 export type Answer = { status: number; body?: unknown }
 export type Handler = Answer | ((req: Request, body: unknown) => Answer)
@@ -70,6 +73,12 @@ export function Landed({ name }: { name: string }) {
 }
 
 export { Route }
+
+/** A signed-in page's content, once the session has loaded (as RequireSession does). */
+export function SignedIn({ children }: { children: ReactNode }) {
+  const { session } = useSession()
+  return session ? <>{children}</> : <p>Loading the session</p>
+}
 
 /** Types into a field at once (a paste: per-key typing is slow in jsdom). */
 export async function fill(u: { click: (el: Element) => Promise<void>; paste: (t: string) => Promise<void> }, el: Element, text: string) {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react'
+import { useEffect, useId, useRef, type ReactNode } from 'react'
 import { Button } from '../../components/ui'
 
 // A confirmation on a native modal <dialog>: focus moves into it, Escape
@@ -27,6 +27,7 @@ export function ConfirmDialog({
   hideConfirm?: boolean
 }) {
   const ref = useRef<HTMLDialogElement>(null)
+  const titleId = useId()
   useEffect(() => {
     const d = ref.current
     if (!d) return
@@ -39,8 +40,8 @@ export function ConfirmDialog({
     }
   }, [open])
   return (
-    <dialog ref={ref} className="confirm" aria-labelledby="confirm-title" onClose={onClose} onCancel={onClose}>
-      <h2 id="confirm-title">{title}</h2>
+    <dialog ref={ref} className="confirm" aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>
+      <h2 id={titleId}>{title}</h2>
       <div className="confirm-body">{open && children}</div>
       <div className="confirm-actions">
         <Button onClick={onClose} autoFocus={!hideConfirm}>
