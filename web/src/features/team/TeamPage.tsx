@@ -128,7 +128,7 @@ function InvitationsSection() {
       ) : split!.open.length === 0 ? (
         <p className="muted">No open invitations.</p>
       ) : (
-        <ul className="people-list">
+        <ul className="people-list" aria-label="Open invitations">
           {split!.open.map((i) => (
             <InvitationRow key={i.id} invitation={i} onRevoke={() => setRevoking(i)} />
           ))}
@@ -137,7 +137,7 @@ function InvitationsSection() {
       {split && split.closed.length > 0 && (
         <details className="closed-invitations">
           <summary>Accepted and withdrawn ({split.closed.length})</summary>
-          <ul className="people-list">
+          <ul className="people-list" aria-label="Accepted and withdrawn invitations">
             {split.closed.map((i) => (
               <InvitationRow key={i.id} invitation={i} />
             ))}
