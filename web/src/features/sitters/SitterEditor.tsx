@@ -65,9 +65,16 @@ export function SitterEditor({ sitter, onDone }: { sitter?: Sitter; onDone: () =
           hint="For the business to reach them. Clients never see it."
         />
         {sitter && (
-          <SelectField id="sitter-status" label="Status" value={form.status} onChange={set('status')} error={errors.status}>
-            <option value="active">Active: can be given windows and conversations</option>
-            <option value="inactive">Inactive: no longer works with clients</option>
+          <SelectField
+            id="sitter-status"
+            label="Status"
+            value={form.status}
+            onChange={set('status')}
+            error={errors.status}
+            hint="An inactive sitter no longer works with clients."
+          >
+            <option value="active">Active</option>
+            <option value="inactive">Inactive</option>
           </SelectField>
         )}
         {blocking.length > 0 && (
