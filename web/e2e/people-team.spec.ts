@@ -126,6 +126,8 @@ test('the owner invites a sitter, who accepts in another browser and lands in th
   await expect(owner.getByLabel('Email', { exact: true })).toHaveAttribute('aria-invalid', 'true')
   await expect(owner.getByText('Enter a valid email address, such as name@example.com.')).toBeVisible()
 
+  // A sitter the business added without a login can be given one.
+  await expect(owner.getByLabel('Sitter record (optional)')).toContainText('Jordan Diaz')
   await owner.getByLabel('Email', { exact: true }).fill(sitter.email)
   await owner.getByLabel('Name (optional)').fill('Lou')
   await owner.getByLabel('Role', { exact: true }).selectOption('sitter')

@@ -1,29 +1,33 @@
 import { useState, type FormEvent } from 'react'
 import { fieldErrors, formError, SelectField, TextField } from '../../components/FormField'
 import { Button, Notice } from '../../components/ui'
-import { useInvite } from './api'
+import { useInvite, useSittersWithoutLogin } from './api'
 
 export function InviteForm() {
   const invite = useInvite()
   const [email, setEmail] = useState('')
   const [name, setName] = useState('')
   const [role, setRole] = useState<'admin' | 'sitter'>('sitter')
+  const [sitterId, setSitterId] = useState('')
+  const withoutLogin = useSittersWithoutLogin(role === 'sitter')
+  const records = role === 'sitter' ? (withoutLogin.data ?? []) : []
 
   function submit(e: FormEvent) {
     e.preventDefault()
     invite.mutate(
-      { email, name, role },
+      { email, name, role, ...(role === 'sitter' && sitterId ? { sitterId } : {}) },
       {
         onSuccess: () => {
           setEmail('')
           setName('')
+          setSitterId('')
         },
       },
     )
   }
 
   const errors = fieldErrors(invite.error)
-  const top = formError(invite.error, ['email', 'name', 'role'])
+  const top = formError(invite.error, ['email', 'name', 'role', 'sitterId'])
   return (
     <form className="invite-form" onSubmit={submit} noValidate aria-labelledby="invite-title">
       <h3 id="invite-title" className="section-sub">
@@ -53,6 +57,23 @@ export function InviteForm() {
           <option value="admin">Admin</option>
         </SelectField>
       </div>
+      {records.length > 0 && (
+        <SelectField
+          id="invite-sitter"
+          label="Sitter record (optional)"
+          value={sitterId}
+          onChange={(e) => setSitterId(e.target.value)}
+          error={errors.sitterId}
+          hint="Give a sitter you already added their login; their windows and conversations stay theirs."
+        >
+          <option value="">A new sitter</option>
+          {records.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </SelectField>
+      )}
       <Button type="submit" variant="primary" disabled={invite.isPending || !email}>
         {invite.isPending ? 'Sending…' : 'Send invitation'}
       </Button>

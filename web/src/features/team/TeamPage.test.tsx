@@ -121,4 +121,30 @@ describe('team page', () => {
     expect(email).toHaveValue('u-sam@tails.example')
     expect(api.calls('POST', '/api/v1/team/invitations')[0]!.body).toEqual({ email: 'u-sam@tails.example', name: '', role: 'admin' })
   })
+
+  it('gives a sitter record without a login its login', async () => {
+    const api = fakeApi({
+      ...base,
+      'GET /api/v1/sitters': {
+        status: 200,
+        body: {
+          sitters: [
+            { id: 's-jordan', name: 'Jordan Diaz', displayName: '', phone: '', status: 'active', active: true, hasLogin: false, line: null, activeWindows: 1, threads: 1, unreadThreads: 0, createdAt: '' },
+            { id: 's-sam', name: 'Sam Patel', displayName: '', phone: '', status: 'active', active: true, hasLogin: true, line: null, activeWindows: 1, threads: 1, unreadThreads: 0, createdAt: '' },
+          ],
+        },
+      },
+      'POST /api/v1/team/invitations': { status: 201, body: { id: 'i1', email: 'jordan@tails.example', name: 'Jordan Diaz', role: 'sitter', sitterId: 's-jordan', status: 'pending', expiresAt: '', sentCount: 1, lastSentAt: '', createdAt: '' } },
+    })
+    renderTeam()
+    const u = userEvent.setup()
+    const record = await screen.findByLabelText('Sitter record (optional)')
+    expect(within(record).getAllByRole('option').map((o) => o.textContent)).toEqual(['A new sitter', 'Jordan Diaz'])
+    await u.selectOptions(record, 's-jordan')
+    await u.click(screen.getByLabelText('Email'))
+    await u.paste('jordan@tails.example')
+    await u.click(screen.getByRole('button', { name: 'Send invitation' }))
+    expect(await screen.findByText(/Invitation sent to/)).toBeInTheDocument()
+    expect(api.calls('POST', '/api/v1/team/invitations')[0]!.body).toEqual({ email: 'jordan@tails.example', name: '', role: 'sitter', sitterId: 's-jordan' })
+  })
 })

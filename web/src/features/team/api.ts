@@ -54,7 +54,21 @@ export function useReactivate() {
 }
 
 export function useInvite() {
-  return useTeamMutation((v: { email: string; name: string; role: 'admin' | 'sitter' }) => unwrap(api.POST('/api/v1/team/invitations', { body: v })))
+  return useTeamMutation((v: { email: string; name: string; role: 'admin' | 'sitter'; sitterId?: string }) =>
+    unwrap(api.POST('/api/v1/team/invitations', { body: v })),
+  )
+}
+
+/** Sitters without a login, whom a sitter invitation can give one. */
+export function useSittersWithoutLogin(enabled: boolean) {
+  return useQuery({
+    queryKey: ['sitters', 'without-login'],
+    enabled,
+    queryFn: async ({ signal }) => {
+      const r = await unwrap(api.GET('/api/v1/sitters', { signal }))
+      return r.sitters.filter((s) => !s.hasLogin && s.active)
+    },
+  })
 }
 
 export function useResendInvitation() {
