@@ -4,11 +4,14 @@ import { BrowserRouter, Outlet, Route, Routes } from 'react-router'
 import { ApiError } from '../lib/api/http'
 import { SessionProvider } from '../lib/session'
 import { AlertsPage } from '../features/alerts/AlertsPage'
+import { AuditPage } from '../features/audit/AuditPage'
+import { ClientsRoutes } from '../features/clients/ClientsRoutes'
 import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage'
 import { ResetPasswordPage } from '../features/auth/ResetPasswordPage'
 import { SignInPage } from '../features/auth/SignInPage'
 import { SettingsPage } from '../features/diagnostics/SettingsPage'
 import { InboxPage } from '../features/inbox/InboxPage'
+import { DeliveryFailuresPage } from '../features/ops/DeliveryFailuresPage'
 import { AppShell } from '../features/shell/AppShell'
 import { SitterConversation } from '../features/sitter/SitterConversation'
 import { SitterHome } from '../features/sitter/SitterHome'
@@ -58,6 +61,8 @@ export function AppRoutes() {
           <Route path="alerts" element={<AlertsPage />} />
           {/* People: sitters (owners and admins) */}
           <Route path="sitters" element={<SittersPage />} />
+          <Route path="ops" element={<DeliveryFailuresPage />} />
+          <Route path="clients/*" element={<ClientsRoutes />} />
         </Route>
         {/* People: the team and setup (owners) */}
         <Route
@@ -73,6 +78,14 @@ export function AppRoutes() {
           element={
             <RequireRole staff ownerOnly>
               <SetupPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="audit"
+          element={
+            <RequireRole staff ownerOnly>
+              <AuditPage />
             </RequireRole>
           }
         />

@@ -10,9 +10,9 @@ export class ApiError extends Error {
   readonly status: number
   readonly code: string
   readonly fields: Record<string, string>
-  readonly correlationId: string
-  /** The refusal's structured detail, when the API sends one (such as the windows that block a deactivation). */
+  /** Structured data some refusals carry (a phone's holder, a conflict's impact). */
   readonly detail: unknown
+  readonly correlationId: string
 
   constructor(status: number, body: Partial<ErrorBody['error']>) {
     super(body.message || defaultMessage(status))
@@ -20,8 +20,8 @@ export class ApiError extends Error {
     this.status = status
     this.code = body.code ?? 'unknown'
     this.fields = body.fields ?? {}
-    this.correlationId = body.correlationId ?? ''
     this.detail = body.detail
+    this.correlationId = body.correlationId ?? ''
   }
 
   get notFound() {
