@@ -264,6 +264,39 @@ func TestDeactivationRevokesSessionsAndRefusesSittersWithWindows(t *testing.T) {
 	assertAudit(t, h, "team.member_deactivated")
 }
 
+func TestSitterStatusThroughTheAPI(t *testing.T) {
+	h := newHarness(t)
+	admin := h.login("admin@demo.test")
+	jordan := seed.ID("sitter/jordan").String() // no login, a window running now
+	r := h.do("PATCH", "/api/v1/sitters/"+jordan, admin, map[string]string{"name": "Jordan Diaz", "status": "asleep"})
+	if e := errorOf(t, r); r.Status != http.StatusBadRequest || e.Fields["status"] == "" {
+		t.Fatalf("bad status = %d %s", r.Status, r.Body)
+	}
+	r = h.do("PATCH", "/api/v1/sitters/"+jordan, admin, map[string]string{"name": "Jordan Diaz", "status": "inactive"})
+	e := errorOf(t, r)
+	raw, _ := jsonOf(e.Detail)
+	if r.Status != http.StatusConflict || e.Code != "sitter_has_windows" || !strings.Contains(string(raw), "Owen Gallagher") {
+		t.Fatalf("inactive with a window = %d %s", r.Status, r.Body)
+	}
+	var p api.SitterProfileView
+	h.do("GET", "/api/v1/sitters/"+jordan, admin, nil).json(t, &p)
+	if !p.Active || p.Status != "active" || len(p.WindowsAhead) != 1 {
+		t.Fatalf("Jordan after the refusal = %+v", p)
+	}
+	if err := h.store.Org(h.demo.OrgID).SetWindowStatus(context.Background(), p.WindowsAhead[0].WindowID, store.WindowCancelled); err != nil {
+		t.Fatal(err)
+	}
+	r = h.do("PATCH", "/api/v1/sitters/"+jordan, admin, map[string]string{"name": "Jordan Diaz", "displayName": "Jordan", "status": "inactive"})
+	r.json(t, &p)
+	if r.Status != http.StatusOK || p.Active || p.Status != "inactive" || p.DisplayName != "Jordan" {
+		t.Fatalf("inactive = %d %s", r.Status, r.Body)
+	}
+	other := h.login(h.demo.OtherOwnerEmail)
+	if r := h.do("PATCH", "/api/v1/sitters/"+jordan, other, map[string]string{"name": "X", "status": "active"}); r.Status != http.StatusNotFound {
+		t.Errorf("another org's sitter = %d, want 404", r.Status)
+	}
+}
+
 func TestClientBookThroughTheAPI(t *testing.T) {
 	h := newHarness(t)
 	admin, other := h.login("admin@demo.test"), h.login(h.demo.OtherOwnerEmail)

@@ -44,7 +44,7 @@ func (s *Server) teamRoutes() []featureRoute {
 		{http.MethodGet, "/api/v1/sitters/:id", s.reply(http.StatusOK, handle(pathIDOf("The sitter"), s.team.Sitter, sitterProfileView)),
 			doc("A sitter's profile with the windows ahead of them", tagTeam).ok(SitterProfileView{})},
 		{http.MethodPatch, "/api/v1/sitters/:id", s.reply(http.StatusOK, handle(bindSitterEdit, s.team.UpdateSitter, sitterProfileView)),
-			doc("Edit a sitter's profile (name, the display name clients see, phone)", tagTeam).body(SitterRequest{}).ok(SitterProfileView{})},
+			doc("Edit a sitter's profile (name, the display name clients see, phone) and status (refused for one with windows ahead; detail.windows lists them)", tagTeam).body(SitterRequest{}).ok(SitterProfileView{}).fails(http.StatusConflict)},
 	}
 }
 
@@ -226,11 +226,13 @@ func sitterProfileView(p team.SitterProfile) SitterProfileView {
 	return SitterProfileView{SitterView: sitterRosterView(&p.SitterRosterRow), WindowsAhead: p.Ahead}
 }
 
-// SitterRequest is the sitter profile form.
+// SitterRequest is the sitter profile form. Status ("active" or
+// "inactive") is for edits; empty keeps it.
 type SitterRequest struct {
 	Name        string `json:"name"`
 	DisplayName string `json:"displayName"`
 	Phone       string `json:"phone"`
+	Status      string `json:"status"`
 }
 
 func bindSitterDraft(c *gin.Context) (team.SitterDraft, error) {
@@ -246,6 +248,9 @@ func bindSitterEdit(c *gin.Context) (team.SitterEdit, error) {
 	if err != nil {
 		return team.SitterEdit{}, err
 	}
-	d, err := bindSitterDraft(c)
-	return team.SitterEdit{ID: id, SitterDraft: d}, err
+	var req SitterRequest
+	if err := c.ShouldBindJSON(&req); err != nil {
+		return team.SitterEdit{}, errs.Invalid("Send a JSON body with name, and optionally displayName, phone and status (active or inactive).", nil)
+	}
+	return team.SitterEdit{ID: id, SitterDraft: team.SitterDraft{Name: req.Name, DisplayName: req.DisplayName, Phone: req.Phone}, Status: req.Status}, nil
 }

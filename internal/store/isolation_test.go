@@ -176,6 +176,9 @@ var idCases = []idCase{
 	{fn: "UpdateSitterProfile", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return nothing(a.UpdateSitterProfile(e.ctx, o.Sam, "Sam R.", "Sam", ""))
 	}},
+	{fn: "SetSitterActive", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return nothing(a.SetSitterActive(e.ctx, o.Sam, false))
+	}},
 
 	// delivery.go
 	{fn: "Conversation", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {

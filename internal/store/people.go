@@ -406,6 +406,19 @@ func (o *OrgStore) CreateSitter(ctx context.Context, st *Sitter) error {
 	return translate(err)
 }
 
+// SetSitterActive sets a sitter's status: an inactive sitter no longer
+// works with clients.
+func (o *OrgStore) SetSitterActive(ctx context.Context, id uuid.UUID, active bool) error {
+	res, err := o.upd((*Sitter)(nil)).Set("active = ?", active).Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
 // UpdateSitterProfile changes a sitter's name, display name and phone.
 func (o *OrgStore) UpdateSitterProfile(ctx context.Context, id uuid.UUID, name, displayName, phoneE164 string) error {
 	res, err := o.upd((*Sitter)(nil)).Set("name = ?, display_name = ?, phone_e164 = ?", name, displayName, phoneE164).Where("id = ?", id).Exec(ctx)

@@ -97,21 +97,90 @@ func (s *Service) CreateSitter(ctx context.Context, a service.Actor, d SitterDra
 	return s.Sitter(ctx, a, st.ID)
 }
 
+// Sitter statuses: an inactive sitter no longer works with clients.
+const (
+	SitterActive   = "active"
+	SitterInactive = "inactive"
+)
+
 // SitterEdit is a profile change of one sitter.
 type SitterEdit struct {
 	ID uuid.UUID
 	SitterDraft
+	// Status is "active" or "inactive"; empty keeps it.
+	Status string
 }
 
-// UpdateSitter changes a sitter's profile.
+// UpdateSitter changes a sitter's profile and status. A sitter with a
+// login follows their membership (the owner deactivates them on the team,
+// which also ends their sessions), and, like a deactivation, a sitter
+// with windows that have not ended stays active until those windows are
+// reassigned or cancelled; the refusal lists them.
 func (s *Service) UpdateSitter(ctx context.Context, a service.Actor, in SitterEdit) (SitterProfile, error) {
 	name, display, e164, err := in.check()
+	statusProblem := ""
+	if in.Status != "" && in.Status != SitterActive && in.Status != SitterInactive {
+		statusProblem = "Choose active or inactive."
+	}
+	if statusProblem != "" {
+		fields := map[string]string{"status": statusProblem}
+		if r, ok := errs.As(err); ok {
+			for k, v := range r.Fields {
+				fields[k] = v
+			}
+		}
+		return SitterProfile{}, errs.Invalid("", fields)
+	}
 	if err != nil {
 		return SitterProfile{}, err
 	}
-	if err := s.Store.Org(a.OrgID).UpdateSitterProfile(ctx, in.ID, name, display, e164); err != nil {
+	org := s.Store.Org(a.OrgID)
+	cur, err := org.Sitter(ctx, in.ID)
+	if err != nil {
 		return SitterProfile{}, service.NotFoundOr(err, "The sitter")
 	}
-	s.Auditor.Record(ctx, a, service.Event{Action: "sitter.updated", EntityType: "sitter", EntityID: in.ID.String()})
+	active := cur.Active
+	if in.Status != "" {
+		active = in.Status == SitterActive
+	}
+	if active != cur.Active {
+		if cur.UserID != nil {
+			msg := cur.Name + " signs in to Snout: an owner deactivates them on the Team page, which also ends their sessions."
+			if active {
+				msg = cur.Name + " signs in to Snout: an owner reactivates them on the Team page, which also gives their access back."
+			}
+			return SitterProfile{}, errs.InvalidField("status", msg)
+		}
+		if !active {
+			ahead, err := s.windowsAhead(ctx, org, in.ID, s.Now())
+			if err != nil {
+				return SitterProfile{}, err
+			}
+			if len(ahead) > 0 {
+				return SitterProfile{}, windowsRefusal(cur.Name, ahead)
+			}
+		}
+	}
+	err = org.Tx(ctx, func(ctx context.Context, tx *store.OrgStore) error {
+		if err := tx.UpdateSitterProfile(ctx, in.ID, name, display, e164); err != nil {
+			return err
+		}
+		if active != cur.Active {
+			return tx.SetSitterActive(ctx, in.ID, active)
+		}
+		return nil
+	})
+	if err != nil {
+		return SitterProfile{}, service.NotFoundOr(err, "The sitter")
+	}
+	ev := service.Event{Action: "sitter.updated", EntityType: "sitter", EntityID: in.ID.String()}
+	if active != cur.Active {
+		status := SitterInactive
+		if active {
+			status = SitterActive
+		}
+		ev.Detail = map[string]any{"status": status}
+	}
+	s.Auditor.Record(ctx, a, ev)
 	return s.Sitter(ctx, a, in.ID)
 }

@@ -335,3 +335,57 @@ func TestSitterRosterAndProfile(t *testing.T) {
 		t.Errorf("another org's sitter: %v, want not found", err)
 	}
 }
+
+func TestSitterStatus(t *testing.T) {
+	e := newEnv(t)
+	jordan := seed.ID("sitter/jordan") // no login, a window running now
+	edit := func(id uuid.UUID, name, status string) (team.SitterProfile, error) {
+		return e.svc.UpdateSitter(e.ctx, e.admin, team.SitterEdit{ID: id, SitterDraft: team.SitterDraft{Name: name}, Status: status})
+	}
+
+	_, err := edit(jordan, "Jordan Diaz", "on holiday")
+	if r := refusal(t, err, errs.KindInvalid, ""); r.Fields["status"] == "" {
+		t.Errorf("fields = %v, want status", r.Fields)
+	}
+	_, err = edit(jordan, "Jordan Diaz", team.SitterInactive)
+	r := refusal(t, err, errs.KindConflict, "sitter_has_windows")
+	ahead := r.Detail.(map[string]any)["windows"].([]team.WindowAhead)
+	if len(ahead) != 1 || ahead[0].ClientName != "Owen Gallagher" || !strings.Contains(r.Message, "Owen Gallagher") {
+		t.Fatalf("refusal = %q, windows %+v", r.Message, ahead)
+	}
+	if st, _ := e.org.Sitter(e.ctx, jordan); !st.Active {
+		t.Fatal("the refused change made Jordan inactive")
+	}
+
+	if err := e.org.SetWindowStatus(e.ctx, ahead[0].WindowID, store.WindowCancelled); err != nil {
+		t.Fatal(err)
+	}
+	p, err := edit(jordan, "Jordan Diaz", team.SitterInactive)
+	if err != nil || p.Active {
+		t.Fatalf("inactive = %+v (%v)", p, err)
+	}
+	// An edit without a status keeps it.
+	if p, err = edit(jordan, "Jordan D.", ""); err != nil || p.Active || p.Name != "Jordan D." {
+		t.Fatalf("edit = %+v (%v), want still inactive", p, err)
+	}
+	if p, err = edit(jordan, "Jordan D.", team.SitterActive); err != nil || !p.Active {
+		t.Fatalf("active again = %+v (%v)", p, err)
+	}
+	if e.audited("sitter.updated") != 3 {
+		t.Errorf("sitter updates audited = %d, want 3", e.audited("sitter.updated"))
+	}
+
+	// Sam signs in: the team page deactivates them, not the profile.
+	sam, err := e.org.SitterByUserID(e.ctx, e.sam.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = edit(sam.ID, "Sam Patel", team.SitterInactive)
+	if r := refusal(t, err, errs.KindInvalid, ""); !strings.Contains(r.Fields["status"], "Team page") {
+		t.Errorf("fields = %v, want status pointing to the Team page", r.Fields)
+	}
+	other := service.Actor{OrgID: e.db.Demo.OtherOrgID, UserID: uuid.New(), Role: store.RoleOwner}
+	if _, err := e.svc.UpdateSitter(e.ctx, other, team.SitterEdit{ID: jordan, SitterDraft: team.SitterDraft{Name: "X"}, Status: team.SitterInactive}); !errs.Is(err, errs.KindNotFound) {
+		t.Errorf("another org's sitter: %v, want not found", err)
+	}
+}

@@ -15,6 +15,12 @@ import { DeliveryFailuresPage } from '../features/ops/DeliveryFailuresPage'
 import { AppShell } from '../features/shell/AppShell'
 import { SitterConversation } from '../features/sitter/SitterConversation'
 import { SitterHome } from '../features/sitter/SitterHome'
+import { SetupPage } from '../features/setup/SetupPage'
+import { AcceptInvitationPage } from '../features/signup/AcceptInvitationPage'
+import { SignUpPage } from '../features/signup/SignUpPage'
+import { VerifyEmailPage } from '../features/signup/VerifyEmailPage'
+import { SittersPage } from '../features/sitters/SittersPage'
+import { TeamPage } from '../features/team/TeamPage'
 import { HomeRedirect, RequireRole, RequireSession } from './guards'
 import { NotFoundPage } from './NotFoundPage'
 
@@ -37,6 +43,10 @@ export function AppRoutes() {
       <Route path="/sign-in" element={<SignInPage />} />
       <Route path="/forgot-password" element={<ForgotPasswordPage />} />
       <Route path="/reset-password" element={<ResetPasswordPage />} />
+      {/* People: sign-up, its email link, invitation links */}
+      <Route path="/signup" element={<SignUpPage />} />
+      <Route path="/signup/verify" element={<VerifyEmailPage />} />
+      <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
       <Route
         element={
           <RequireSession>
@@ -49,9 +59,28 @@ export function AppRoutes() {
           <Route path="inbox" element={<InboxPage />} />
           <Route path="inbox/:threadId" element={<InboxPage />} />
           <Route path="alerts" element={<AlertsPage />} />
+          {/* People: sitters (owners and admins) */}
+          <Route path="sitters" element={<SittersPage />} />
           <Route path="ops" element={<DeliveryFailuresPage />} />
           <Route path="clients/*" element={<ClientsRoutes />} />
         </Route>
+        {/* People: the team and setup (owners) */}
+        <Route
+          path="team"
+          element={
+            <RequireRole staff ownerOnly>
+              <TeamPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="setup"
+          element={
+            <RequireRole staff ownerOnly>
+              <SetupPage />
+            </RequireRole>
+          }
+        />
         <Route
           path="audit"
           element={

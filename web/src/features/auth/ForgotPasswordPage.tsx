@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { Link } from 'react-router'
 import { Button, Notice } from '../../components/ui'
-import { AuthLayout } from './AuthLayout'
+import { AuthLayout } from '../../components/AuthLayout'
 import { useRequestReset } from './api'
 
 export function ForgotPasswordPage() {

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { Link, useLocation } from 'react-router'
 import { Button, Notice } from '../../components/ui'
 import { ApiError } from '../../lib/api/http'
-import { AuthLayout } from './AuthLayout'
+import { AuthLayout } from '../../components/AuthLayout'
 import { useConfirmReset } from './api'
 
 /** The token of a reset link: /reset-password#token=… (kept out of logs and Referer). */

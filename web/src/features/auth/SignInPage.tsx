@@ -3,7 +3,7 @@ import { Link, Navigate, useLocation, useNavigate } from 'react-router'
 import { Button, Notice } from '../../components/ui'
 import { ApiError } from '../../lib/api/http'
 import { isStaff, useSession } from '../../lib/session'
-import { AuthLayout } from './AuthLayout'
+import { AuthLayout } from '../../components/AuthLayout'
 import { useSignIn } from './api'
 
 interface SignInState {
@@ -60,6 +60,9 @@ export function SignInPage() {
       </form>
       <p className="auth-links">
         <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p className="auth-links small">
+        New to Snout? <Link to="/signup">Create your business</Link>
       </p>
     </AuthLayout>
   )

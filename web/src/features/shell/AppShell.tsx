@@ -43,6 +43,14 @@ export function AppShell() {
               <NavLink to="/alerts" className="nav-link">
                 Alerts <CountBadge count={badges.data?.openAlerts} label="open alerts" />
               </NavLink>
+              <NavLink to="/sitters" className="nav-link">
+                Sitters
+              </NavLink>
+              {session.role === 'owner' && (
+                <NavLink to="/team" className="nav-link">
+                  Team
+                </NavLink>
+              )}
               <NavLink to="/ops" className="nav-link">
                 Failures
               </NavLink>

@@ -1213,7 +1213,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit a sitter's profile (name, the display name clients see, phone) */
+        /** Edit a sitter's profile (name, the display name clients see, phone) and status (refused for one with windows ahead; detail.windows lists them) */
         patch: operations["patchSittersId"];
         trace?: never;
     };
@@ -2436,6 +2436,7 @@ export interface components {
             displayName?: string;
             name?: string;
             phone?: string;
+            status?: string;
         };
         SitterThreadMessageView: {
             body: string;
@@ -9195,6 +9196,15 @@ export interface operations {
             };
             /** @description Not found (another org's IDs answer the same). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description It conflicts with the current state. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
