@@ -22,9 +22,16 @@ func (s *Server) windowRoutes() []featureRoute {
 	return []featureRoute{
 		{http.MethodGet, "/api/v1/windows", s.reply(http.StatusOK, handle(bindWindowQuery, s.windows.List, windowPage))},
 		{http.MethodPost, "/api/v1/windows", s.reply(http.StatusCreated, handle(bindWindowDraft, s.windows.Create, windowView))},
+		{http.MethodGet, "/api/v1/windows/conflicts", s.reply(http.StatusOK, handle(bindRange, s.windows.Conflicts, conflictsView))},
 		{http.MethodGet, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Get, windowView))},
-		// Cancelling a window that has not ended; twice is harmless.
-		{http.MethodDelete, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Cancel, windowView))},
+		// Editing times, sitter or note (the window's workflow moves its timers).
+		{http.MethodPatch, "/api/v1/windows/:id", s.reply(http.StatusOK, s.editWindow)},
+		// What cancelling would change, and for a running window the
+		// confirmToken the DELETE needs.
+		{http.MethodGet, "/api/v1/windows/:id/impact", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Impact, windowImpactView))},
+		// Cancelling a window that has not ended; twice is harmless. A
+		// running window needs ?confirmToken= from its impact.
+		{http.MethodDelete, "/api/v1/windows/:id", s.reply(http.StatusOK, s.cancelWindow)},
 		{http.MethodGet, "/api/v1/clients", s.reply(http.StatusOK, handle(bindClientQuery, s.inbox.Clients, clientPage))},
 		{http.MethodGet, "/api/v1/clients/:id", s.reply(http.StatusOK, handle(pathIDOf("The client"), s.inbox.Client, clientDetailView))},
 		{http.MethodGet, "/api/v1/sitters", s.reply(http.StatusOK, s.listSitters)},
@@ -38,8 +45,8 @@ type WindowView struct {
 	Client   WindowClientRef  `json:"client"`
 	StartsAt time.Time        `json:"startsAt"`
 	EndsAt   time.Time        `json:"endsAt"`
-	// Status is "scheduled", "active" or "ended" by the clock, or
-	// "cancelled".
+	// Status is the stored status its workflow keeps: "scheduled",
+	// "active", "ended" or "cancelled".
 	Status    string    `json:"status"`
 	Note      string    `json:"note"`
 	CreatedAt time.Time `json:"createdAt"`
@@ -101,11 +108,100 @@ func bindWindowDraft(c *gin.Context) (windows.Draft, error) {
 		StartsAt string `json:"startsAt"`
 		EndsAt   string `json:"endsAt"`
 		Note     string `json:"note"`
+		// NotifyClient texts the client at the start who is caring for them.
+		NotifyClient bool `json:"notifyClient"`
 	}
 	if err := c.ShouldBindJSON(&req); err != nil {
-		return windows.Draft{}, errs.Invalid("Send a JSON body with sitterId, clientId, startsAt, endsAt and an optional note.", nil)
+		return windows.Draft{}, errs.Invalid("Send a JSON body with sitterId, clientId, startsAt, endsAt and an optional note and notifyClient.", nil)
 	}
-	return windows.Draft{SitterID: req.SitterID, ClientID: req.ClientID, StartsAt: req.StartsAt, EndsAt: req.EndsAt, Note: req.Note}, nil
+	return windows.Draft{SitterID: req.SitterID, ClientID: req.ClientID, StartsAt: req.StartsAt, EndsAt: req.EndsAt, Note: req.Note,
+		NotifyClient: req.NotifyClient}, nil
+}
+
+func (s *Server) editWindow(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id", "The window")
+	if err != nil {
+		return nil, err
+	}
+	var req struct {
+		SitterID     string  `json:"sitterId"`
+		StartsAt     string  `json:"startsAt"`
+		EndsAt       string  `json:"endsAt"`
+		Note         *string `json:"note"`
+		NotifyClient bool    `json:"notifyClient"`
+	}
+	if err := c.ShouldBindJSON(&req); err != nil {
+		return nil, errs.Invalid("Send a JSON body with any of sitterId, startsAt, endsAt, note and notifyClient.", nil)
+	}
+	return viewOf(windowView)(s.windows.Edit(c.Request.Context(), actor(c), id, windows.Change{
+		SitterID: req.SitterID, StartsAt: req.StartsAt, EndsAt: req.EndsAt, Note: req.Note, NotifyClient: req.NotifyClient}))
+}
+
+func (s *Server) cancelWindow(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id", "The window")
+	if err != nil {
+		return nil, err
+	}
+	return viewOf(windowView)(s.windows.Cancel(c.Request.Context(), actor(c), id, c.Query("confirmToken")))
+}
+
+func bindRange(c *gin.Context) (windows.Range, error) {
+	var r windows.Range
+	var err error
+	r.From, r.To, err = dateRange(c)
+	return r, err
+}
+
+// WindowImpactView is what cancelling a window changes.
+type WindowImpactView struct {
+	Window  WindowView           `json:"window"`
+	Active  bool                 `json:"active"`
+	Threads []WindowImpactThread `json:"threads"`
+	Message string               `json:"message"`
+	// ConfirmToken confirms the DELETE of a running window until ExpiresAt.
+	ConfirmToken string     `json:"confirmToken,omitempty"`
+	ExpiresAt    *time.Time `json:"expiresAt,omitempty"`
+}
+
+// WindowImpactThread is a conversation the sitter loses.
+type WindowImpactThread struct {
+	ID           uuid.UUID `json:"id"`
+	NumberE164   string    `json:"numberE164"`
+	SitterUnread int       `json:"sitterUnread"`
+}
+
+func windowImpactView(i windows.Impact) WindowImpactView {
+	v := WindowImpactView{Window: windowView(i.Window), Active: i.Active, Message: i.Message, ConfirmToken: i.Token,
+		Threads: make([]WindowImpactThread, 0, len(i.Threads))}
+	if i.Token != "" {
+		v.ExpiresAt = &i.ExpiresAt
+	}
+	for _, t := range i.Threads {
+		v.Threads = append(v.Threads, WindowImpactThread{ID: t.ID, NumberE164: t.NumberE164, SitterUnread: t.Unread})
+	}
+	return v
+}
+
+// WindowConflictView is one problem of the schedule.
+type WindowConflictView struct {
+	// Kind is sitter_double_booked (Other overlaps Window, same sitter)
+	// or sitter_inactive (the window's sitter is no longer active).
+	Kind   string      `json:"kind"`
+	Window WindowView  `json:"window"`
+	Other  *WindowView `json:"other,omitempty"`
+}
+
+func conflictsView(cs []store.WindowConflict) gin.H {
+	out := make([]WindowConflictView, 0, len(cs))
+	for _, c := range cs {
+		v := WindowConflictView{Kind: c.Kind, Window: windowView(windows.At([]store.WindowRow{c.Window}, time.Time{})[0])}
+		if c.Other != nil {
+			o := windowView(windows.At([]store.WindowRow{*c.Other}, time.Time{})[0])
+			v.Other = &o
+		}
+		out = append(out, v)
+	}
+	return gin.H{"conflicts": out}
 }
 
 // --- pickers ------------------------------------------------------------------

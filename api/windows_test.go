@@ -18,13 +18,16 @@ import (
 
 func init() {
 	allow(map[string][]string{
-		"GET /api/v1/windows":        staff,
-		"POST /api/v1/windows":       staff,
-		"GET /api/v1/windows/:id":    staff,
-		"DELETE /api/v1/windows/:id": staff,
-		"GET /api/v1/clients":        staff,
-		"GET /api/v1/clients/:id":    staff,
-		"GET /api/v1/sitters":        staff,
+		"GET /api/v1/windows":            staff,
+		"POST /api/v1/windows":           staff,
+		"GET /api/v1/windows/:id":        staff,
+		"DELETE /api/v1/windows/:id":     staff,
+		"PATCH /api/v1/windows/:id":      staff,
+		"GET /api/v1/windows/:id/impact": staff,
+		"GET /api/v1/windows/conflicts":  staff,
+		"GET /api/v1/clients":            staff,
+		"GET /api/v1/clients/:id":        staff,
+		"GET /api/v1/sitters":            staff,
 	})
 }
 
