@@ -37,7 +37,9 @@ func inputOf(w *store.AssignmentWindow, notify bool, actor uuid.UUID) contract.W
 func (s *Service) ask(ctx context.Context, in contract.WindowInput, update string, arg any) (contract.WindowState, error) {
 	startOp := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID: contract.WindowWorkflowID(in.WindowID), TaskQueue: s.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		// The stored status is checked before asking, so a finished run is
+		// only met in a race; a new run from the stored row then answers.
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes:    temporal.NewSearchAttributes(contract.OrgIDKey.ValueSet(in.OrgID.String())),
 	}, contract.WindowWorkflowName, in)
