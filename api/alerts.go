@@ -26,6 +26,17 @@ type AlertView struct {
 	ClosedBy   *uuid.UUID `json:"closedBy,omitempty"`
 }
 
+// AlertList lists alerts, newest first.
+type AlertList struct {
+	Alerts []AlertView `json:"alerts"`
+}
+
+// alertQueryParams are the alert list's filters.
+var alertQueryParams = []param{
+	qString("status", "open, acknowledged, resolved or dismissed."), qString("severity", "info, warning or critical."),
+	qString("kind", "The kind of alert."), qInt("limit", "At most this many.", 1, 200),
+}
+
 func alertView(a *store.Alert) AlertView {
 	return AlertView{ID: a.ID, Severity: a.Severity, Kind: a.Kind, Title: a.Title, Detail: a.Detail, EntityType: a.EntityType,
 		EntityID: a.EntityID, Status: a.Status, CreatedAt: a.CreatedAt, ClosedAt: a.ClosedAt, ClosedBy: a.ClosedBy}
@@ -45,7 +56,7 @@ func (s *Server) listAlerts(c *gin.Context) (any, error) {
 	for i := range alerts {
 		out = append(out, alertView(&alerts[i]))
 	}
-	return gin.H{"alerts": out}, nil
+	return AlertList{Alerts: out}, nil
 }
 
 // alertAction is the handler of one move of an alert (acknowledge,

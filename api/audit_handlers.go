@@ -47,12 +47,35 @@ func bindAuditQuery(c *gin.Context) (audit.Query, error) {
 	return q, err
 }
 
-func auditPage(p audit.Page) any {
+// auditQueryParams are the audit trail's filters.
+var auditQueryParams = append([]param{
+	qString("action", "An action, such as message.sent."), qString("actor", "The actor's ID."),
+	qString("entityType", "The entity's type."), qString("entityId", "The entity's ID."),
+	qString("correlationId", "A request's correlation ID."), qUUID("threadId", "A conversation: its events and its messages'."),
+	qTime("from", "Events at or after."), qTime("to", "Events before."), qEnum("format", "csv downloads the matching events.", "csv"),
+}, qPage(audit.MaxPageSize)...)
+
+// AuditPage is a page of the audit trail, newest first.
+type AuditPage struct {
+	Events     []store.AuditEvent `json:"events"`
+	NextCursor string             `json:"nextCursor"`
+}
+
+// OutboxView lists the emails sent.
+type OutboxView struct {
+	Emails []store.OutboxEmail `json:"emails"`
+}
+
+func auditPage(p audit.Page) AuditPage {
 	next := ""
 	if p.Next > 0 {
 		next = strconv.FormatInt(p.Next, 10)
 	}
-	return gin.H{"events": p.Events, "nextCursor": next}
+	events := p.Events
+	if events == nil {
+		events = []store.AuditEvent{}
+	}
+	return AuditPage{Events: events, NextCursor: next}
 }
 
 // csvFile is a download.
@@ -87,5 +110,10 @@ func csvSafe(v string) string {
 }
 
 func (s *Server) listOutbox(c *gin.Context) (any, error) {
-	return viewOf(func(mail []store.OutboxEmail) any { return gin.H{"emails": mail} })(s.trail.Outbox(c.Request.Context(), actor(c)))
+	return viewOf(func(mail []store.OutboxEmail) OutboxView {
+		if mail == nil {
+			mail = []store.OutboxEmail{}
+		}
+		return OutboxView{Emails: mail}
+	})(s.trail.Outbox(c.Request.Context(), actor(c)))
 }

@@ -178,15 +178,7 @@ func TestPasswordReset(t *testing.T) {
 		t.Fatalf("outbox: %s", r.Body)
 	}
 	body := out.Emails[0].Body
-	token := ""
-	for _, line := range strings.Split(body, "\n") {
-		if l := strings.TrimSpace(line); len(l) == 43 && !strings.Contains(l, " ") {
-			token = l
-		}
-	}
-	if token == "" {
-		t.Fatalf("no token in email body %q", body)
-	}
+	token := resetToken(t, h, body)
 	if r := h.do("POST", "/api/v1/auth/password-reset/confirm", "", map[string]string{"token": token, "password": "short"}); r.Status != http.StatusBadRequest {
 		t.Fatalf("weak password: %d", r.Status)
 	}
@@ -211,12 +203,7 @@ func TestPasswordReset(t *testing.T) {
 	h.do("POST", "/api/v1/auth/password-reset", "", map[string]string{"email": "admin@demo.test"})
 	h.clock.now = h.clock.now.Add(h.cfg.PasswordResetTTL + time.Minute)
 	mail, _ := h.store.Org(h.demo.OrgID).Outbox(ctx, 10)
-	var adminToken string
-	for _, line := range strings.Split(mail[0].Body, "\n") {
-		if l := strings.TrimSpace(line); len(l) == 43 && !strings.Contains(l, " ") {
-			adminToken = l
-		}
-	}
+	adminToken := resetToken(t, h, mail[0].Body)
 	if r := h.do("POST", "/api/v1/auth/password-reset/confirm", "", map[string]string{"token": adminToken, "password": "a-brand-new-password"}); r.Status != http.StatusBadRequest {
 		t.Fatalf("expired token: %d", r.Status)
 	}
@@ -236,4 +223,19 @@ func TestAuditTrailIsAppendOnlyInTheDatabase(t *testing.T) {
 	if _, err := h.store.DB().NewRaw("TRUNCATE audit_events").Exec(ctx); err == nil {
 		t.Fatal("TRUNCATE on audit_events must be rejected")
 	}
+}
+
+// resetToken is the token of the dashboard link in a reset email: the
+// mail links to PUBLIC_URL/reset-password#token=…, the page that sets the
+// new password.
+func resetToken(t *testing.T, h *harness, body string) string {
+	t.Helper()
+	prefix := h.cfg.PublicURL + "/reset-password#token="
+	for _, line := range strings.Split(body, "\n") {
+		if l := strings.TrimSpace(line); strings.HasPrefix(l, prefix) && len(l) > len(prefix) {
+			return strings.TrimPrefix(l, prefix)
+		}
+	}
+	t.Fatalf("no %s… link in the reset email %q", prefix, body)
+	return ""
 }

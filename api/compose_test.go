@@ -303,10 +303,27 @@ func TestComposePermanentFailureDeadLettersThenRetryDelivers(t *testing.T) {
 	if th := e.thread(avery); th.FailedDeliveries != 1 {
 		t.Errorf("thread failed deliveries = %d, want 1", th.FailedDeliveries)
 	}
+	// Without diagnostics the reason is in plain words and the raw code stays out.
 	dl := findDeadLetter(e.listDeadLetters(t), v.ID)
-	if dl == nil || dl.ClientName != "Avery Johnson" || dl.ThreadID != avery || dl.ErrorCode == nil ||
-		*dl.ErrorCode != 21211 || dl.Reason != provider.Explain(21211) || dl.Attempts != 1 || dl.DeadLetteredAt.IsZero() {
+	if dl == nil || dl.ClientName != "Avery Johnson" || dl.ThreadID != avery || dl.ErrorCode != nil ||
+		dl.Reason != provider.Explain(21211) || dl.Attempts != 1 || dl.DeadLetteredAt.IsZero() {
 		t.Fatalf("dead letter = %+v", dl)
+	}
+	if r := e.do("GET", "/api/v1/threads/"+avery.String()+"/messages", e.owner, nil); strings.Contains(string(r.Body), "21211") ||
+		!strings.Contains(string(r.Body), provider.Explain(21211)) {
+		t.Errorf("without diagnostics the thread's messages show a raw code or no reason: %s", r.Body)
+	}
+	if r := e.do("PUT", "/api/v1/settings/diagnostics", e.owner, map[string]bool{"enabled": true}); r.Status != http.StatusOK {
+		t.Fatalf("diagnostics on = %d", r.Status)
+	}
+	if dl = findDeadLetter(e.listDeadLetters(t), v.ID); dl == nil || dl.ErrorCode == nil || *dl.ErrorCode != 21211 {
+		t.Fatalf("with diagnostics, dead letter = %+v, want the code 21211", dl)
+	}
+	if r := e.do("GET", "/api/v1/threads/"+avery.String()+"/messages", e.owner, nil); !strings.Contains(string(r.Body), `"errorCode":21211`) {
+		t.Errorf("with diagnostics the thread's messages lack the raw code: %s", r.Body)
+	}
+	if r := e.do("PUT", "/api/v1/settings/diagnostics", e.owner, map[string]bool{"enabled": false}); r.Status != http.StatusOK {
+		t.Fatalf("diagnostics off = %d", r.Status)
 	}
 	alert := findAlert(e.listAlerts(t, "?kind=delivery_failed&status=open"), v.ID)
 	if alert == nil || alert.Severity != store.SeverityWarning ||

@@ -24,6 +24,21 @@ type DeadLetterView struct {
 	DeadLetteredAt time.Time `json:"deadLetteredAt"`
 }
 
+// DeadLetterPage is a page of dead letters.
+type DeadLetterPage struct {
+	DeadLetters []DeadLetterView `json:"deadLetters"`
+	NextCursor  string           `json:"nextCursor"`
+}
+
+// DeadLetterActionView answers a retry or a discard, which the delivery
+// workflow carries out.
+type DeadLetterActionView struct {
+	MessageID uuid.UUID `json:"messageId"`
+	Status    string    `json:"status"`
+}
+
+var _ = schemaEnum[DeadLetterActionView]("status", "retrying", "discarding")
+
 func (s *Server) listDeadLetters(c *gin.Context) (any, error) {
 	after, limit, err := listPage(c)
 	if err != nil {
@@ -41,7 +56,7 @@ func (s *Server) listDeadLetters(c *gin.Context) (any, error) {
 			CreatedAt: d.CreatedAt, DeadLetteredAt: d.DeadLetteredAt,
 		})
 	}
-	return gin.H{"deadLetters": out, "nextCursor": nextCursor(page.Next)}, nil
+	return DeadLetterPage{DeadLetters: out, NextCursor: nextCursor(page.Next)}, nil
 }
 
 // retryDeadLetter answers 202: the delivery workflow sends it again.
@@ -54,7 +69,7 @@ func (s *Server) retryDeadLetter(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return gin.H{"messageId": m.ID, "status": "retrying"}, nil
+	return DeadLetterActionView{MessageID: m.ID, Status: "retrying"}, nil
 }
 
 // discardDeadLetter answers 202: the delivery workflow discards it.
@@ -71,5 +86,5 @@ func (s *Server) discardDeadLetter(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return gin.H{"messageId": m.ID, "status": "discarding"}, nil
+	return DeadLetterActionView{MessageID: m.ID, Status: "discarding"}, nil
 }

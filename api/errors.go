@@ -74,6 +74,11 @@ func respondError(c *gin.Context, log *slog.Logger, err error) {
 	ctx := c.Request.Context()
 	cid := obs.CorrelationID(ctx)
 	apiErr := httpMeaning(err, "The requested item")
+	if limit, cut := c.Get(bodyTooLargeKey); cut {
+		// The handler failed because its body was cut short, whatever it
+		// made of that: say what really happened.
+		apiErr = bodyTooLarge(limit.(int64))
+	}
 	if apiErr == nil {
 		log.ErrorContext(ctx, "request failed", "err", err, "path", c.FullPath())
 		apiErr = internalError()
@@ -163,6 +168,9 @@ func (s *Server) reply(code int, h handlerFunc) gin.HandlerFunc {
 		}
 		if ws, ok := v.(withStatus); ok {
 			code, v = ws.status, ws.body
+		}
+		if d, ok := v.(diagnosable); ok {
+			v = d.forViewer(s.viewerOf(c))
 		}
 		if r, ok := v.(renderer); ok {
 			r.render(c, code)

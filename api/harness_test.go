@@ -46,6 +46,11 @@ func testConfig(t testing.TB, env map[string]string) config.Config {
 		"SNOUT_DEMO_PASSWORD": demoPassword,
 		"SNOUT_DATA_DIR":      t.TempDir(),
 		"SNOUT_LOG_LEVEL":     "error",
+		// Tests drive the API faster than anyone could; the limits have
+		// their own tests (limits_test.go), and the browser suite runs
+		// with the defaults.
+		"SNOUT_API_RATE_PER_SESSION": "0",
+		"SNOUT_API_RATE_PER_IP":      "0",
 	}
 	for k, v := range env {
 		base[k] = v

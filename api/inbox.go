@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/snoutos/snout/internal/domain/message"
+	"github.com/snoutos/snout/internal/domain/routing"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service/inbox"
 )
@@ -20,11 +21,29 @@ import (
 
 func (s *Server) inboxRoutes() []featureRoute {
 	return []featureRoute{
-		{http.MethodGet, "/api/v1/threads", s.reply(http.StatusOK, handle(bindThreadQuery, s.inbox.Threads, threadPage))},
-		{http.MethodGet, "/api/v1/threads/:id", s.reply(http.StatusOK, handle(pathIDOf("The thread"), s.inbox.Thread, threadDetailView))},
-		{http.MethodGet, "/api/v1/threads/:id/messages", s.reply(http.StatusOK, handle(bindMessageQuery("The thread"), s.inbox.Messages, messagePage))},
-		{http.MethodPost, "/api/v1/threads/:id/read", s.reply(http.StatusOK, handle(pathIDOf("The thread"), s.inbox.MarkRead, threadRead))},
+		{http.MethodGet, "/api/v1/threads", s.reply(http.StatusOK, handle(bindThreadQuery, s.inbox.Threads, threadPage)),
+			doc("The inbox: threads, newest activity first, with filters and search", tagInbox).query(threadQueryParams...).ok(ThreadPage{})},
+		{http.MethodGet, "/api/v1/threads/:id", s.reply(http.StatusOK, handle(pathIDOf("The thread"), s.inbox.Thread, threadDetailView)),
+			doc("One thread with its conversation header", tagInbox).ok(ThreadDetailView{})},
+		{http.MethodGet, "/api/v1/threads/:id/messages", s.reply(http.StatusOK, handle(bindMessageQuery("The thread"), s.inbox.Messages, messagePage)),
+			doc("A page of a thread's messages, oldest first; nextCursor fetches older ones", tagInbox).query(qPage(inbox.MaxPageSize)...).ok(MessagePage{})},
+		{http.MethodPost, "/api/v1/threads/:id/read", s.reply(http.StatusOK, handle(pathIDOf("The thread"), s.inbox.MarkRead, threadRead)),
+			doc("Mark a thread read", tagInbox).ok(ReadView{})},
 	}
+}
+
+// threadQueryParams are the inbox's filters.
+var threadQueryParams = append([]param{
+	qString("q", "Search over client name, message text, sitter name and number."),
+	qBool("unread", "Only threads with unread messages (or none)."), qBool("assigned", "Only threads assigned to a sitter (or not)."),
+	qBool("violations", "Only threads with an open policy violation."), qBool("failures", "Only threads with a failed delivery."),
+	qUUID("sitterId", "Only this sitter's threads."), qTime("from", "Activity at or after."), qTime("to", "Activity before."),
+}, qPage(inbox.MaxPageSize)...)
+
+// ReadView answers a read: the thread, with nothing unread.
+type ReadView struct {
+	ID     uuid.UUID `json:"id"`
+	Unread int       `json:"unread"`
 }
 
 // ThreadClientView is the client of a thread, as owners and admins see it.
@@ -110,8 +129,11 @@ type MessageView struct {
 	From          string              `json:"from"`
 	To            string              `json:"to"`
 	DeadLettered  bool                `json:"deadLettered"`
-	// Routing is the stored routing trace of an inbound message.
-	Routing json.RawMessage `json:"routing,omitempty"`
+	// Routing is why an inbound message went where it did.
+	Routing *RoutingView `json:"routing,omitempty"`
+	// trace is the stored decision Routing is rendered from, for the
+	// reader (forViewer).
+	trace *routing.Trace
 }
 
 // MessagePage is a page of a conversation, oldest first. NextCursor fetches
@@ -171,7 +193,10 @@ func messageView(m *inbox.Message) MessageView {
 		v.Media = []message.MediaItem{}
 	}
 	if m.Direction == store.DirectionInbound && len(m.Routing) > 0 {
-		v.Routing = m.Routing
+		var t routing.Trace
+		if err := json.Unmarshal(m.Routing, &t); err == nil && t.Rule != "" {
+			v.trace = &t
+		}
 	}
 	return v
 }
@@ -218,4 +243,35 @@ func bindMessageQuery(what string) func(*gin.Context) (inbox.MessageQuery, error
 }
 
 // threadRead is the answer to a read: the thread, with nothing unread.
-func threadRead(r inbox.Read) gin.H { return gin.H{"id": r.ThreadID, "unread": 0} }
+func threadRead(r inbox.Read) ReadView { return ReadView{ID: r.ThreadID} }
+
+// Message statuses, directions and sender types, for the document's enums.
+var (
+	messageStatuses = []string{store.StatusReceived, store.StatusBlocked, store.StatusPending, store.StatusQueued, store.StatusSending,
+		store.StatusSent, store.StatusDelivered, store.StatusUndelivered, store.StatusFailed, store.StatusDiscarded}
+	directions  = []string{store.DirectionInbound, store.DirectionOutbound}
+	senderTypes = []string{store.SenderClient, store.SenderOwner, store.SenderAdmin, store.SenderSitter, store.SenderAutomation, store.SenderSystem}
+	classes     = []string{store.ClassFrontDesk, store.ClassSitter, store.ClassPool}
+)
+
+var (
+	_ = schemaEnum[ThreadView]("windowStatus", store.InboxWindowActive, store.InboxWindowScheduled, store.InboxWindowNone)
+	_ = schemaEnum[ThreadNumberView]("class", classes...)
+	_ = schemaEnum[ThreadDetailView]("flags", "opted_out", "policy_violation", "delivery_failure", "number_not_active")
+	_ = schemaEnum[MessageView]("status", messageStatuses...)
+	_ = schemaEnum[MessageView]("direction", directions...)
+	_ = schemaEnum[MessageView]("senderType", senderTypes...)
+	_ = schemaEnum[StaffMessageView]("status", messageStatuses...)
+	_ = schemaEnum[StaffMessageView]("direction", directions...)
+	_ = schemaEnum[StaffMessageView]("senderType", senderTypes...)
+	_ = schemaEnum[SitterMessageView]("status", messageStatuses...)
+	_ = schemaEnum[SitterMessageView]("direction", directions...)
+	_ = schemaEnum[SitterMessageView]("senderType", senderTypes...)
+	_ = schemaEnum[SitterThreadMessageView]("status", messageStatuses...)
+	_ = schemaEnum[SitterThreadMessageView]("direction", directions...)
+	_ = schemaEnum[SitterThreadMessageView]("senderType", senderTypes...)
+	_ = schemaEnum[SitterLineView]("class", classes...)
+	_ = schemaEnum[SessionView]("role", store.RoleOwner, store.RoleAdmin, store.RoleSitter)
+	_ = schemaEnum[AlertView]("severity", store.SeverityCritical, store.SeverityWarning, store.SeverityInfo)
+	_ = schemaEnum[AlertView]("status", store.AlertOpen, store.AlertAcknowledged, store.AlertResolved, store.AlertDismissed)
+)

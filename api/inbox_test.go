@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -335,10 +336,10 @@ func TestThreadDetailMessagesAndRead(t *testing.T) {
 	}
 	first, reply := all.Messages[0], all.Messages[1]
 	if first.Direction != store.DirectionInbound || first.SenderType != store.SenderClient || first.Status != store.StatusReceived ||
-		first.From != "+16505550101" || first.To != seed.SamNumber || !strings.Contains(string(first.Routing), `"rule":"sitter_window"`) ||
-		!strings.Contains(string(first.Routing), "Sam Patel") {
-		t.Errorf("inbound message = %+v (routing %s)", first, first.Routing)
+		first.From != "+16505550101" || first.To != seed.SamNumber || first.Routing == nil || first.Routing.Rule != "sitter_window" {
+		t.Errorf("inbound message = %+v (routing %+v)", first, first.Routing)
 	}
+	assertReadableTrace(t, first.Routing, "Sam Patel")
 	if reply.Direction != store.DirectionOutbound || reply.Status != store.StatusDelivered || reply.Routing != nil || reply.Attempts != 1 ||
 		reply.Encoding != "GSM-7" || reply.Segments != 1 {
 		t.Errorf("reply = %+v", reply)
@@ -430,4 +431,38 @@ func (h *harness) demoUserID(email string) string {
 		h.t.Fatal(err)
 	}
 	return u.ID.String()
+}
+
+var (
+	uuidInText = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	utcStamp   = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}`)
+)
+
+// assertReadableTrace: every step is structured, its sentence names
+// sitters and shows times as people read them (the org's zone, no UTC
+// stamp, no ID), and without diagnostics no step carries raw IDs.
+func assertReadableTrace(t *testing.T, r *api.RoutingView, sitter string) {
+	t.Helper()
+	if r == nil || len(r.Steps) == 0 {
+		t.Fatalf("no routing trace: %+v", r)
+	}
+	named := false
+	for _, st := range r.Steps {
+		if st.Kind == "" || (st.Outcome != "matched" && st.Outcome != "skipped") || st.Sentence == "" {
+			t.Errorf("step %+v is not structured", st)
+		}
+		if uuidInText.MatchString(st.Sentence) || utcStamp.MatchString(st.Sentence) {
+			t.Errorf("step sentence %q shows an ID or a UTC stamp", st.Sentence)
+		}
+		if len(st.IDs) > 0 {
+			t.Errorf("step %+v carries raw IDs without diagnostics", st)
+		}
+		named = named || strings.Contains(st.Sentence, sitter)
+	}
+	if !named || !strings.Contains(r.Target.SitterName+r.Reason, sitter) || r.Target.SitterID != "" {
+		t.Errorf("trace %+v does not name %s (or shows the sitter's ID)", r, sitter)
+	}
+	if !strings.Contains(r.DecidedAtLocal, "PST") && !strings.Contains(r.DecidedAtLocal, "PDT") {
+		t.Errorf("decidedAtLocal %q is not in the org's zone", r.DecidedAtLocal)
+	}
 }

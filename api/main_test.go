@@ -6,4 +6,7 @@ import (
 	"github.com/snoutos/snout/dev/testenv"
 )
 
-func TestMain(m *testing.M) { testenv.Main(m) }
+func TestMain(m *testing.M) {
+	installContractCheck()
+	testenv.Main(m)
+}

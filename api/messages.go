@@ -17,29 +17,44 @@ import (
 // dead-letter list (deadletters.go) and alerts (alerts.go). The rules are
 // in service/messaging.
 func (s *Server) composeRoutes() []featureRoute {
+	blocked := []int{http.StatusConflict, http.StatusUnprocessableEntity, http.StatusTooManyRequests, http.StatusServiceUnavailable}
 	return []featureRoute{
-		{http.MethodPost, "/api/v1/threads/:id/messages", s.reply(http.StatusAccepted, s.composeStaffMessage)},
-		{http.MethodPost, "/api/v1/sitter/threads/:id/messages", s.reply(http.StatusAccepted, s.composeSitterMessage)},
+		{http.MethodPost, "/api/v1/threads/:id/messages", s.reply(http.StatusAccepted, s.composeStaffMessage),
+			doc("Send a message in a thread (owner, admin)", tagMessages).body(ComposeRequest{}).returns(http.StatusAccepted, StaffMessageView{}).fails(blocked...)},
+		{http.MethodPost, "/api/v1/sitter/threads/:id/messages", s.reply(http.StatusAccepted, s.composeSitterMessage),
+			doc("Send a message in one of the sitter's conversations", tagSitter).body(ComposeRequest{}).returns(http.StatusAccepted, SitterMessageView{}).fails(blocked...)},
 
-		{http.MethodGet, "/api/v1/policy-violations", s.reply(http.StatusOK, s.listPolicyViolations)},
-		{http.MethodGet, "/api/v1/policy-violations/:id", s.reply(http.StatusOK, s.getPolicyViolation)},
-		{http.MethodPost, "/api/v1/policy-violations/:id/dismiss", s.reply(http.StatusOK, s.reviewViolation(s.messaging.DismissViolation))},
-		{http.MethodPost, "/api/v1/policy-violations/:id/override", s.reply(http.StatusAccepted, s.reviewViolation(s.messaging.OverrideViolation))},
+		{http.MethodGet, "/api/v1/policy-violations", s.reply(http.StatusOK, s.listPolicyViolations),
+			doc("Messages the content policy stopped, for review", tagPolicy).query(violationQueryParams...).ok(PolicyViolationPage{})},
+		{http.MethodGet, "/api/v1/policy-violations/:id", s.reply(http.StatusOK, s.getPolicyViolation),
+			doc("One policy violation, with the blocked message", tagPolicy).ok(PolicyViolationView{})},
+		{http.MethodPost, "/api/v1/policy-violations/:id/dismiss", s.reply(http.StatusOK, s.reviewViolation(s.messaging.DismissViolation)),
+			doc("Dismiss a violation: the message stays unsent", tagPolicy).optionalBody(ReasonRequest{}).ok(PolicyViolationView{}).fails(http.StatusConflict)},
+		{http.MethodPost, "/api/v1/policy-violations/:id/override", s.reply(http.StatusAccepted, s.reviewViolation(s.messaging.OverrideViolation)),
+			doc("Override a violation with a reason: the message is sent", tagPolicy).optionalBody(ReasonRequest{}).
+				returns(http.StatusAccepted, PolicyViolationView{}).fails(blocked...)},
 
-		{http.MethodGet, "/api/v1/ops/dead-letters", s.reply(http.StatusOK, s.listDeadLetters)},
-		{http.MethodPost, "/api/v1/ops/dead-letters/:id/retry", s.reply(http.StatusAccepted, s.retryDeadLetter)},
-		{http.MethodPost, "/api/v1/ops/dead-letters/:id/discard", s.reply(http.StatusAccepted, s.discardDeadLetter)},
+		{http.MethodGet, "/api/v1/ops/dead-letters", s.reply(http.StatusOK, s.listDeadLetters),
+			doc("Messages that could not be delivered, waiting for a retry or a discard", tagOps).query(qPage(200)...).ok(DeadLetterPage{})},
+		{http.MethodPost, "/api/v1/ops/dead-letters/:id/retry", s.reply(http.StatusAccepted, s.retryDeadLetter),
+			doc("Send a dead letter again", tagOps).returns(http.StatusAccepted, DeadLetterActionView{}).fails(blocked...)},
+		{http.MethodPost, "/api/v1/ops/dead-letters/:id/discard", s.reply(http.StatusAccepted, s.discardDeadLetter),
+			doc("Discard a dead letter", tagOps).optionalBody(ReasonRequest{}).returns(http.StatusAccepted, DeadLetterActionView{}).fails(blocked...)},
 
-		{http.MethodGet, "/api/v1/alerts", s.reply(http.StatusOK, s.listAlerts)},
-		{http.MethodPost, "/api/v1/alerts/:id/acknowledge", s.reply(http.StatusOK, s.alertAction(s.messaging.AcknowledgeAlert))},
-		{http.MethodPost, "/api/v1/alerts/:id/resolve", s.reply(http.StatusOK, s.alertAction(s.messaging.ResolveAlert))},
-		{http.MethodPost, "/api/v1/alerts/:id/dismiss", s.reply(http.StatusOK, s.alertAction(s.messaging.DismissAlert))},
+		{http.MethodGet, "/api/v1/alerts", s.reply(http.StatusOK, s.listAlerts),
+			doc("Alerts, newest first", tagAlerts).query(alertQueryParams...).ok(AlertList{})},
+		{http.MethodPost, "/api/v1/alerts/:id/acknowledge", s.reply(http.StatusOK, s.alertAction(s.messaging.AcknowledgeAlert)),
+			doc("Acknowledge an alert", tagAlerts).ok(AlertView{}).fails(http.StatusConflict)},
+		{http.MethodPost, "/api/v1/alerts/:id/resolve", s.reply(http.StatusOK, s.alertAction(s.messaging.ResolveAlert)),
+			doc("Resolve an alert", tagAlerts).ok(AlertView{}).fails(http.StatusConflict)},
+		{http.MethodPost, "/api/v1/alerts/:id/dismiss", s.reply(http.StatusOK, s.alertAction(s.messaging.DismissAlert)),
+			doc("Dismiss an alert", tagAlerts).ok(AlertView{}).fails(http.StatusConflict)},
 	}
 }
 
 // ComposeRequest is the body of a new message.
 type ComposeRequest struct {
-	Body      string   `json:"body"`
+	Body      string   `json:"body" required:"true"`
 	MediaURLs []string `json:"mediaUrls"`
 }
 

@@ -24,25 +24,105 @@ import (
 // quarantine lifecycle. Admins and owners only (policies/policy.csv). The
 // use cases are service/numbers'; these handlers bind and render.
 func (s *Server) numberRoutes() []featureRoute {
+	guarded := []int{http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable}
 	return []featureRoute{
-		{http.MethodGet, "/api/v1/numbers", s.listNumbers},
-		{http.MethodGet, "/api/v1/numbers/:id", s.reply(http.StatusOK, ofNumber(s.numberDetail))},
-		{http.MethodGet, "/api/v1/numbers/available", s.reply(http.StatusOK, s.searchNumbersForSale)},
-		{http.MethodPost, "/api/v1/numbers/buy", s.reply(http.StatusOK, s.provisionNumbers(contract.ProvisionBuy))},
-		{http.MethodPost, "/api/v1/numbers/import", s.reply(http.StatusOK, s.provisionNumbers(contract.ProvisionImport))},
-		{http.MethodPost, "/api/v1/numbers/:id/assign", s.reply(http.StatusOK, ofNumber(s.assignNumber))},
-		{http.MethodPost, "/api/v1/numbers/:id/release", s.reply(http.StatusOK, ofNumber(s.releaseNumber))},
-		{http.MethodGet, "/api/v1/numbers/:id/quarantine-preview", s.reply(http.StatusOK, ofNumber(s.quarantinePreview))},
-		{http.MethodPost, "/api/v1/numbers/:id/quarantine", s.reply(http.StatusOK, ofNumber(s.quarantineNumber))},
-		{http.MethodGet, "/api/v1/numbers/:id/quarantine", s.reply(http.StatusOK, ofNumber(s.quarantineStatus))},
-		{http.MethodPost, "/api/v1/numbers/:id/quarantine/restore", s.reply(http.StatusOK, ofNumber(s.restoreQuarantine))},
-		{http.MethodPost, "/api/v1/numbers/:id/quarantine/release-now", s.reply(http.StatusOK, ofNumber(s.releaseQuarantineNow))},
-		{http.MethodPost, "/api/v1/numbers/bulk/assign", s.reply(http.StatusOK, s.bulkAssignNumbers)},
-		{http.MethodPost, "/api/v1/numbers/bulk/release", s.reply(http.StatusOK, s.bulkReleaseNumbers)},
-		{http.MethodPost, "/api/v1/numbers/bulk/quarantine", s.reply(http.StatusOK, s.bulkQuarantineNumbers)},
-		{http.MethodPost, "/api/v1/numbers/bulk/import", s.reply(http.StatusOK, s.bulkImportNumbers)},
+		{http.MethodGet, "/api/v1/numbers", s.listNumbers,
+			doc("The number inventory with filters; ?format=csv exports every matching number", tagNumbers).query(numberQueryParams...).
+				ok(NumberPage{}).also(http.StatusOK, "text/csv")},
+		{http.MethodGet, "/api/v1/numbers/:id", s.reply(http.StatusOK, ofNumber(s.numberDetail)),
+			doc("One number: assignment history, threads, recent delivery errors, quarantine", tagNumbers).ok(NumberDetailView{})},
+		{http.MethodGet, "/api/v1/numbers/available", s.reply(http.StatusOK, s.searchNumbersForSale),
+			doc("Numbers for sale, with their monthly cost", tagNumbers).query(numberSearchParams...).ok(contract.SetupSearchResult{}).fails(guarded...)},
+		{http.MethodPost, "/api/v1/numbers/buy", s.reply(http.StatusOK, s.provisionNumbers(contract.ProvisionBuy)),
+			doc("Buy numbers (safe to retry with the same requestId)", tagNumbers).body(ProvisionRequest{}).ok(ProvisionView{}).
+				returns(http.StatusAccepted, ProvisionPendingView{}).fails(guarded...)},
+		{http.MethodPost, "/api/v1/numbers/import", s.reply(http.StatusOK, s.provisionNumbers(contract.ProvisionImport)),
+			doc("Import numbers the Twilio account owns", tagNumbers).body(ProvisionRequest{}).ok(ProvisionView{}).
+				returns(http.StatusAccepted, ProvisionPendingView{}).fails(guarded...)},
+		{http.MethodPost, "/api/v1/numbers/:id/assign", s.reply(http.StatusOK, ofNumber(s.assignNumber)),
+			doc("Assign a number to a sitter, the pool or the front desk", tagNumbers).body(AssignRequest{}).ok(NumberResultView{}).fails(guarded...)},
+		{http.MethodPost, "/api/v1/numbers/:id/release", s.reply(http.StatusOK, ofNumber(s.releaseNumber)),
+			doc("Release a number: without confirmToken, its impact and the token; with it, the release", tagNumbers).
+				optionalBody(ConfirmRequest{}).ok(ConfirmationView{}, NumberResultView{}).returns(http.StatusAccepted, WorkflowPendingView{}).fails(guarded...)},
+		{http.MethodGet, "/api/v1/numbers/:id/quarantine-preview", s.reply(http.StatusOK, ofNumber(s.quarantinePreview)),
+			doc("What quarantining the number would do, with the token that confirms it", tagNumbers).
+				query(qUUID("replacementNumberId", "The number to move its threads to.")).ok(QuarantinePreviewView{}).fails(guarded...)},
+		{http.MethodPost, "/api/v1/numbers/:id/quarantine", s.reply(http.StatusOK, ofNumber(s.quarantineNumber)),
+			doc("Quarantine a number: without confirmToken, the preview; with it, the quarantine starts", tagNumbers).
+				optionalBody(QuarantineRequest{}).ok(QuarantinePreviewView{}, QuarantineStartedView{}).
+				returns(http.StatusAccepted, QuarantineStartedView{}).fails(guarded...)},
+		{http.MethodGet, "/api/v1/numbers/:id/quarantine", s.reply(http.StatusOK, ofNumber(s.quarantineStatus)),
+			doc("The number's latest quarantine and, while it cools down, its live state", tagNumbers).ok(QuarantineStatusView{}).fails(http.StatusServiceUnavailable)},
+		{http.MethodPost, "/api/v1/numbers/:id/quarantine/restore", s.reply(http.StatusOK, ofNumber(s.restoreQuarantine)),
+			doc("End the cooldown early: the number is back in service", tagNumbers).optionalBody(QuarantineEndRequest{}).
+				ok(ConfirmationView{}, QuarantineEndedView{}).returns(http.StatusAccepted, EndRequestedView{}).fails(guarded...)},
+		{http.MethodPost, "/api/v1/numbers/:id/quarantine/release-now", s.reply(http.StatusOK, ofNumber(s.releaseQuarantineNow)),
+			doc("Release the quarantined number now (takes a confirmation)", tagNumbers).optionalBody(QuarantineEndRequest{}).
+				ok(ConfirmationView{}, QuarantineEndedView{}).returns(http.StatusAccepted, EndRequestedView{}).fails(guarded...)},
+		{http.MethodPost, "/api/v1/numbers/bulk/assign", s.reply(http.StatusOK, s.bulkAssignNumbers),
+			doc("Assign several numbers", tagNumbers).body(BulkAssignRequest{}).ok(BulkOutcomeView{}).fails(guarded...)},
+		{http.MethodPost, "/api/v1/numbers/bulk/release", s.reply(http.StatusOK, s.bulkReleaseNumbers),
+			doc("Release several numbers: without confirmToken, the combined impact", tagNumbers).body(BulkRequest{}).
+				ok(ConfirmationView{}, BulkOutcomeView{}).fails(guarded...)},
+		{http.MethodPost, "/api/v1/numbers/bulk/quarantine", s.reply(http.StatusOK, s.bulkQuarantineNumbers),
+			doc("Quarantine several numbers: without confirmToken, the combined impact", tagNumbers).body(BulkQuarantineRequest{}).
+				ok(ConfirmationView{}, BulkOutcomeView{}).fails(guarded...)},
+		{http.MethodPost, "/api/v1/numbers/bulk/import", s.reply(http.StatusOK, s.bulkImportNumbers),
+			doc("Import numbers from a CSV (e164,class,sitter_email|sitter_id,friendly_name), as text/csv or a multipart \"file\"", tagNumbers).
+				raw("text/csv").query(qString("requestId", "Makes a retried import safe.")).ok(ImportView{}).returns(http.StatusAccepted, ImportView{}).
+				fails(guarded...)},
 	}
 }
+
+// numberQueryParams are the inventory's filters.
+var numberQueryParams = []param{
+	qString("class", "front_desk, sitter or pool."), qString("status", "active, quarantined, inactive or released."),
+	qString("assignedTo", "front_desk, sitter, clients, pool or unassigned."), qString("health", "green, yellow or red."),
+	qString("minVolume", "At least this many messages in 7 days."), qString("maxVolume", "At most this many messages in 7 days."),
+	qString("idleDays", "Unused for at least this many days."), qString("q", "Search by number or name."),
+	qUUID("sitterId", "Only this sitter's."), qString("ids", "Comma-separated number IDs."),
+	qString("cursor", "The nextCursor of the previous page."), qInt("limit", "Items per page.", 1, 200),
+	qEnum("format", "csv exports every matching number.", "csv"),
+}
+
+// numberSearchParams search numbers for sale.
+var numberSearchParams = []param{
+	qString("areaCode", "A US or Canadian area code."), qString("region", "A state or province."),
+	qString("tollFree", "true for toll-free numbers."), qString("limit", "At most this many."),
+}
+
+// NumberPage is a page of the inventory.
+type NumberPage struct {
+	Numbers    []NumberView `json:"numbers"`
+	NextCursor string       `json:"nextCursor"`
+}
+
+// NumberDetailView is the number's page.
+type NumberDetailView struct {
+	Number         NumberView           `json:"number"`
+	History        []store.NumberEvent  `json:"history"`
+	Threads        []store.NumberThread `json:"threads"`
+	DeliveryErrors []DeliveryErrorView  `json:"deliveryErrors"`
+	Quarantine     *QuarantineView      `json:"quarantine"`
+}
+
+// NumberResultView is a number after an action.
+type NumberResultView struct {
+	Number NumberView `json:"number"`
+}
+
+// WorkflowPendingView answers an action its workflow is still carrying out.
+type WorkflowPendingView struct {
+	Status     string `json:"status"`
+	WorkflowID string `json:"workflowId"`
+}
+
+var (
+	_ = schemaEnum[NumberView]("class", store.ClassFrontDesk, store.ClassSitter, store.ClassPool)
+	_ = schemaEnum[NumberView]("status", domain.StatusActive, domain.StatusQuarantined, domain.StatusInactive, domain.StatusReleased)
+	_ = schemaEnum[HealthView]("level", domain.HealthGreen, domain.HealthYellow, domain.HealthRed)
+	_ = schemaEnum[AssignmentView]("kind", domain.AssignedFrontDesk, domain.AssignedSitter, domain.AssignedClients, domain.AssignedPool, domain.AssignedUnassigned)
+)
 
 // ofNumber adapts a handler of one number, named by the :id path
 // parameter: a malformed ID is the number's 404, like another org's.
@@ -167,7 +247,7 @@ func (s *Server) listNumbers(c *gin.Context) {
 		for i, r := range page.Rows {
 			out[i] = numberView(r)
 		}
-		return gin.H{"numbers": out, "nextCursor": page.Next}, nil
+		return NumberPage{Numbers: out, NextCursor: page.Next}, nil
 	})(c)
 }
 
@@ -209,7 +289,8 @@ func csvTime(t *time.Time) string {
 
 // DeliveryErrorView is one failed send from a number, in plain words.
 type DeliveryErrorView struct {
-	Code       int       `json:"code"`
+	// Code is the raw provider code, with diagnostics on.
+	Code       *int      `json:"code,omitempty"`
 	Reason     string    `json:"reason"`
 	Status     string    `json:"status"`
 	At         time.Time `json:"at"`
@@ -260,9 +341,17 @@ func (s *Server) numberDetail(c *gin.Context, id uuid.UUID) (any, error) {
 	}
 	failures := make([]DeliveryErrorView, len(d.DeliveryErrors))
 	for i, f := range d.DeliveryErrors {
-		failures[i] = DeliveryErrorView{Code: f.Code, Reason: provider.Explain(f.Code), Status: f.Status, At: f.At,
+		code := f.Code
+		failures[i] = DeliveryErrorView{Code: &code, Reason: provider.Explain(f.Code), Status: f.Status, At: f.At,
 			ClientName: f.ClientName, ThreadID: f.ThreadID, MessageID: f.MessageID}
 	}
-	return gin.H{"number": numberView(*d.Number), "history": d.History, "threads": d.Threads,
-		"deliveryErrors": failures, "quarantine": s.quarantineView(d.Quarantine)}, nil
+	v := NumberDetailView{Number: numberView(*d.Number), History: d.History, Threads: d.Threads,
+		DeliveryErrors: failures, Quarantine: s.quarantineView(d.Quarantine)}
+	if v.History == nil {
+		v.History = []store.NumberEvent{}
+	}
+	if v.Threads == nil {
+		v.Threads = []store.NumberThread{}
+	}
+	return v, nil
 }

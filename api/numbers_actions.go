@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/snoutos/snout/contract"
+	domain "github.com/snoutos/snout/internal/domain/numbers"
 	"github.com/snoutos/snout/internal/domain/phone"
 	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
@@ -101,9 +102,13 @@ func (s *Server) bulkResults(ctx context.Context, items []numbers.Item) []BulkRe
 }
 
 // bulkOutcome is the answer of a performed bulk action.
-func (s *Server) bulkOutcome(ctx context.Context, items []numbers.Item) gin.H {
+func (s *Server) bulkOutcome(ctx context.Context, items []numbers.Item) BulkOutcomeView {
 	ok := numbers.Succeeded(items)
-	return gin.H{"items": s.bulkResults(ctx, items), "succeeded": ok, "failed": len(items) - ok}
+	results := s.bulkResults(ctx, items)
+	if results == nil {
+		results = []BulkResult{}
+	}
+	return BulkOutcomeView{Items: results, Succeeded: ok, Failed: len(items) - ok}
 }
 
 // itemError describes a per-item failure with the same meaning
@@ -137,14 +142,16 @@ func bindOptionalJSON(c *gin.Context, v any) error {
 
 // ---- Release and assign ----
 
-type confirmRequest struct {
+// ConfirmRequest carries the confirmToken of a destructive action's
+// first answer.
+type ConfirmRequest struct {
 	ConfirmToken string `json:"confirmToken"`
 }
 
 // releaseNumber: guardrails, then the impact and a confirmation token, then
 // (with the token) the release.
 func (s *Server) releaseNumber(c *gin.Context, id uuid.UUID) (any, error) {
-	var req confirmRequest
+	var req ConfirmRequest
 	if err := bindOptionalJSON(c, &req); err != nil {
 		return nil, err
 	}
@@ -155,24 +162,25 @@ func (s *Server) releaseNumber(c *gin.Context, id uuid.UUID) (any, error) {
 	case out.Confirmation != nil:
 		return s.confirmationView(c.Request.Context(), out.Confirmation), nil
 	case out.Row == nil:
-		return status(http.StatusAccepted, gin.H{"status": "releasing", "workflowId": out.WorkflowID}), nil
+		return status(http.StatusAccepted, WorkflowPendingView{Status: "releasing", WorkflowID: out.WorkflowID}), nil
 	}
-	return gin.H{"number": numberView(*out.Row)}, nil
+	return NumberResultView{Number: numberView(*out.Row)}, nil
 }
 
-type assignRequest struct {
+// AssignRequest says where a number goes.
+type AssignRequest struct {
 	// To is "sitter", "pool" or "front_desk".
-	To          string     `json:"to"`
+	To          string     `json:"to" required:"true"`
 	SitterID    *uuid.UUID `json:"sitterId"`
 	SitterEmail string     `json:"sitterEmail"`
 }
 
-func (r assignRequest) assignment() numbers.Assignment {
+func (r AssignRequest) assignment() numbers.Assignment {
 	return numbers.Assignment{To: r.To, SitterID: r.SitterID, SitterEmail: r.SitterEmail}
 }
 
 func (s *Server) assignNumber(c *gin.Context, id uuid.UUID) (any, error) {
-	var req assignRequest
+	var req AssignRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, badRequest("Send a JSON body with to (sitter, pool or front_desk) and, for a sitter, sitterId.", nil)
 	}
@@ -180,21 +188,27 @@ func (s *Server) assignNumber(c *gin.Context, id uuid.UUID) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return gin.H{"number": numberView(*row)}, nil
+	return NumberResultView{Number: numberView(*row)}, nil
 }
 
 // ---- Bulk assign and release ----
 
-type bulkRequest struct {
-	IDs          []uuid.UUID `json:"ids"`
+// BulkRequest names the numbers of a bulk action.
+type BulkRequest struct {
+	IDs          []uuid.UUID `json:"ids" required:"true"`
 	ConfirmToken string      `json:"confirmToken"`
 }
 
+// BulkAssignRequest assigns several numbers.
+type BulkAssignRequest struct {
+	BulkRequest
+	AssignRequest
+}
+
+var _ = schemaEnum[AssignRequest]("to", domain.AssignedSitter, domain.AssignedPool, domain.AssignedFrontDesk)
+
 func (s *Server) bulkAssignNumbers(c *gin.Context) (any, error) {
-	var req struct {
-		bulkRequest
-		assignRequest
-	}
+	var req BulkAssignRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, badRequest("Send a JSON body with ids and to.", nil)
 	}
@@ -208,7 +222,7 @@ func (s *Server) bulkAssignNumbers(c *gin.Context) (any, error) {
 // bulkReleaseNumbers: without confirmToken, each number's guardrails and
 // the combined impact; with it, each releasable number is released.
 func (s *Server) bulkReleaseNumbers(c *gin.Context) (any, error) {
-	var req bulkRequest
+	var req BulkRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, badRequest("Send a JSON body with ids.", nil)
 	}
@@ -224,22 +238,52 @@ func (s *Server) bulkReleaseNumbers(c *gin.Context) (any, error) {
 
 // ---- Buy and import (through ProvisionNumbersWorkflow) ----
 
-type provisionRequest struct {
+// ProvisionRequest buys or imports numbers.
+type ProvisionRequest struct {
 	// RequestID makes a retried request safe: the same ID runs once.
-	RequestID string `json:"requestId"`
-	Items     []struct {
-		E164         string     `json:"e164"`
-		Class        string     `json:"class"`
-		SitterID     *uuid.UUID `json:"sitterId"`
-		SitterEmail  string     `json:"sitterEmail"`
-		FriendlyName string     `json:"friendlyName"`
-	} `json:"items"`
+	RequestID string                 `json:"requestId"`
+	Items     []ProvisionItemRequest `json:"items" required:"true"`
+}
+
+// ProvisionItemRequest is one number to buy or import.
+type ProvisionItemRequest struct {
+	E164         string     `json:"e164" required:"true"`
+	Class        string     `json:"class" required:"true"`
+	SitterID     *uuid.UUID `json:"sitterId"`
+	SitterEmail  string     `json:"sitterEmail"`
+	FriendlyName string     `json:"friendlyName"`
+}
+
+var _ = schemaEnum[ProvisionItemRequest]("class", store.ClassFrontDesk, store.ClassSitter, store.ClassPool)
+
+// ProvisionView is the outcome of a buy or an import, number by number.
+type ProvisionView struct {
+	RequestID  string                         `json:"requestId"`
+	WorkflowID string                         `json:"workflowId"`
+	Items      []contract.ProvisionItemResult `json:"items"`
+	Succeeded  int                            `json:"succeeded"`
+	Failed     int                            `json:"failed"`
+}
+
+// ProvisionPendingView answers a buy or an import still running: ask
+// again with the same requestId.
+type ProvisionPendingView struct {
+	Status     string `json:"status"`
+	RequestID  string `json:"requestId"`
+	WorkflowID string `json:"workflowId"`
+}
+
+// BulkOutcomeView is the outcome of a performed bulk action.
+type BulkOutcomeView struct {
+	Items     []BulkResult `json:"items"`
+	Succeeded int          `json:"succeeded"`
+	Failed    int          `json:"failed"`
 }
 
 // provisionNumbers buys or imports numbers (JSON items).
 func (s *Server) provisionNumbers(action string) handlerFunc {
 	return func(c *gin.Context) (any, error) {
-		var req provisionRequest
+		var req ProvisionRequest
 		if err := c.ShouldBindJSON(&req); err != nil {
 			return nil, badRequest("Send a JSON body with items: [{e164, class, sitterId, friendlyName}].", nil)
 		}
@@ -252,7 +296,7 @@ func (s *Server) provisionNumbers(action string) handlerFunc {
 			return nil, err
 		}
 		if out.Result == nil {
-			return status(http.StatusAccepted, gin.H{"status": "in_progress", "requestId": out.RequestID, "workflowId": out.WorkflowID}), nil
+			return status(http.StatusAccepted, ProvisionPendingView{Status: "in_progress", RequestID: out.RequestID, WorkflowID: out.WorkflowID}), nil
 		}
 		ok := 0
 		for _, it := range out.Result.Items {
@@ -260,7 +304,11 @@ func (s *Server) provisionNumbers(action string) handlerFunc {
 				ok++
 			}
 		}
-		return gin.H{"requestId": out.RequestID, "workflowId": out.WorkflowID, "items": out.Result.Items, "succeeded": ok, "failed": len(out.Result.Items) - ok}, nil
+		results := out.Result.Items
+		if results == nil {
+			results = []contract.ProvisionItemResult{}
+		}
+		return ProvisionView{RequestID: out.RequestID, WorkflowID: out.WorkflowID, Items: results, Succeeded: ok, Failed: len(results) - ok}, nil
 	}
 }
 

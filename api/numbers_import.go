@@ -13,6 +13,15 @@ import (
 // ImportRowResult is one line's outcome.
 type ImportRowResult = numbers.ImportRow
 
+// ImportView is a CSV import's outcome, line by line.
+type ImportView struct {
+	RequestID  string            `json:"requestId"`
+	WorkflowID string            `json:"workflowId"`
+	Rows       []ImportRowResult `json:"rows"`
+	Imported   int               `json:"imported"`
+	Failed     int               `json:"failed"`
+}
+
 // bulkImportNumbers takes the CSV (e164,class,sitter_email|sitter_id,
 // friendly_name) as the request body (text/csv), or as the "file" field of
 // a multipart form; every row answers for itself.
@@ -47,5 +56,9 @@ func (s *Server) bulkImportNumbers(c *gin.Context) (any, error) {
 	if out.Pending {
 		code = http.StatusAccepted
 	}
-	return status(code, gin.H{"requestId": out.RequestID, "workflowId": out.WorkflowID, "rows": out.Rows, "imported": ok, "failed": len(out.Rows) - ok}), nil
+	rows := out.Rows
+	if rows == nil {
+		rows = []ImportRowResult{}
+	}
+	return status(code, ImportView{RequestID: out.RequestID, WorkflowID: out.WorkflowID, Rows: rows, Imported: ok, Failed: len(rows) - ok}), nil
 }

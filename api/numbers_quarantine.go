@@ -2,11 +2,13 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service/numbers"
 )
 
@@ -28,33 +30,100 @@ func (s *Server) quarantinePreview(c *gin.Context, id uuid.UUID) (any, error) {
 	return previewView(p), nil
 }
 
-func previewView(p numbers.Preview) gin.H {
-	return gin.H{
-		"action": numbers.ActionQuarantine, "numberIds": []uuid.UUID{p.Number.ID}, "impact": planView(p.Plan), "threads": p.Threads,
-		"message":      p.Message,
-		"defaults":     gin.H{"cooldownDays": p.DefaultCooldownDays, "endAction": contract.QuarantineEndReturnToPool, "notifyClients": false},
-		"confirmToken": p.Token, "expiresAt": p.ExpiresAt,
+// QuarantinePreviewView is what quarantining a number would do, with the
+// token that confirms it.
+type QuarantinePreviewView struct {
+	Action       string               `json:"action"`
+	NumberIDs    []uuid.UUID          `json:"numberIds"`
+	Impact       ImpactView           `json:"impact"`
+	Threads      []store.NumberThread `json:"threads"`
+	Message      string               `json:"message"`
+	Defaults     QuarantineDefaults   `json:"defaults"`
+	ConfirmToken string               `json:"confirmToken"`
+	ExpiresAt    time.Time            `json:"expiresAt"`
+}
+
+// QuarantineDefaults are the quarantine form's defaults.
+type QuarantineDefaults struct {
+	CooldownDays  int    `json:"cooldownDays"`
+	EndAction     string `json:"endAction"`
+	NotifyClients bool   `json:"notifyClients"`
+}
+
+// QuarantineStartedView answers a confirmed quarantine: its state once
+// the threads have moved (null, with status starting, while it starts).
+type QuarantineStartedView struct {
+	QuarantineID uuid.UUID                 `json:"quarantineId"`
+	WorkflowID   string                    `json:"workflowId"`
+	Impact       ImpactView                `json:"impact"`
+	State        *contract.QuarantineState `json:"state"`
+	Number       *NumberView               `json:"number,omitempty"`
+	Status       string                    `json:"status"`
+}
+
+// QuarantineStatusView is the number's latest quarantine.
+type QuarantineStatusView struct {
+	Number     NumberView                `json:"number"`
+	Quarantine *QuarantineView           `json:"quarantine"`
+	State      *contract.QuarantineState `json:"state,omitempty"`
+}
+
+// QuarantineEndedView is a finished quarantine.
+type QuarantineEndedView struct {
+	Quarantine *QuarantineView `json:"quarantine"`
+	Number     *NumberView     `json:"number,omitempty"`
+}
+
+// EndRequestedView answers a restore or a release-now still finishing.
+type EndRequestedView struct {
+	Status     string `json:"status"`
+	Request    string `json:"request"`
+	WorkflowID string `json:"workflowId"`
+}
+
+var (
+	_ = schemaEnum[QuarantineView]("endAction", contract.QuarantineEndReturnToPool, contract.QuarantineEndRelease)
+	_ = schemaEnum[QuarantineDefaults]("endAction", contract.QuarantineEndReturnToPool, contract.QuarantineEndRelease)
+	_ = schemaEnum[QuarantineRequest]("endAction", contract.QuarantineEndReturnToPool, contract.QuarantineEndRelease)
+	_ = schemaEnum[QuarantineView]("status", store.QuarantineCoolingDown, store.QuarantineRestored, store.QuarantineReturnedToPool, store.QuarantineReleased)
+)
+
+func previewView(p numbers.Preview) QuarantinePreviewView {
+	threads := p.Threads
+	if threads == nil {
+		threads = []store.NumberThread{}
+	}
+	return QuarantinePreviewView{
+		Action: numbers.ActionQuarantine, NumberIDs: []uuid.UUID{p.Number.ID}, Impact: planView(p.Plan), Threads: threads,
+		Message:      p.Message,
+		Defaults:     QuarantineDefaults{CooldownDays: p.DefaultCooldownDays, EndAction: contract.QuarantineEndReturnToPool},
+		ConfirmToken: p.Token, ExpiresAt: p.ExpiresAt,
 	}
 }
 
-type quarantineOptions struct {
+// QuarantineOptions are a quarantine's choices.
+type QuarantineOptions struct {
 	NotifyClients bool   `json:"notifyClients"`
 	EndAction     string `json:"endAction"`
 	CooldownDays  *int   `json:"cooldownDays"`
 	Reason        string `json:"reason"`
 }
 
-func (o quarantineOptions) options() numbers.QuarantineOptions { return numbers.QuarantineOptions(o) }
+func (o QuarantineOptions) options() numbers.QuarantineOptions { return numbers.QuarantineOptions(o) }
+
+// QuarantineRequest asks for a quarantine: without confirmToken, the
+// preview.
+type QuarantineRequest struct {
+	QuarantineOptions
+	ConfirmToken        string     `json:"confirmToken"`
+	ReplacementNumberID *uuid.UUID `json:"replacementNumberId"`
+}
 
 // quarantineNumber: without confirmToken, the preview; with it, the
 // quarantine starts, and the answer waits until the number's threads have
 // moved and the cooldown runs (202 when it is still starting).
 func (s *Server) quarantineNumber(c *gin.Context, id uuid.UUID) (any, error) {
-	var req struct {
-		quarantineOptions
-		ConfirmToken        string     `json:"confirmToken"`
-		ReplacementNumberID *uuid.UUID `json:"replacementNumberId"`
-	}
+	var req QuarantineRequest
 	if err := bindOptionalJSON(c, &req); err != nil {
 		return nil, err
 	}
@@ -66,15 +135,13 @@ func (s *Server) quarantineNumber(c *gin.Context, id uuid.UUID) (any, error) {
 	case out.Preview != nil:
 		return previewView(*out.Preview), nil
 	}
-	body := gin.H{"quarantineId": out.QuarantineID, "workflowId": out.WorkflowID, "impact": planView(out.Plan), "state": out.State}
+	body := QuarantineStartedView{QuarantineID: out.QuarantineID, WorkflowID: out.WorkflowID, Impact: planView(out.Plan), State: out.State}
 	if out.State == nil {
-		body["status"] = "starting"
+		body.Status = contract.QuarantinePhaseStarting
 		return status(http.StatusAccepted, body), nil
 	}
-	if out.Row != nil {
-		body["number"] = numberView(*out.Row)
-	}
-	body["status"] = out.State.Phase
+	body.Number = numberViewOf(out.Row)
+	body.Status = out.State.Phase
 	return body, nil
 }
 
@@ -85,14 +152,11 @@ func (s *Server) quarantineStatus(c *gin.Context, id uuid.UUID) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	body := gin.H{"number": numberView(*st.Number), "quarantine": s.quarantineView(st.Quarantine)}
-	if st.State != nil {
-		body["state"] = st.State
-	}
-	return body, nil
+	return QuarantineStatusView{Number: numberView(*st.Number), Quarantine: s.quarantineView(st.Quarantine), State: st.State}, nil
 }
 
-type quarantineEndRequest struct {
+// QuarantineEndRequest ends a quarantine early.
+type QuarantineEndRequest struct {
 	Reason       string `json:"reason"`
 	ConfirmToken string `json:"confirmToken"`
 }
@@ -100,7 +164,7 @@ type quarantineEndRequest struct {
 // restoreQuarantine ends the cooldown early: the number is back in
 // service; the moved threads stay where they are.
 func (s *Server) restoreQuarantine(c *gin.Context, id uuid.UUID) (any, error) {
-	var req quarantineEndRequest
+	var req QuarantineEndRequest
 	if err := bindOptionalJSON(c, &req); err != nil {
 		return nil, err
 	}
@@ -111,7 +175,7 @@ func (s *Server) restoreQuarantine(c *gin.Context, id uuid.UUID) (any, error) {
 // releaseQuarantineNow releases the quarantined number to the provider
 // now. Destructive: it takes a confirmation.
 func (s *Server) releaseQuarantineNow(c *gin.Context, id uuid.UUID) (any, error) {
-	var req quarantineEndRequest
+	var req QuarantineEndRequest
 	if err := bindOptionalJSON(c, &req); err != nil {
 		return nil, err
 	}
@@ -128,23 +192,22 @@ func (s *Server) endedView(c *gin.Context, out numbers.Ended, request string, er
 	case out.Confirmation != nil:
 		return s.confirmationView(c.Request.Context(), out.Confirmation), nil
 	case out.Quarantine == nil:
-		return status(http.StatusAccepted, gin.H{"status": "requested", "request": request, "workflowId": out.WorkflowID}), nil
+		return status(http.StatusAccepted, EndRequestedView{Status: "requested", Request: request, WorkflowID: out.WorkflowID}), nil
 	}
-	body := gin.H{"quarantine": s.quarantineView(out.Quarantine)}
-	if out.Row != nil {
-		body["number"] = numberView(*out.Row)
-	}
-	return body, nil
+	return QuarantineEndedView{Quarantine: s.quarantineView(out.Quarantine), Number: numberViewOf(out.Row)}, nil
+}
+
+// BulkQuarantineRequest quarantines several numbers.
+type BulkQuarantineRequest struct {
+	BulkRequest
+	QuarantineOptions
 }
 
 // bulkQuarantineNumbers: without confirmToken, each number's guardrails,
 // proposed replacement and the combined impact; with it, one quarantine
 // per number (none of the selected numbers takes another's threads).
 func (s *Server) bulkQuarantineNumbers(c *gin.Context) (any, error) {
-	var req struct {
-		bulkRequest
-		quarantineOptions
-	}
+	var req BulkQuarantineRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, badRequest("Send a JSON body with ids.", nil)
 	}

@@ -437,8 +437,20 @@ func TestNumberDetailShowsHistoryThreadsErrorsAndCooldown(t *testing.T) {
 	if !found {
 		t.Errorf("threads %+v do not show Gray's live conversation", d.Threads)
 	}
-	if len(d.DeliveryErrors) != 2 || d.DeliveryErrors[0].Code != 30007 || d.DeliveryErrors[0].Reason != provider.Explain(30007) || d.DeliveryErrors[0].ClientName != "Gray Williams" {
-		t.Errorf("delivery errors = %+v, want two 30007s explained", d.DeliveryErrors)
+	// Without diagnostics: the reason in plain words, no raw code.
+	if len(d.DeliveryErrors) != 2 || d.DeliveryErrors[0].Code != nil || d.DeliveryErrors[0].Reason != provider.Explain(30007) || d.DeliveryErrors[0].ClientName != "Gray Williams" ||
+		strings.Contains(string(r.Body), "30007") {
+		t.Errorf("delivery errors = %s, want two carrier filterings explained, without their code", r.Body)
+	}
+	// With the owner's diagnostics on, the owner sees the code; an admin still does not.
+	wantStatus(t, "diagnostics on", e.do("PUT", "/api/v1/settings/diagnostics", e.owner, map[string]bool{"enabled": true}), http.StatusOK)
+	r = e.do("GET", "/api/v1/numbers/"+pool2.String(), e.owner, nil)
+	r.json(t, &d)
+	if len(d.DeliveryErrors) != 2 || d.DeliveryErrors[0].Code == nil || *d.DeliveryErrors[0].Code != 30007 {
+		t.Errorf("with diagnostics, delivery errors = %s, want the code 30007", r.Body)
+	}
+	if r := e.do("GET", "/api/v1/numbers/"+pool2.String(), e.admin, nil); strings.Contains(string(r.Body), "30007") {
+		t.Errorf("an admin sees the raw code with the owner's diagnostics on: %s", r.Body)
 	}
 	if d.Quarantine != nil {
 		t.Errorf("cooldown = %+v for a number never quarantined", d.Quarantine)

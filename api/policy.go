@@ -34,6 +34,22 @@ type PolicyViolationView struct {
 	CreatedAt     time.Time       `json:"createdAt"`
 }
 
+// PolicyViolationPage is a page of violations, newest first.
+type PolicyViolationPage struct {
+	Violations []PolicyViolationView `json:"violations"`
+	NextCursor string                `json:"nextCursor"`
+}
+
+// violationQueryParams are the review list's filters.
+var violationQueryParams = append([]param{
+	qString("status", "open, dismissed or overridden."), qUUID("sitter", "Only this sitter's."), qUUID("thread", "Only this conversation's."),
+}, qPage(200)...)
+
+// ReasonRequest is the optional reason of a review or a discard.
+type ReasonRequest struct {
+	Reason string `json:"reason"`
+}
+
 func policyViolationView(v *store.ViolationRow, withBody bool) PolicyViolationView {
 	var excerpts []store.Excerpt
 	_ = json.Unmarshal(v.Excerpts, &excerpts)
@@ -71,7 +87,7 @@ func (s *Server) listPolicyViolations(c *gin.Context) (any, error) {
 	for i := range page.Items {
 		out = append(out, policyViolationView(&page.Items[i], false))
 	}
-	return gin.H{"violations": out, "nextCursor": nextCursor(page.Next)}, nil
+	return PolicyViolationPage{Violations: out, NextCursor: nextCursor(page.Next)}, nil
 }
 
 func (s *Server) getPolicyViolation(c *gin.Context) (any, error) {
@@ -109,9 +125,7 @@ func (s *Server) reviewViolation(review func(context.Context, service.Actor, uui
 
 // bindReason reads an optional {"reason": "…"} body.
 func bindReason(c *gin.Context) (string, error) {
-	var req struct {
-		Reason string `json:"reason"`
-	}
+	var req ReasonRequest
 	if c.Request.ContentLength != 0 {
 		if err := c.ShouldBindJSON(&req); err != nil {
 			return "", badRequest(`Send a JSON body like {"reason": "…"}.`, nil)

@@ -6,6 +6,7 @@ package api
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -24,13 +25,17 @@ import (
 	"github.com/snoutos/snout/policies"
 	"github.com/snoutos/snout/service"
 	"github.com/snoutos/snout/service/audit"
+	"github.com/snoutos/snout/service/clients"
 	"github.com/snoutos/snout/service/confirm"
 	"github.com/snoutos/snout/service/inbox"
 	"github.com/snoutos/snout/service/messaging"
 	"github.com/snoutos/snout/service/numbers"
 	"github.com/snoutos/snout/service/receipts"
+	"github.com/snoutos/snout/service/settings"
 	"github.com/snoutos/snout/service/setup"
 	"github.com/snoutos/snout/service/signin"
+	"github.com/snoutos/snout/service/signup"
+	"github.com/snoutos/snout/service/team"
 	"github.com/snoutos/snout/service/windows"
 )
 
@@ -45,6 +50,9 @@ type Deps struct {
 	Logger    *slog.Logger
 	Registry  *prometheus.Registry
 	Now       func() time.Time
+	// UI is the built dashboard (web.UI()); nil serves a page saying how
+	// to build it.
+	UI fs.FS
 }
 
 // Server holds the handlers' dependencies. No globals.
@@ -71,9 +79,18 @@ type Server struct {
 	signin   *signin.Service
 	trail    *audit.Service
 	receipts *receipts.Service
+	settings *settings.Service
+	signup   *signup.Service
+	team     *team.Service
+	clients  *clients.Service
 	// routes lists every registered route with its access class, for the
-	// authorization coverage test.
+	// authorization coverage test, and its doc for the OpenAPI document.
 	routes []Route
+	limits *rateLimits
+	// openapi is the OpenAPI document of the routes, built once.
+	openapi []byte
+	// ui is the dashboard served at / (ui.go).
+	ui *dashboard
 }
 
 // Access classes of a route.
@@ -85,6 +102,7 @@ const (
 // Route is one registered endpoint.
 type Route struct {
 	Method, Path, Access string
+	doc                  op
 }
 
 // New builds the server and its router.
@@ -114,14 +132,26 @@ func New(d Deps) (*Server, error) {
 		Confirm: confirm.NewSigner(confirmSecret(d.Config), "snout/windows/confirm-token/v1", d.Now)}
 	s.signin = &signin.Service{Store: d.Store, Policy: signin.PolicyFrom(d.Config), Notifier: d.Notifier, Now: d.Now, Log: d.Logger, Auditor: s.auditor}
 	s.trail = &audit.Service{Store: d.Store}
+	s.settings = &settings.Service{Store: d.Store, Auditor: s.auditor, Now: d.Now}
+	s.signup = &signup.Service{Store: d.Store, Notifier: d.Notifier, Policy: signup.DefaultPolicy(d.Config.PublicURL), Now: d.Now, Log: d.Logger, Auditor: s.auditor}
+	s.team = &team.Service{Store: d.Store, Notifier: d.Notifier, Policy: team.Policy{InviteTTL: 7 * 24 * time.Hour, PublicURL: d.Config.PublicURL},
+		Now: d.Now, Log: d.Logger, Auditor: s.auditor}
+	s.clients = &clients.Service{Store: d.Store, Messaging: s.messaging, Now: d.Now, Auditor: s.auditor}
 	s.receipts = &receipts.Service{Store: d.Store, Providers: d.Providers, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
 		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Logger, Auditor: s.auditor}
 	s.metrics = newHTTPMetrics(d.Registry)
+	s.limits = newRateLimits(d.Config.APIRatePerSession, d.Config.APIRatePerIP, time.Now)
 	s.numbers = numbers.New(numbers.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
 		ConfirmSecret: confirmSecret(d.Config), Cooldown: d.Config.QuarantineCooldown, Now: d.Now, Log: d.Logger})
 	s.setup = setup.New(setup.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
 		Providers: d.Providers, Now: d.Now, Log: d.Logger})
+	if s.ui, err = newDashboard(d.UI); err != nil {
+		return nil, err
+	}
 	s.engine = s.buildRouter()
+	if s.openapi, err = openAPIDocument(s.routes); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -147,45 +177,51 @@ func (s *Server) buildRouter() *gin.Engine {
 	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
 		s.log.Warn("ignoring SNOUT_TRUSTED_PROXIES", "err", err)
 	}
-	r.Use(s.requestID, s.accessLog, s.recoverer)
-	r.NoRoute(func(c *gin.Context) { respondError(c, s.log, notFound("This endpoint")) })
+	r.Use(s.requestID, s.securityHeaders, s.accessLog, s.recoverer, s.cors, s.limitIP, s.bodyLimit)
+	r.NoRoute(s.serveDashboard)
 	r.NoMethod(func(c *gin.Context) {
 		respondError(c, s.log, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "This endpoint does not accept " + c.Request.Method + "."})
 	})
 
-	public := func(method, path string, h ...gin.HandlerFunc) {
-		s.routes = append(s.routes, Route{method, path, AccessPublic})
-		r.Handle(method, path, h...)
+	public := func(rt featureRoute) {
+		s.routes = append(s.routes, Route{rt.method, rt.path, AccessPublic, rt.doc})
+		r.Handle(rt.method, rt.path, rt.handler)
 	}
-	public(http.MethodGet, "/healthz", s.healthz)
-	public(http.MethodGet, "/readyz", s.readyz)
-	public(http.MethodGet, "/metrics", gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
-	public(http.MethodPost, "/api/v1/auth/login", s.reply(http.StatusOK, s.login))
-	public(http.MethodPost, "/api/v1/auth/password-reset", s.reply(http.StatusAccepted, s.requestPasswordReset))
-	public(http.MethodPost, "/api/v1/auth/password-reset/confirm", s.reply(http.StatusOK, s.confirmPasswordReset))
+	public(featureRoute{http.MethodGet, "/healthz", s.healthz, op{}})
+	public(featureRoute{http.MethodGet, "/readyz", s.readyz, op{}})
+	public(featureRoute{http.MethodGet, "/metrics", gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})), op{}})
+	public(featureRoute{http.MethodGet, "/api/v1/openapi.json", s.serveOpenAPI,
+		doc("This document: the OpenAPI 3.1 description of the /api/v1 surface", tagMeta).ok(map[string]any{})})
+	for _, rt := range s.publicAuthRoutes() {
+		public(rt)
+	}
+	for _, rt := range s.peoplePublicRoutes() {
+		public(rt)
+	}
 	for _, wh := range s.webhookRoutes() {
-		public(wh.method, wh.path, wh.handler)
+		public(wh)
 	}
 
-	authed := r.Group("/", s.authenticate, s.csrf, s.authorize)
-	private := func(method, path string, h ...gin.HandlerFunc) {
-		s.routes = append(s.routes, Route{method, path, AccessSession})
-		authed.Handle(method, path, h...)
+	authed := r.Group("/", s.authenticate, s.limitSession, s.csrf, s.authorize)
+	private := func(rt featureRoute) {
+		s.routes = append(s.routes, Route{rt.method, rt.path, AccessSession, rt.doc})
+		authed.Handle(rt.method, rt.path, rt.handler)
 	}
-	private(http.MethodGet, "/api/v1/auth/me", s.reply(http.StatusOK, s.me))
-	private(http.MethodPost, "/api/v1/auth/logout", s.reply(http.StatusNoContent, s.logout))
-	private(http.MethodGet, "/api/v1/audit", s.reply(http.StatusOK, s.listAudit))
-	private(http.MethodGet, "/api/v1/ops/outbox", s.reply(http.StatusOK, s.listOutbox))
+	for _, rt := range s.sessionRoutes() {
+		private(rt)
+	}
 	for _, rt := range s.featureRoutes() {
-		private(rt.method, rt.path, rt.handler)
+		private(rt)
 	}
 	return r
 }
 
-// featureRoute is a route contributed by a feature file.
+// featureRoute is a route contributed by a feature file, with its doc for
+// the OpenAPI document (openapi.go).
 type featureRoute struct {
 	method, path string
 	handler      gin.HandlerFunc
+	doc          op
 }
 
 func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }

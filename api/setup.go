@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/phone"
+	"github.com/snoutos/snout/internal/twilio/provider"
 	"github.com/snoutos/snout/service"
 	"github.com/snoutos/snout/service/setup"
 )
@@ -19,27 +19,73 @@ import (
 // handlers bind, and render the wizard's state, hiding provider internals
 // unless the owner turned diagnostics on.
 
-// rawProviderCode is the "(error 21999)" a provider message carries, shown
-// only with diagnostics on.
-var rawProviderCode = regexp.MustCompile(`\s*\((?:Twilio )?error \d+\)`)
-
 func (s *Server) setupRoutes() []featureRoute {
+	step := func(summary string) op {
+		return doc(summary, tagSetup).ok(SetupView{}).fails(http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable)
+	}
 	return []featureRoute{
-		{http.MethodGet, "/api/v1/setup", s.reply(http.StatusOK, s.getSetup)},
-		{http.MethodPost, "/api/v1/setup/provider", s.reply(http.StatusOK, s.setupConnectProvider)},
-		{http.MethodPost, "/api/v1/setup/connectivity", s.setupStep(contract.UpdateSetupVerifyConnectivity)},
-		{http.MethodGet, "/api/v1/setup/available-numbers", s.reply(http.StatusOK, s.setupAvailableNumbers)},
-		{http.MethodPost, "/api/v1/setup/front-desk", s.reply(http.StatusOK, s.setupFrontDesk)},
-		{http.MethodPost, "/api/v1/setup/sitter-numbers", s.reply(http.StatusOK, s.setupNumbers(s.setup.SitterNumbers))},
-		{http.MethodPost, "/api/v1/setup/sitter-numbers/skip", s.setupStep(contract.UpdateSetupSkipSitterNumbers)},
-		{http.MethodPost, "/api/v1/setup/pool-numbers", s.reply(http.StatusOK, s.setupNumbers(s.setup.PoolNumbers))},
-		{http.MethodPost, "/api/v1/setup/pool-numbers/skip", s.setupStep(contract.UpdateSetupSkipPoolNumbers)},
-		{http.MethodPost, "/api/v1/setup/webhooks", s.setupStep(contract.UpdateSetupInstallWebhooks)},
-		{http.MethodPost, "/api/v1/setup/webhooks/:numberId/retry", s.reply(http.StatusOK, s.setupRetryWebhook)},
-		{http.MethodPost, "/api/v1/setup/readiness", s.setupStep(contract.UpdateSetupCheckReadiness)},
-		{http.MethodPost, "/api/v1/setup/diagnostics", s.reply(http.StatusOK, s.setupDiagnostics)},
+		{http.MethodGet, "/api/v1/setup", s.reply(http.StatusOK, s.getSetup),
+			doc("The setup wizard's progress (starting the wizard on first use)", tagSetup).ok(SetupView{}).fails(http.StatusServiceUnavailable)},
+		{http.MethodPost, "/api/v1/setup/provider", s.reply(http.StatusOK, s.setupConnectProvider),
+			step("Connect the Twilio account: credentials are checked, then kept encrypted").body(ProviderRequest{})},
+		{http.MethodPost, "/api/v1/setup/connectivity", s.setupStep(contract.UpdateSetupVerifyConnectivity), step("Check the account can send")},
+		{http.MethodGet, "/api/v1/setup/available-numbers", s.reply(http.StatusOK, s.setupAvailableNumbers),
+			doc("Numbers for sale, with their monthly cost", tagSetup).query(numberSearchParams...).ok(contract.SetupSearchResult{}).
+				fails(http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable)},
+		{http.MethodPost, "/api/v1/setup/front-desk", s.reply(http.StatusOK, s.setupFrontDesk),
+			step("Buy or import the front desk number").body(FrontDeskRequest{})},
+		{http.MethodPost, "/api/v1/setup/sitter-numbers", s.reply(http.StatusOK, s.setupNumbers(s.setup.SitterNumbers)),
+			step("Buy or import sitters' numbers").body(SetupNumbersRequest{})},
+		{http.MethodPost, "/api/v1/setup/sitter-numbers/skip", s.setupStep(contract.UpdateSetupSkipSitterNumbers), step("Skip sitters' numbers")},
+		{http.MethodPost, "/api/v1/setup/pool-numbers", s.reply(http.StatusOK, s.setupNumbers(s.setup.PoolNumbers)),
+			step("Buy or import pool numbers").body(SetupNumbersRequest{})},
+		{http.MethodPost, "/api/v1/setup/pool-numbers/skip", s.setupStep(contract.UpdateSetupSkipPoolNumbers), step("Skip pool numbers")},
+		{http.MethodPost, "/api/v1/setup/webhooks", s.setupStep(contract.UpdateSetupInstallWebhooks), step("Install the webhooks on every number")},
+		{http.MethodPost, "/api/v1/setup/webhooks/:numberId/retry", s.reply(http.StatusOK, s.setupRetryWebhook), step("Retry one number's webhook")},
+		{http.MethodPost, "/api/v1/setup/readiness", s.setupStep(contract.UpdateSetupCheckReadiness), step("Check everything is ready, finishing setup")},
+		{http.MethodPost, "/api/v1/setup/diagnostics", s.reply(http.StatusOK, s.setupDiagnostics),
+			step("Show or hide provider internals (SIDs, webhook URLs, raw provider codes)").body(DiagnosticsRequest{})},
 	}
 }
+
+// ProviderRequest connects the Twilio account: an auth token, or an API
+// key and its secret.
+type ProviderRequest struct {
+	AccountSID   string `json:"accountSid" required:"true"`
+	AuthToken    string `json:"authToken"`
+	APIKeySID    string `json:"apiKeySid"`
+	APIKeySecret string `json:"apiKeySecret"`
+}
+
+// E164Request names one number.
+type E164Request struct {
+	E164 string `json:"e164" required:"true"`
+}
+
+// FrontDeskRequest buys or imports the front desk number: one of the two.
+type FrontDeskRequest struct {
+	Buy    *E164Request `json:"buy"`
+	Import *E164Request `json:"import"`
+}
+
+// SetupNumberRequest is one number to buy or import.
+type SetupNumberRequest struct {
+	Action   string `json:"action" required:"true"`
+	E164     string `json:"e164" required:"true"`
+	SitterID string `json:"sitterId"`
+}
+
+// SetupNumbersRequest buys or imports numbers.
+type SetupNumbersRequest struct {
+	Items []SetupNumberRequest `json:"items" required:"true"`
+}
+
+// DiagnosticsRequest turns diagnostics on or off.
+type DiagnosticsRequest struct {
+	Enabled *bool `json:"enabled" required:"true"`
+}
+
+var _ = schemaEnum[SetupNumberRequest]("action", contract.ProvisionBuy, contract.ProvisionImport)
 
 // ---- views (what the owner sees) ----
 
@@ -129,15 +175,28 @@ type SetupResultView struct {
 	ProviderSID   string     `json:"providerSid,omitempty"`
 }
 
+// setupResult is the wizard's state as a step answered it, rendered for
+// its reader (diagnostics.go).
+type setupResult struct {
+	state  contract.SetupState
+	live   bool
+	notice string
+}
+
+func (r setupResult) forViewer(vw viewer) any {
+	v := setupView(r.state, r.live, vw.diagnostics)
+	v.Notice = r.notice
+	return v
+}
+
 // setupView renders the state, hiding webhook URLs, SIDs and raw provider
-// codes unless diagnostics are on.
-func setupView(st contract.SetupState, live bool) SetupView {
-	diag := st.Diagnostics
+// codes unless diagnostics are on (the org's switch, for its owner).
+func setupView(st contract.SetupState, live, diag bool) SetupView {
 	text := func(s string) string {
 		if diag {
 			return s
 		}
-		return rawProviderCode.ReplaceAllString(s, "")
+		return provider.Redact(s)
 	}
 	code := func(c int) int {
 		if diag {
@@ -192,9 +251,7 @@ func (s *Server) getSetup(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := setupView(p.State, p.Live)
-	v.Notice = p.Notice
-	return v, nil
+	return setupResult{state: p.State, live: p.Live, notice: p.Notice}, nil
 }
 
 // liveSetup renders the state a step answered with.
@@ -202,7 +259,7 @@ func liveSetup(st contract.SetupState, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return setupView(st, true), nil
+	return setupResult{state: st, live: true}, nil
 }
 
 // setupStep handles the steps that take no input.
@@ -215,12 +272,7 @@ func (s *Server) setupStep(update string) gin.HandlerFunc {
 // setupConnectProvider checks and keeps the provider credentials. Wrong
 // credentials: 422, nothing kept.
 func (s *Server) setupConnectProvider(c *gin.Context) (any, error) {
-	var req struct {
-		AccountSID   string `json:"accountSid"`
-		AuthToken    string `json:"authToken"`
-		APIKeySID    string `json:"apiKeySid"`
-		APIKeySecret string `json:"apiKeySecret"`
-	}
+	var req ProviderRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, badRequest("Send a JSON body with accountSid and authToken (or apiKeySid and apiKeySecret).", nil)
 	}
@@ -233,13 +285,7 @@ func (s *Server) setupAvailableNumbers(c *gin.Context) (any, error) {
 }
 
 func (s *Server) setupFrontDesk(c *gin.Context) (any, error) {
-	type e164 struct {
-		E164 string `json:"e164"`
-	}
-	var req struct {
-		Buy    *e164 `json:"buy"`
-		Import *e164 `json:"import"`
-	}
+	var req FrontDeskRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, badRequest(`Send either {"buy":{"e164":"+1…"}} or {"import":{"e164":"+1…"}}.`, nil)
 	}
@@ -256,13 +302,7 @@ func (s *Server) setupFrontDesk(c *gin.Context) (any, error) {
 // setupNumbers handles the sitter and pool number steps.
 func (s *Server) setupNumbers(add func(context.Context, service.Actor, []setup.NumberItem) (contract.SetupState, error)) handlerFunc {
 	return func(c *gin.Context) (any, error) {
-		var req struct {
-			Items []struct {
-				Action   string `json:"action"`
-				E164     string `json:"e164"`
-				SitterID string `json:"sitterId"`
-			} `json:"items"`
-		}
+		var req SetupNumbersRequest
 		if err := c.ShouldBindJSON(&req); err != nil {
 			return nil, badRequest(`Send {"items":[{"action":"buy"|"import","e164":"+1…"}]}.`, nil)
 		}
@@ -282,10 +322,12 @@ func (s *Server) setupRetryWebhook(c *gin.Context) (any, error) {
 	return liveSetup(s.setup.RetryWebhook(c.Request.Context(), actor(c), id))
 }
 
+// setupDiagnostics is the wizard's diagnostics switch: the org's one switch
+// (service/settings), usable during setup and after it.
 func (s *Server) setupDiagnostics(c *gin.Context) (any, error) {
-	var req struct {
-		Enabled *bool `json:"enabled"`
+	enabled, _ := bindDiagnostics(c)
+	if _, err := s.settings.SetDiagnostics(c.Request.Context(), actor(c), enabled); err != nil {
+		return nil, err
 	}
-	_ = c.ShouldBindJSON(&req) // a body that does not say true or false is refused as a missing one
-	return liveSetup(s.setup.SetDiagnostics(c.Request.Context(), actor(c), req.Enabled))
+	return s.getSetup(c)
 }

@@ -484,6 +484,15 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	if msg := errorMessage(t, r); msg != "Setup is already complete." {
 		t.Fatalf("step after completion: %q", msg)
 	}
+	// Diagnostics is one switch usable at any time: after setup too.
+	v, r = e.step("POST", "/api/v1/setup/diagnostics", map[string]bool{"enabled": true}, http.StatusOK)
+	if nv := numberOf(v, poolA); !v.Complete || !v.Diagnostics || nv.WebhookURL != smsURL || v.Provider.AccountSID != e.acct.Sid {
+		t.Fatalf("diagnostics on after setup: %s", r.Body)
+	}
+	v, r = e.step("POST", "/api/v1/setup/diagnostics", map[string]bool{"enabled": false}, http.StatusOK)
+	if v.Diagnostics || bytes.Contains(r.Body, []byte(smsURL)) || bytes.Contains(r.Body, []byte(e.acct.Sid)) {
+		t.Fatalf("diagnostics off after setup still shows internals: %s", r.Body)
+	}
 	saved, err := org.SetupProgress(e.ctx)
 	if err != nil || saved.CompletedAt == nil || saved.CurrentStep != "complete" {
 		t.Fatalf("dashboard mirror: %+v (%v)", saved, err)
@@ -542,7 +551,7 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	}
 	for _, want := range []string{"setup.started", "setup.provider_rejected", "setup.provider_connected", "setup.connectivity_checked",
 		"setup.front_desk", "setup.sitter_numbers", "setup.pool_numbers", "setup.webhooks_installed", "setup.webhook_retried",
-		"setup.diagnostics_changed", "setup.completed", "number.purchased", "number.imported", "number.released"} {
+		"settings.diagnostics_changed", "setup.completed", "number.purchased", "number.imported", "number.released"} {
 		if seen[want] == 0 {
 			t.Errorf("no %s audit event (have %v)", want, seen)
 		}

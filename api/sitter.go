@@ -24,10 +24,14 @@ import (
 
 func (s *Server) sitterRoutes() []featureRoute {
 	return []featureRoute{
-		{http.MethodGet, "/api/v1/sitter/threads", s.reply(http.StatusOK, handle(bindPageQuery, s.inbox.SitterThreads, sitterThreadPage))},
-		{http.MethodGet, "/api/v1/sitter/threads/:id", s.reply(http.StatusOK, handle(pathIDOf("The conversation"), s.inbox.SitterThread, sitterThreadView))},
-		{http.MethodGet, "/api/v1/sitter/threads/:id/messages", s.reply(http.StatusOK, handle(bindMessageQuery("The conversation"), s.inbox.SitterMessages, sitterMessagePage))},
-		{http.MethodPost, "/api/v1/sitter/threads/:id/read", s.reply(http.StatusOK, handle(pathIDOf("The conversation"), s.inbox.SitterMarkRead, threadRead))},
+		{http.MethodGet, "/api/v1/sitter/threads", s.reply(http.StatusOK, handle(bindPageQuery, s.inbox.SitterThreads, sitterThreadPage)),
+			doc("The sitter's active conversations", tagSitter).query(qPage(inbox.MaxPageSize)...).ok(SitterThreadPage{})},
+		{http.MethodGet, "/api/v1/sitter/threads/:id", s.reply(http.StatusOK, handle(pathIDOf("The conversation"), s.inbox.SitterThread, sitterThreadView)),
+			doc("One of the sitter's conversations", tagSitter).ok(SitterThreadView{})},
+		{http.MethodGet, "/api/v1/sitter/threads/:id/messages", s.reply(http.StatusOK, handle(bindMessageQuery("The conversation"), s.inbox.SitterMessages, sitterMessagePage)),
+			doc("A page of a sitter's conversation, oldest first", tagSitter).query(qPage(inbox.MaxPageSize)...).ok(SitterMessagePage{})},
+		{http.MethodPost, "/api/v1/sitter/threads/:id/read", s.reply(http.StatusOK, handle(pathIDOf("The conversation"), s.inbox.SitterMarkRead, threadRead)),
+			doc("Mark a sitter's conversation read", tagSitter).ok(ReadView{})},
 	}
 }
 

@@ -22,8 +22,8 @@ const (
 
 func (s *Server) twilioWebhookRoutes() []featureRoute {
 	return []featureRoute{
-		{http.MethodPost, smsWebhookPath, s.reply(http.StatusOK, s.twilioInboundText)},
-		{http.MethodPost, statusWebhookPath, s.reply(http.StatusNoContent, s.twilioStatusCallback)},
+		{http.MethodPost, smsWebhookPath, s.reply(http.StatusOK, s.twilioInboundText), op{}},
+		{http.MethodPost, statusWebhookPath, s.reply(http.StatusNoContent, s.twilioStatusCallback), op{}},
 	}
 }
 

@@ -10,33 +10,88 @@ import (
 
 	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/store"
-	"github.com/snoutos/snout/service/inbox"
 	"github.com/snoutos/snout/service/windows"
 )
 
-// Assignment windows (service/windows: list, create, show, cancel) and the
-// client and sitter pickers the window form and the inbox filters use
-// (service/inbox). Owners and admins only.
+// Assignment windows (service/windows: list, create, show, cancel). Owners
+// and admins only.
 
 func (s *Server) windowRoutes() []featureRoute {
 	return []featureRoute{
-		{http.MethodGet, "/api/v1/windows", s.reply(http.StatusOK, handle(bindWindowQuery, s.windows.List, windowPage))},
-		{http.MethodPost, "/api/v1/windows", s.reply(http.StatusCreated, handle(bindWindowDraft, s.windows.Create, windowView))},
-		{http.MethodGet, "/api/v1/windows/conflicts", s.reply(http.StatusOK, handle(bindRange, s.windows.Conflicts, conflictsView))},
-		{http.MethodGet, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Get, windowView))},
+		{http.MethodGet, "/api/v1/windows", s.reply(http.StatusOK, handle(bindWindowQuery, s.windows.List, windowPage)),
+			doc("Assignment windows, by start", tagWindows).query(windowQueryParams...).ok(WindowPage{})},
+		{http.MethodPost, "/api/v1/windows", s.reply(http.StatusCreated, handle(bindWindowDraft, s.windows.Create, windowView)),
+			doc("Create an assignment window (its workflow starts it and ends it)", tagWindows).body(WindowRequest{}).
+				returns(http.StatusCreated, WindowView{}).fails(http.StatusNotFound, http.StatusConflict)},
+		{http.MethodGet, "/api/v1/windows/conflicts", s.reply(http.StatusOK, handle(bindRange, s.windows.Conflicts, conflictsView)),
+			doc("Overlapping windows of one sitter, and windows whose sitter is no longer active", tagWindows).
+				query(qTime("from", "Windows that end after."), qTime("to", "Windows that start before.")).ok(WindowConflictList{})},
+		{http.MethodGet, "/api/v1/windows/:id", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Get, windowView)),
+			doc("One assignment window", tagWindows).ok(WindowView{})},
 		// Editing times, sitter or note (the window's workflow moves its timers).
-		{http.MethodPatch, "/api/v1/windows/:id", s.reply(http.StatusOK, s.editWindow)},
+		{http.MethodPatch, "/api/v1/windows/:id", s.reply(http.StatusOK, s.editWindow),
+			doc("Edit a window's times, sitter or note (its workflow moves its timers)", tagWindows).body(WindowEditRequest{}).
+				ok(WindowView{}).fails(http.StatusConflict)},
 		// What cancelling would change, and for a running window the
 		// confirmToken the DELETE needs.
-		{http.MethodGet, "/api/v1/windows/:id/impact", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Impact, windowImpactView))},
+		{http.MethodGet, "/api/v1/windows/:id/impact", s.reply(http.StatusOK, handle(pathIDOf("The window"), s.windows.Impact, windowImpactView)),
+			doc("What cancelling the window would change, with the token that confirms cancelling a running window", tagWindows).
+				ok(WindowImpactView{})},
 		// Cancelling a window that has not ended; twice is harmless. A
 		// running window needs ?confirmToken= from its impact.
-		{http.MethodDelete, "/api/v1/windows/:id", s.reply(http.StatusOK, s.cancelWindow)},
-		{http.MethodGet, "/api/v1/clients", s.reply(http.StatusOK, handle(bindClientQuery, s.inbox.Clients, clientPage))},
-		{http.MethodGet, "/api/v1/clients/:id", s.reply(http.StatusOK, handle(pathIDOf("The client"), s.inbox.Client, clientDetailView))},
-		{http.MethodGet, "/api/v1/sitters", s.reply(http.StatusOK, s.listSitters)},
+		{http.MethodDelete, "/api/v1/windows/:id", s.reply(http.StatusOK, s.cancelWindow),
+			doc("Cancel a window that has not ended (twice is harmless); a running one needs its impact's confirmToken", tagWindows).
+				query(qString("confirmToken", "The confirmToken of GET /api/v1/windows/{id}/impact (a running window).")).
+				ok(WindowView{}).fails(http.StatusConflict)},
 	}
 }
+
+// windowQueryParams are the window list's filters.
+var windowQueryParams = append([]param{
+	qUUID("sitterId", "Only this sitter's."), qUUID("clientId", "Only this client's."),
+	qTime("from", "Windows that end after."), qTime("to", "Windows that start before."),
+	qBool("includeCancelled", "Include cancelled windows."),
+}, qPage(windows.MaxPageSize)...)
+
+// WindowRequest creates a window.
+type WindowRequest struct {
+	SitterID string `json:"sitterId" required:"true"`
+	ClientID string `json:"clientId" required:"true"`
+	StartsAt string `json:"startsAt" required:"true"`
+	EndsAt   string `json:"endsAt" required:"true"`
+	Note     string `json:"note"`
+	// NotifyClient texts the client at the start who is caring for them.
+	NotifyClient bool `json:"notifyClient"`
+}
+
+// WindowEditRequest changes a window; fields left out keep their value.
+type WindowEditRequest struct {
+	SitterID string  `json:"sitterId"`
+	StartsAt string  `json:"startsAt"`
+	EndsAt   string  `json:"endsAt"`
+	Note     *string `json:"note"`
+	// NotifyClient texts the client about a new sitter (at the start, or
+	// now if the window is running).
+	NotifyClient bool `json:"notifyClient"`
+}
+
+// WindowConflictList is the schedule's problems.
+type WindowConflictList struct {
+	Conflicts []WindowConflictView `json:"conflicts"`
+}
+
+// WindowPage is a page of windows.
+type WindowPage struct {
+	Windows    []WindowView `json:"windows"`
+	NextCursor string       `json:"nextCursor"`
+}
+
+// SitterList lists the org's sitters.
+type SitterList struct {
+	Sitters []SitterView `json:"sitters"`
+}
+
+var _ = schemaEnum[WindowView]("status", store.WindowScheduled, store.WindowActive, store.WindowEnded, store.WindowCancelled)
 
 // WindowView is an assignment window.
 type WindowView struct {
@@ -73,8 +128,8 @@ func windowViews(ws []windows.Window) []WindowView {
 	return out
 }
 
-func windowPage(p windows.Page) gin.H {
-	return gin.H{"windows": windowViews(p.Windows), "nextCursor": nextCursor(p.Next)}
+func windowPage(p windows.Page) WindowPage {
+	return WindowPage{Windows: windowViews(p.Windows), NextCursor: nextCursor(p.Next)}
 }
 
 func bindWindowQuery(c *gin.Context) (windows.Query, error) {
@@ -102,15 +157,7 @@ func bindWindowQuery(c *gin.Context) (windows.Query, error) {
 }
 
 func bindWindowDraft(c *gin.Context) (windows.Draft, error) {
-	var req struct {
-		SitterID string `json:"sitterId"`
-		ClientID string `json:"clientId"`
-		StartsAt string `json:"startsAt"`
-		EndsAt   string `json:"endsAt"`
-		Note     string `json:"note"`
-		// NotifyClient texts the client at the start who is caring for them.
-		NotifyClient bool `json:"notifyClient"`
-	}
+	var req WindowRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return windows.Draft{}, errs.Invalid("Send a JSON body with sitterId, clientId, startsAt, endsAt and an optional note and notifyClient.", nil)
 	}
@@ -123,13 +170,7 @@ func (s *Server) editWindow(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var req struct {
-		SitterID     string  `json:"sitterId"`
-		StartsAt     string  `json:"startsAt"`
-		EndsAt       string  `json:"endsAt"`
-		Note         *string `json:"note"`
-		NotifyClient bool    `json:"notifyClient"`
-	}
+	var req WindowEditRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return nil, errs.Invalid("Send a JSON body with any of sitterId, startsAt, endsAt, note and notifyClient.", nil)
 	}
@@ -191,7 +232,7 @@ type WindowConflictView struct {
 	Other  *WindowView `json:"other,omitempty"`
 }
 
-func conflictsView(cs []store.WindowConflict) gin.H {
+func conflictsView(cs []store.WindowConflict) WindowConflictList {
 	out := make([]WindowConflictView, 0, len(cs))
 	for _, c := range cs {
 		v := WindowConflictView{Kind: c.Kind, Window: windowView(windows.At([]store.WindowRow{c.Window}, time.Time{})[0])}
@@ -201,90 +242,11 @@ func conflictsView(cs []store.WindowConflict) gin.H {
 		}
 		out = append(out, v)
 	}
-	return gin.H{"conflicts": out}
+	return WindowConflictList{Conflicts: out}
 }
 
-// --- pickers ------------------------------------------------------------------
-
-// ClientView is a client as owners and admins see it.
-type ClientView struct {
-	ID         uuid.UUID  `json:"id"`
-	Name       string     `json:"name"`
-	Phone      string     `json:"phone"`
-	OptedOut   bool       `json:"optedOut"`
-	OptedOutAt *time.Time `json:"optedOutAt,omitempty"`
-	CreatedAt  time.Time  `json:"createdAt"`
-}
-
-func clientView(cl *store.Client) ClientView {
-	return ClientView{ID: cl.ID, Name: cl.Name, Phone: cl.PhoneE164, OptedOut: cl.OptedOutAt != nil, OptedOutAt: cl.OptedOutAt, CreatedAt: cl.CreatedAt}
-}
-
-// ClientDetailView is a client with their conversations and windows.
-type ClientDetailView struct {
-	ClientView
-	Threads []ThreadView `json:"threads"`
-	Windows []WindowView `json:"windows"`
-}
-
-func bindClientQuery(c *gin.Context) (inbox.ClientQuery, error) {
-	q := inbox.ClientQuery{Search: c.Query("q")}
-	if cur := c.Query("cursor"); cur != "" {
-		name, id, ok := clientCursorParse(cur)
-		if !ok {
-			return q, errBadCursor
-		}
-		q.After = &store.ClientCursor{Name: name, ID: id}
-	}
-	var err error
-	q.Limit, err = pageLimit(c, inbox.DefaultPageSize, inbox.MaxPageSize)
-	return q, err
-}
-
-func clientPage(p inbox.ClientPage) gin.H {
-	next := ""
-	if p.Next != nil {
-		next = clientCursor(p.Next.Name, p.Next.ID)
-	}
-	out := make([]ClientView, 0, len(p.Clients))
-	for i := range p.Clients {
-		out = append(out, clientView(&p.Clients[i]))
-	}
-	return gin.H{"clients": out, "nextCursor": next}
-}
-
-func clientDetailView(d inbox.ClientDetail) ClientDetailView {
-	v := ClientDetailView{ClientView: clientView(d.Client), Threads: make([]ThreadView, 0, len(d.Threads)), Windows: windowViews(d.Windows)}
-	for _, t := range d.Threads {
-		v.Threads = append(v.Threads, threadView(t))
-	}
-	return v
-}
-
-// SitterView is a sitter for the pickers.
-type SitterView struct {
-	ID       uuid.UUID `json:"id"`
-	Name     string    `json:"name"`
-	Phone    string    `json:"phone"`
-	Active   bool      `json:"active"`
-	HasLogin bool      `json:"hasLogin"`
-	// Line is the sitter's own business number, if they have one.
-	Line *ThreadNumberView `json:"line"`
-}
-
-func (s *Server) listSitters(c *gin.Context) (any, error) {
-	return viewOf(func(sitters []inbox.SitterEntry) any {
-		out := make([]SitterView, 0, len(sitters))
-		for _, st := range sitters {
-			v := SitterView{ID: st.ID, Name: st.Name, Phone: st.PhoneE164, Active: st.Active, HasLogin: st.UserID != nil}
-			if n := st.Line; n != nil {
-				v.Line = &ThreadNumberView{ID: n.ID, E164: n.E164, Class: n.Class, Name: n.FriendlyName, Status: n.Status}
-			}
-			out = append(out, v)
-		}
-		return gin.H{"sitters": out}
-	})(s.inbox.Sitters(c.Request.Context(), actor(c)))
-}
+// The client and sitter pickers are the client book's list
+// (clients.go) and the sitter roster (team.go).
 
 // Client cursors carry (name, id): base64url of "<id>|<name>".
 func clientCursor(name string, id uuid.UUID) string {

@@ -27,6 +27,7 @@ import (
 	"github.com/snoutos/snout/internal/platform/temporalx"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/internal/twilio/orgprovider"
+	"github.com/snoutos/snout/web"
 	"github.com/snoutos/snout/worker"
 )
 
@@ -78,7 +79,7 @@ func (a *App) Close() {
 // RunAPI serves HTTP until ctx ends, then drains in-flight requests.
 func (a *App) RunAPI(ctx context.Context) error {
 	srv, err := api.New(api.Deps{Config: a.Config, Store: a.Store, Temporal: a.Temporal, Secrets: a.Secrets,
-		Providers: a.Providers, Notifier: a.Notifier, Logger: a.Log, Registry: a.Registry})
+		Providers: a.Providers, Notifier: a.Notifier, Logger: a.Log, Registry: a.Registry, UI: web.UI()})
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/snoutos/snout/dev/twiliosim"
 	"github.com/snoutos/snout/internal/platform/config"
 	"github.com/snoutos/snout/internal/platform/db"
+	"github.com/snoutos/snout/internal/store"
 )
 
 // runDev starts the whole platform on this machine and stops all of it on
@@ -121,7 +122,15 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 			log.Warn("could not install the demo numbers in the simulator", "err", err)
 		}
 	}
-	printBanner(cfg, demo, sim != nil)
+	var spare *twiliosim.Account
+	if sim != nil {
+		if acct, err := spareAccount(ctx, sim, a.Store); err != nil {
+			log.Warn("could not prepare a spare simulated Twilio account", "err", err)
+		} else {
+			spare = &acct
+		}
+	}
+	printBanner(cfg, demo, sim != nil, spare)
 
 	var runErr error
 	select {
@@ -134,15 +143,39 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	return runErr
 }
 
-func printBanner(cfg config.Config, demo *seed.Result, simulated bool) {
+// spareFriendlyName names the simulated account kept free for a business
+// that signs up in development.
+const spareFriendlyName = "Spare account for a new business"
+
+// spareAccount returns a simulated Twilio account no org has connected:
+// the spare from an earlier run if it is still free, else a new one.
+func spareAccount(ctx context.Context, sim *twiliosim.Server, st *store.Store) (twiliosim.Account, error) {
+	for _, acct := range sim.Accounts() {
+		if acct.FriendlyName != spareFriendlyName {
+			continue
+		}
+		if _, err := st.ProviderAccountBySID(ctx, acct.Sid); errors.Is(err, store.ErrNotFound) {
+			return acct, nil
+		}
+	}
+	return sim.CreateAccount(twiliosim.Account{FriendlyName: spareFriendlyName})
+}
+
+func printBanner(cfg config.Config, demo *seed.Result, simulated bool, spare *twiliosim.Account) {
 	fmt.Printf(`
 Snout is running.
 
-  API (dashboard):   %s/api/v1   (health: %s/healthz)
+  Dashboard:         %s/   (open it in a browser and sign in with a login below)
+  API:               %s/api/v1   (health: %s/healthz)
   Temporal Web UI:   %s
-`, cfg.PublicURL, cfg.PublicURL, cfg.TemporalUIURL)
+`, cfg.PublicURL, cfg.PublicURL, cfg.PublicURL, cfg.TemporalUIURL)
 	if simulated {
 		fmt.Printf("  Twilio simulator:  %s   (control API under /_sim/)\n", cfg.TwilioBaseURL)
+	}
+	if spare != nil {
+		fmt.Printf("  Spare Twilio account for a business you sign up (enter it in the setup wizard):\n"+
+			"    Account SID: %s\n    Auth token:  %s\n  More accounts: curl -s -X POST %s/_sim/accounts -d '{}'\n",
+			spare.Sid, spare.AuthToken, cfg.TwilioBaseURL)
 	}
 	fmt.Println()
 	demo.Print(os.Stdout)

@@ -27,6 +27,7 @@ import (
 	"github.com/snoutos/snout/internal/platform/config"
 	"github.com/snoutos/snout/internal/platform/db"
 	"github.com/snoutos/snout/internal/platform/obs"
+	"github.com/snoutos/snout/internal/store"
 )
 
 const usage = `usage: snout <command>
@@ -40,6 +41,7 @@ commands:
   twilio-sim   run the Twilio simulator
   keygen       print a new SNOUT_ENCRYPTION_KEY value
   bench        measure inbox latency and the inbound pipeline (make bench)
+  org create   create a business and its owner (hosted installs; no email step)
   db-check     exit 0 if PostgreSQL is reachable, 3 (with advice) if not
 `
 
@@ -128,6 +130,16 @@ func run(ctx context.Context, cmd string, args []string) error {
 		return bench.Run(ctx, cfg, o)
 	case "dev":
 		return runDev(ctx, cfg, log, args)
+	case "org":
+		if len(args) == 0 || args[0] != "create" {
+			return errors.New("usage: snout org create -name … -timezone … -owner-name … -owner-email …")
+		}
+		bdb, err := db.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		defer bdb.Close()
+		return orgCreate(ctx, store.New(bdb), log, cfg.PublicURL, args[1:], os.Stdout)
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		return errors.New("unknown command " + cmd)

@@ -77,6 +77,7 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("POST /_sim/inbound", s.controlInbound)
+	s.accountControlRoutes(mux)
 	mux.HandleFunc("GET /_sim/faults", func(w http.ResponseWriter, r *http.Request) {
 		sends, numbers := s.Faults()
 		writeJSON(w, http.StatusOK, map[string]any{"faults": sends, "number_faults": numbers})

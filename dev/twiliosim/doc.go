@@ -79,6 +79,9 @@
 //
 //	POST   /_sim/latency            {"ms"}: delay every REST request
 //	GET    /_sim/messages?to=&from= {"messages": […]}: all messages seen, oldest first
+//	POST   /_sim/accounts           {"friendly_name"?, "sid"?, "auth_token"?}: a new account (SID and
+//	       token generated when left out), for another business to connect
+//	GET    /_sim/accounts           {"accounts": […]}
 //	POST   /_sim/reset              forget messages, numbers, opt-outs, faults, modes, latency (accounts stay)
 //
 // # State

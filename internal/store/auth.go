@@ -21,18 +21,20 @@ func (s *Store) UserByID(ctx context.Context, id uuid.UUID) (*User, error) {
 	return u, translate(err)
 }
 
-// PrimaryMembership returns the user's membership, the oldest first when a
-// user belongs to several orgs.
+// PrimaryMembership returns the user's active membership, the oldest first
+// when a user belongs to several orgs. Deactivated memberships do not
+// count.
 func (s *Store) PrimaryMembership(ctx context.Context, userID uuid.UUID) (*Membership, error) {
 	m := new(Membership)
-	err := s.db.NewSelect().Model(m).Where("user_id = ?", userID).Order("created_at", "org_id").Limit(1).Scan(ctx)
+	err := s.db.NewSelect().Model(m).Where("user_id = ? AND deactivated_at IS NULL", userID).Order("created_at", "org_id").Limit(1).Scan(ctx)
 	return m, translate(err)
 }
 
-// MembershipFor returns the user's role in an org.
+// MembershipFor returns the user's role in an org; a deactivated member
+// has none (ErrNotFound).
 func (s *Store) MembershipFor(ctx context.Context, orgID, userID uuid.UUID) (*Membership, error) {
 	m := new(Membership)
-	err := s.db.NewSelect().Model(m).Where("org_id = ? AND user_id = ?", orgID, userID).Scan(ctx)
+	err := s.db.NewSelect().Model(m).Where("org_id = ? AND user_id = ? AND deactivated_at IS NULL", orgID, userID).Scan(ctx)
 	return m, translate(err)
 }
 
@@ -182,5 +184,16 @@ func (s *Store) MarkEmailSent(ctx context.Context, id uuid.UUID, at *time.Time, 
 func (o *OrgStore) Outbox(ctx context.Context, limit int) ([]OutboxEmail, error) {
 	var out []OutboxEmail
 	err := o.sel(&out).Order("created_at DESC").Limit(int64(limit)).Scan(ctx)
+	return out, translate(err)
+}
+
+// OutboxTo lists the newest mail kept in the outbox for one address,
+// whatever its org. Only the development mailbox reads it (no SMTP, a
+// local install), so that a person who has just signed up can open their
+// verification link before they can sign in.
+func (s *Store) OutboxTo(ctx context.Context, email string, limit int) ([]OutboxEmail, error) {
+	out := []OutboxEmail{}
+	err := s.db.NewSelect().Model(&out).Where("to_email = ? AND transport = 'outbox'", email).
+		Order("created_at DESC", "id DESC").Limit(int64(limit)).Scan(ctx)
 	return out, translate(err)
 }

@@ -128,10 +128,11 @@ func (o *OrgStore) ThreadMovedOffNumber(ctx context.Context, fromNumberID, clien
 	return t, translate(err)
 }
 
-// ClientByPhone finds a client by E.164.
+// ClientByPhone finds the client holding an E.164 number, primary or not.
 func (o *OrgStore) ClientByPhone(ctx context.Context, e164 string) (*Client, error) {
 	c := new(Client)
-	err := o.sel(c).Where("phone_e164 = ?", e164).Scan(ctx)
+	err := o.sel(c).Where(`?TableAlias.id = (SELECT p.client_id FROM client_phones AS p
+		WHERE p.org_id = ?TableAlias.org_id AND p.e164 = ?)`, e164).Scan(ctx)
 	return c, translate(err)
 }
 
@@ -146,7 +147,16 @@ func (o *OrgStore) CreateClientIfMissing(ctx context.Context, c *Client) (stored
 	if err != nil {
 		return nil, false, err
 	}
+	// A phone that is another client's second number belongs to them.
+	if held, err := o.ClientByPhone(ctx, c.PhoneE164); err == nil {
+		return held, false, nil
+	}
 	res, err := q.On("CONFLICT (org_id, phone_e164) DO NOTHING").Exec(ctx)
+	if IsUniqueViolation(err, "client_phones_org_e164_key") {
+		// Added to another client meanwhile.
+		stored, err = o.ClientByPhone(ctx, c.PhoneE164)
+		return stored, false, err
+	}
 	if err != nil {
 		return nil, false, translate(err)
 	}
@@ -160,7 +170,7 @@ func (o *OrgStore) CreateClientIfMissing(ctx context.Context, c *Client) (stored
 // SetClientOptOut records that the client asked for no more texts, for
 // every number of the org. It reports whether the client was opted in.
 func (o *OrgStore) SetClientOptOut(ctx context.Context, clientID uuid.UUID, keyword string, at time.Time) (changed bool, err error) {
-	res, err := o.upd((*Client)(nil)).Set("opted_out_at = ?, opted_out_keyword = ?", at, keyword).
+	res, err := o.upd((*Client)(nil)).Set("opted_out_at = ?, opted_out_keyword = ?, consent_source = ?, consent_at = ?", at, keyword, ConsentKeyword, at).
 		Where("id = ? AND opted_out_at IS NULL", clientID).Exec(ctx)
 	if err != nil {
 		return false, translate(err)
@@ -172,7 +182,7 @@ func (o *OrgStore) SetClientOptOut(ctx context.Context, clientID uuid.UUID, keyw
 // ClearClientOptOut records that the client wants texts again. It reports
 // whether the client was opted out.
 func (o *OrgStore) ClearClientOptOut(ctx context.Context, clientID uuid.UUID) (changed bool, err error) {
-	res, err := o.upd((*Client)(nil)).Set("opted_out_at = NULL, opted_out_keyword = ''").
+	res, err := o.upd((*Client)(nil)).Set("opted_out_at = NULL, opted_out_keyword = '', consent_source = ?, consent_at = now()", ConsentKeyword).
 		Where("id = ? AND opted_out_at IS NOT NULL", clientID).Exec(ctx)
 	if err != nil {
 		return false, translate(err)

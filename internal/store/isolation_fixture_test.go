@@ -79,6 +79,7 @@ type orgFix struct {
 	PendingLive, PendingExpired         uuid.UUID
 	AccountSID                          string
 	OutboxEmail                         uuid.UUID
+	Invite, AveryPet                    uuid.UUID // an open admin invitation; Avery's dog
 	AuditEvents                         []int64
 	markers                             []string // every ID and provider SID of this org
 	sharedSitterUser                    uuid.UUID
@@ -116,7 +117,7 @@ func newOrgFix(tag, fd, sam, pool, spare, released, ellisPhone string, now time.
 	o := &orgFix{
 		Tag: tag, Org: id(), Owner: id(), Email: "owner-" + tag + "@example.test",
 		Sam: id(), Jo: id(), Avery: id(), Blake: id(), Casey: id(), Ellis: id(), EllisPhone: ellisPhone,
-		FrontDesk: id(), SamNumber: id(), Pool: id(), Spare: id(), Released: id(),
+		FrontDesk: id(), SamNumber: id(), Pool: id(), Spare: id(), Released: id(), Invite: id(), AveryPet: id(),
 		FrontDeskE164: fd, SamE164: sam, PoolE164: pool, SpareE164: spare, ReleasedE164: released,
 		T1: id(), T2: id(), T3: id(), T4: id(),
 		T1In: id(), T1Out: id(), T1Pending: id(), T2In: id(), T2Out: id(), T3DeadLetter: id(), T3Blocked: id(),
@@ -234,6 +235,9 @@ func (o *orgFix) seed(ctx context.Context, db *bun.DB) error {
 		&store.ProviderAccount{OrgID: o.Org, AccountSID: o.AccountSID, SecretCiphertext: []byte("sealed"), SecretKeyID: "k1", FriendlyName: "Main account"},
 		&store.SetupProgress{OrgID: o.Org, CurrentStep: "numbers", Steps: json.RawMessage(`{"version":3}`)},
 		&store.OutboxEmail{ID: o.OutboxEmail, OrgID: &o.Org, ToEmail: o.Email, Subject: "Shared subject", Body: "hello", Transport: "outbox"},
+		&store.Invitation{ID: o.Invite, OrgID: o.Org, Email: "new-admin@both.example.test", Name: "Nico New", Role: store.RoleAdmin,
+			TokenHash: []byte("invite-token-" + o.Tag), ExpiresAt: now.Add(72 * time.Hour), InvitedBy: &owner},
+		&store.ClientPet{ID: o.AveryPet, OrgID: o.Org, ClientID: o.Avery, Name: "Biscuit", Notes: "beagle"},
 	)
 	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for _, m := range rows {

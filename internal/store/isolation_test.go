@@ -97,6 +97,76 @@ var idCases = []idCase{
 			StartsAt: e.now.Add(120 * time.Hour), EndsAt: e.now.Add(144 * time.Hour), Status: store.WindowScheduled}))
 	}},
 
+	// clients.go
+	{fn: "PhoneHolders", what: "a number only the other org's client holds", call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.PhoneHolders(e.ctx, []string{o.EllisPhone}, uuid.Nil))
+	}},
+	{fn: "SaveClientRecord", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		r := &store.ClientRecord{Client: store.Client{ID: o.Avery, Name: "Avery P."}, Phones: []store.ClientPhone{{E164: averyPhone}, {E164: "+15551238888"}},
+			Pets: []store.ClientPet{{Name: "Biscuit"}}}
+		return nothing(a.SaveClientRecord(e.ctx, r))
+	}},
+	{fn: "ClientPhones", call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.ClientPhones(e.ctx, []uuid.UUID{o.Avery, o.Blake}))
+	}},
+	{fn: "ClientPets", call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.ClientPets(e.ctx, []uuid.UUID{o.Avery}))
+	}},
+	{fn: "SetClientArchived", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return nothing(a.SetClientArchived(e.ctx, o.Casey, &e.now))
+	}},
+	{fn: "SetClientConsent", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return nothing(a.SetClientConsent(e.ctx, o.Casey, true, store.ConsentStaff, e.now))
+	}},
+	{fn: "MergeClients", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		_, err := a.MergeClients(e.ctx, o.Ellis, o.Casey, e.now)
+		return nil, err
+	}},
+	{fn: "MergeClients", what: "the other org's client into this org's", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		_, err := a.MergeClients(e.ctx, o.Ellis, e.A.Casey, e.now)
+		return nil, err
+	}},
+
+	// people.go
+	{fn: "CreateInvitation", what: "an invitation of the other org", want: refused, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return nothing(a.CreateInvitation(e.ctx, &store.Invitation{OrgID: o.Org, Email: "fresh@example.test", Role: store.RoleAdmin,
+			TokenHash: []byte("fresh-" + o.Tag), ExpiresAt: e.now.Add(time.Hour)}))
+	}},
+	{fn: "CreateInvitation", what: "naming the other org's sitter", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return nothing(a.CreateInvitation(e.ctx, &store.Invitation{OrgID: e.A.Org, Email: "jo@example.test", Role: store.RoleSitter, SitterID: &o.Jo,
+			TokenHash: []byte("jo-" + o.Tag), ExpiresAt: e.now.Add(time.Hour)}))
+	}},
+	{fn: "Invitation", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.Invitation(e.ctx, o.Invite))
+	}},
+	{fn: "ResendInvitation", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.ResendInvitation(e.ctx, o.Invite, []byte("resent-"+o.Tag), e.now.Add(96*time.Hour), e.now))
+	}},
+	{fn: "RevokeInvitation", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.RevokeInvitation(e.ctx, o.Invite, e.now))
+	}},
+	{fn: "AcceptInvitation", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.AcceptInvitation(e.ctx, o.Invite, e.A.sharedSitterUser, "Sam Rivera", e.now))
+	}},
+	{fn: "Member", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.Member(e.ctx, o.Owner))
+	}},
+	{fn: "SetMemberRole", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return nothing(a.SetMemberRole(e.ctx, o.Owner, store.RoleAdmin))
+	}},
+	{fn: "DeactivateMember", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.DeactivateMember(e.ctx, o.Owner, e.now))
+	}},
+	{fn: "SitterWindowsAhead", call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.SitterWindowsAhead(e.ctx, o.Jo, e.now))
+	}},
+	{fn: "SitterRosterEntry", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.SitterRosterEntry(e.ctx, o.Sam, e.now))
+	}},
+	{fn: "UpdateSitterProfile", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return nothing(a.UpdateSitterProfile(e.ctx, o.Sam, "Sam R.", "Sam", ""))
+	}},
+
 	// delivery.go
 	{fn: "Conversation", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return result(a.Conversation(e.ctx, o.T1))
@@ -571,6 +641,18 @@ var listCases = []listCase{
 		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.Org} }},
 	{fn: "SetupProgress", call: func(e *env, a *store.OrgStore) (any, error) { return result(a.SetupProgress(e.ctx)) },
 		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.Org} }},
+	{fn: "ClientBook", call: func(e *env, a *store.OrgStore) (any, error) {
+		return result(a.ClientBook(e.ctx, store.ClientBookFilter{}, 50))
+	}, want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.Avery, a.Blake, a.Casey, a.Ellis} }},
+	{fn: "ClientBook", what: "search a phone", call: func(e *env, a *store.OrgStore) (any, error) {
+		return result(a.ClientBook(e.ctx, store.ClientBookFilter{Search: "555-123-0002"}, 50))
+	}, want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.Blake} }},
+	{fn: "Invitations", call: func(e *env, a *store.OrgStore) (any, error) { return result(a.Invitations(e.ctx, true, 50)) },
+		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.Invite} }},
+	{fn: "Members", call: func(e *env, a *store.OrgStore) (any, error) { return result(a.Members(e.ctx)) },
+		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.Owner, a.Sam} }},
+	{fn: "SitterRoster", call: func(e *env, a *store.OrgStore) (any, error) { return result(a.SitterRoster(e.ctx, e.now)) },
+		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.Sam, a.Jo, a.SamNumber} }},
 	{fn: "Sitters", call: func(e *env, a *store.OrgStore) (any, error) { return result(a.Sitters(e.ctx)) },
 		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.Sam, a.Jo} }},
 	{fn: "FindWindows", call: func(e *env, a *store.OrgStore) (any, error) {
@@ -814,6 +896,52 @@ var customCases = []customCase{
 			return a.PromotePendingCredential(e.ctx, p, "Promoted")
 		})
 	}},
+	{fn: "SetDiagnostics", body: func(t *testing.T, e *env) {
+		changesOnlyA(t, e, func(a *store.OrgStore) error { return a.SetDiagnostics(e.ctx, true) })
+	}},
+	{fn: "InboxCounts", what: "only this org's unread threads and open alerts", body: func(t *testing.T, e *env) {
+		// Org B has unread threads and open alerts of its own.
+		var inB store.InboxCounts
+		if err := e.tx.NewRaw(`SELECT (SELECT count(*) FROM threads WHERE org_id = ?0 AND owner_unread_count > 0),
+			(SELECT count(*) FROM alerts WHERE org_id = ?0 AND status = 'open')`, e.B.Org).Scan(e.ctx, &inB.UnreadThreads, &inB.OpenAlerts); err != nil {
+			t.Fatal(err)
+		}
+		if inB.UnreadThreads == 0 || inB.OpenAlerts == 0 {
+			t.Fatalf("the fixture's org B has %+v: nothing to leak, the case proves nothing", inB)
+		}
+		var want store.InboxCounts
+		if err := e.tx.NewRaw(`SELECT (SELECT count(*) FROM threads WHERE org_id = ?0 AND owner_unread_count > 0) AS unread_threads,
+			(SELECT count(*) FROM alerts WHERE org_id = ?0 AND status = 'open') AS open_alerts`, e.A.Org).Scan(e.ctx, &want.UnreadThreads, &want.OpenAlerts); err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.asA(func(a *store.OrgStore) (any, error) { return a.InboxCounts(e.ctx) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.(store.InboxCounts) != want {
+			t.Errorf("InboxCounts = %+v, want org A's own %+v", got, want)
+		}
+	}},
+	{fn: "SitterUnreadThreads", what: "the other org's sitter and threads count nothing", body: func(t *testing.T, e *env) {
+		if _, err := e.tx.NewRaw("UPDATE threads SET sitter_unread_count = 2 WHERE org_id = ?", e.A.Org).Exec(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		visible, err := e.asA(func(a *store.OrgStore) (any, error) { return result(a.SitterThreads(e.ctx, e.A.Sam, e.now, nil, 100)) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.asA(func(a *store.OrgStore) (any, error) { return a.SitterUnreadThreads(e.ctx, e.A.Sam, e.now) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(visible.([]store.SitterInboxThread)); got.(int) != n || n == 0 {
+			t.Errorf("org A's Sam: %v unread threads, want the %d they can see", got, n)
+		}
+		other, err := e.asA(func(a *store.OrgStore) (any, error) { return a.SitterUnreadThreads(e.ctx, e.B.Sam, e.now) })
+		if err != nil || other.(int) != 0 {
+			t.Errorf("org B's sitter, asked as org A: %v (%v), want 0", other, err)
+		}
+	}},
 	{fn: "SaveSetupProgress", body: func(t *testing.T, e *env) {
 		changesOnlyA(t, e, func(a *store.OrgStore) error {
 			return a.SaveSetupProgress(e.ctx, "done", 4, json.RawMessage(`{"version":4}`), false, &e.now)
@@ -838,6 +966,26 @@ var customCases = []customCase{
 				t.Errorf("%s (%s): %v, want %v", tc.what, tc.e164, got, tc.want)
 			}
 		}
+	}},
+	{fn: "CountActiveOwners", body: func(t *testing.T, e *env) {
+		n, err := e.asA(func(a *store.OrgStore) (any, error) { return result(a.CountActiveOwners(e.ctx)) })
+		if err != nil || n != 1 {
+			t.Errorf("active owners = %v (%v), want org A's one", n, err)
+		}
+	}},
+	{fn: "CreateSitter", body: func(t *testing.T, e *env) {
+		changesOnlyA(t, e, func(a *store.OrgStore) error {
+			return a.CreateSitter(e.ctx, &store.Sitter{OrgID: e.B.Org, Name: "Jo Lee", Active: true})
+		})
+	}},
+	{fn: "ReactivateMember", body: func(t *testing.T, e *env) {
+		if _, err := e.asA(func(a *store.OrgStore) (any, error) { return nil, a.ReactivateMember(e.ctx, e.B.Owner) }); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("org B's owner: %v, want not found", err)
+		}
+		if _, err := e.asA(func(a *store.OrgStore) (any, error) { return a.DeactivateMember(e.ctx, e.A.sharedSitterUser, e.now) }); err != nil {
+			t.Fatal(err)
+		}
+		changesOnlyA(t, e, func(a *store.OrgStore) error { return a.ReactivateMember(e.ctx, e.A.sharedSitterUser) })
 	}},
 	{fn: "Store.MembershipFor", body: func(t *testing.T, e *env) {
 		if _, err := e.try(func(st *store.Store) (any, error) { return result(st.MembershipFor(e.ctx, e.A.Org, e.B.Owner)) }); !errors.Is(err, store.ErrNotFound) {

@@ -28,7 +28,10 @@ type Org struct {
 	Slug          string    `bun:"slug"`
 	HelpText      string    `bun:"help_text"`
 	Timezone      string    `bun:"timezone"`
-	CreatedAt     time.Time `bun:"created_at,nullzero,default:now()"`
+	// Diagnostics shows the owner provider internals (SIDs, webhook URLs,
+	// raw provider error codes).
+	Diagnostics bool      `bun:"diagnostics"`
+	CreatedAt   time.Time `bun:"created_at,nullzero,default:now()"`
 }
 
 type User struct {
@@ -44,10 +47,11 @@ type User struct {
 
 type Membership struct {
 	bun.BaseModel `bun:"table:memberships"`
-	OrgID         uuid.UUID `bun:"org_id,pk,type:uuid"`
-	UserID        uuid.UUID `bun:"user_id,pk,type:uuid"`
-	Role          string    `bun:"role"`
-	CreatedAt     time.Time `bun:"created_at,nullzero,default:now()"`
+	OrgID         uuid.UUID  `bun:"org_id,pk,type:uuid"`
+	UserID        uuid.UUID  `bun:"user_id,pk,type:uuid"`
+	Role          string     `bun:"role"`
+	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()"`
+	DeactivatedAt *time.Time `bun:"deactivated_at"`
 }
 
 type Session struct {
@@ -122,6 +126,7 @@ type Sitter struct {
 	OrgID         uuid.UUID  `bun:"org_id,type:uuid"`
 	UserID        *uuid.UUID `bun:"user_id,type:uuid"`
 	Name          string     `bun:"name"`
+	DisplayName   string     `bun:"display_name"`
 	PhoneE164     string     `bun:"phone_e164"`
 	Active        bool       `bun:"active"`
 	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()"`
@@ -136,7 +141,25 @@ type Client struct {
 	OptedOutAt      *time.Time `bun:"opted_out_at"`
 	OptedOutKeyword string     `bun:"opted_out_keyword"`
 	CreatedAt       time.Time  `bun:"created_at,nullzero,default:now()"`
+	Email           string     `bun:"email,nullzero,notnull,default:''"`
+	Address         string     `bun:"address,nullzero,notnull,default:''"`
+	Tags            []string   `bun:"tags,array,nullzero,notnull,default:'{}'"`
+	Notes           string     `bun:"notes,nullzero,notnull,default:''"`
+	ArchivedAt      *time.Time `bun:"archived_at"`
+	// ConsentSource says who last changed whether texts are allowed:
+	// first_text, keyword, staff, import or merge; ConsentAt when.
+	ConsentSource string    `bun:"consent_source,nullzero,notnull,default:'first_text'"`
+	ConsentAt     time.Time `bun:"consent_at,nullzero,notnull,default:now()"`
 }
+
+// Consent sources.
+const (
+	ConsentFirstText = "first_text"
+	ConsentKeyword   = "keyword"
+	ConsentStaff     = "staff"
+	ConsentImport    = "import"
+	ConsentMerge     = "merge"
+)
 
 // Number classes and statuses.
 const (

@@ -55,6 +55,14 @@ var unscopedByDesign = map[string]string{
 	"ProviderAccountBySID":         "a webhook names its account: this discovers the org",
 	"OrgsWithUndispatchedReceipts": "the receipt sweep discovers orgs, then reads each through its OrgStore",
 	"NumberLiveInOtherOrg":         "answers only yes/no (isolation case Store.NumberLiveInOtherOrg)",
+	"CreateBusiness":               "creates the org itself, with its owner and sign-up",
+	"SignupInFlight":               "a sign-up is keyed by email before anyone can sign in to its org",
+	"PendingSignupOfUser":          "users are global; tells a signing-in owner to verify first",
+	"RenewSignup":                  "the sign-up ID comes from SignupInFlight for the email",
+	"VerifySignup":                 "keyed by the emailed token, like password resets",
+	"CreateUser":                   "users are global",
+	"OutboxTo":                     "the development mailbox, keyed by the recipient (served only without SMTP on a local install)",
+	"InvitationByToken":            "keyed by the emailed token; the invitation then names its org (joining goes through its OrgStore)",
 }
 
 // queryOutsideStores: functions and methods other than Store's and

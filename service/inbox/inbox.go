@@ -260,3 +260,28 @@ func pageSize(limit int) int {
 	}
 	return limit
 }
+
+// Counts are the numbers on the dashboard's badges. A sitter's are their
+// own: the conversations they may see now with messages they have not
+// read, and no alerts (OpenAlerts is nil).
+type Counts struct {
+	UnreadThreads int
+	OpenAlerts    *int
+}
+
+// Counts counts what the actor's badges show.
+func (s *Service) Counts(ctx context.Context, a service.Actor) (Counts, error) {
+	if a.IsSitter() {
+		sitter, err := s.SitterOf(ctx, a)
+		if err != nil {
+			return Counts{}, err
+		}
+		n, err := s.Store.Org(a.OrgID).SitterUnreadThreads(ctx, sitter.ID, s.Now())
+		return Counts{UnreadThreads: n}, err
+	}
+	c, err := s.Store.Org(a.OrgID).InboxCounts(ctx)
+	if err != nil {
+		return Counts{}, err
+	}
+	return Counts{UnreadThreads: c.UnreadThreads, OpenAlerts: &c.OpenAlerts}, nil
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/snoutos/snout/internal/domain/message"
 	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/internal/twilio/provider"
 	"github.com/snoutos/snout/service"
 )
 
@@ -175,13 +176,26 @@ func sitterThread(t *store.SitterInboxThread) SitterThread {
 	}
 }
 
+// failureReason is a failed send's reason in plain words: a sitter never
+// sees a raw provider code or SID (diagnostics is the owner's).
+func failureReason(m *store.ThreadMessage) string {
+	code := 0
+	if m.ErrorCode != nil {
+		code = *m.ErrorCode
+	}
+	if code == 0 && m.ErrorMessage == "" {
+		return ""
+	}
+	return provider.Reason(code, m.ErrorMessage)
+}
+
 func sitterMessage(m *store.ThreadMessage, client *store.Client, sitterID uuid.UUID) SitterMessage {
 	v := SitterMessage{
 		ID: m.ID, Direction: m.Direction, SenderType: m.SenderType,
 		SenderName: MaskPhoneNumbers(SenderName(m, sitterClientName(client.Name))),
 		Mine:       m.SenderSitterID != nil && *m.SenderSitterID == sitterID,
 		CreatedAt:  m.CreatedAt, Body: MaskPhoneNumbers(m.Body), Status: m.Status,
-		FailureReason: MaskPhoneNumbers(m.ErrorMessage), Media: []message.MediaItem{},
+		FailureReason: MaskPhoneNumbers(failureReason(m)), Media: []message.MediaItem{},
 	}
 	national := nationalDigits(client.PhoneE164)
 	for _, item := range m.Media {

@@ -58,3 +58,7 @@ func groupThousands(n int) string {
 	}
 	return b.String()
 }
+
+// Check refuses a draft that cannot become a text, the way composing
+// would, for callers that prepare something first (a new conversation).
+func (d Draft) Check() error { return d.check() }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -41,6 +42,46 @@ type Service struct {
 	Now       func() time.Time
 	Log       *slog.Logger
 	Auditor   service.Auditor
+
+	// rejections keeps a flood of forged webhooks from writing an audit
+	// event each: one per source and reason a minute, with the count of
+	// the ones in between.
+	rejections rejectionLog
+}
+
+// rejectionLog remembers when each kind of webhook refusal was last
+// recorded.
+type rejectionLog struct {
+	mu   sync.Mutex
+	last map[string]*rejected
+}
+
+type rejected struct {
+	at      time.Time
+	repeats int
+}
+
+const rejectionQuiet = time.Minute
+
+// note says whether a refusal of this key should be recorded now, and how
+// many were left unrecorded since the last one.
+func (l *rejectionLog) note(key string, now time.Time) (bool, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.last == nil || len(l.last) > 10000 {
+		l.last = map[string]*rejected{}
+	}
+	r, ok := l.last[key]
+	if ok && now.Sub(r.at) < rejectionQuiet {
+		r.repeats++
+		return false, 0
+	}
+	repeats := 0
+	if ok {
+		repeats = r.repeats
+	}
+	l.last[key] = &rejected{at: now}
+	return true, repeats
 }
 
 // Webhook is a request from Twilio as it arrived.
@@ -125,9 +166,14 @@ func (s *Service) ReceiveStatus(ctx context.Context, wh Webhook) error {
 // account no org has, is refused and audited; nothing else is stored.
 func (s *Service) verify(ctx context.Context, wh Webhook) (uuid.UUID, error) {
 	reject := func(orgID uuid.UUID, reason string) error {
-		s.Log.WarnContext(ctx, "webhook rejected", "path", wh.Route, "reason", reason, "accountSid", wh.Form.Get("AccountSid"))
+		first, repeats := s.rejections.note(wh.IP+"|"+wh.Form.Get("AccountSid")+"|"+reason, s.Now())
+		if !first {
+			return errNotSigned // the same refusal was logged and audited a moment ago
+		}
+		s.Log.WarnContext(ctx, "webhook rejected", "path", wh.Route, "reason", reason, "accountSid", wh.Form.Get("AccountSid"), "repeatsSinceLast", repeats)
 		s.Auditor.Record(ctx, service.Actor{OrgID: orgID, IP: wh.IP}, service.Event{Action: "webhook.signature_rejected", EntityType: "webhook",
-			EntityID: wh.Route, Detail: map[string]any{"reason": reason, "accountSid": wh.Form.Get("AccountSid"), "messageSid": wh.Form.Get("MessageSid")}})
+			EntityID: wh.Route, Detail: map[string]any{"reason": reason, "accountSid": wh.Form.Get("AccountSid"), "messageSid": wh.Form.Get("MessageSid"),
+				"repeatsSinceLast": repeats}})
 		return errNotSigned
 	}
 	accountSID := twiliowebhook.AccountSID(wh.Form)
@@ -147,10 +193,16 @@ func (s *Service) verify(ctx context.Context, wh Webhook) (uuid.UUID, error) {
 	if wh.Signature == "" {
 		return uuid.Nil, reject(orgID, "missing signature")
 	}
-	if !provider.ValidateSignature(token, s.PublicURL+wh.RequestURI, wh.Form, wh.Signature) {
-		return uuid.Nil, reject(orgID, "signature does not match")
+	signedURL := s.PublicURL + wh.RequestURI
+	if provider.ValidateSignature(token, signedURL, wh.Form, wh.Signature) {
+		return orgID, nil
 	}
-	return orgID, nil
+	// The owner may have rotated the auth token since it was cached.
+	if org2, token2, reread, err := s.Providers.RefreshSigningKey(ctx, accountSID); reread && err == nil &&
+		provider.ValidateSignature(token2, signedURL, wh.Form, wh.Signature) {
+		return org2, nil
+	}
+	return uuid.Nil, reject(orgID, "signature does not match")
 }
 
 // formRefusal names the parameter a signed form lacks.

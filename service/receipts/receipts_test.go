@@ -204,8 +204,8 @@ func TestWebhookAndSweepShareOneDispatch(t *testing.T) {
 	}
 	// With Temporal unreachable (here: not configured) a text is stored
 	// and acknowledged, and left for the sweep.
-	down := *e.receipts
-	down.Temporal = nil
+	down := &receipts.Service{Store: e.receipts.Store, Providers: e.receipts.Providers, TaskQueue: e.receipts.TaskQueue,
+		PublicURL: publicURL, Now: time.Now, Log: e.db.Log, Auditor: e.receipts.Auditor}
 	sid := newSID()
 	if err := down.ReceiveText(e.ctx, webhook("/webhooks/twilio/sms", textForm(sid))); err != nil {
 		t.Fatal(err)
@@ -265,5 +265,77 @@ func TestUnsignedWebhooksAreRefusedAndAudited(t *testing.T) {
 	err := e.receipts.ReceiveText(e.ctx, receipts.Webhook{Route: "/webhooks/twilio/sms", RequestURI: "/webhooks/twilio/sms", Form: bad, Signature: sig})
 	if r, ok := errs.As(err); !ok || r.Kind != errs.KindInvalid || len(r.Fields) != 1 {
 		t.Fatalf("malformed signed form: %v", err)
+	}
+}
+
+func TestAFloodOfForgedWebhooksIsRefusedCheaply(t *testing.T) {
+	e := newEnv(t)
+	form := textForm(newSID())
+	forged := receipts.Webhook{Route: "/webhooks/twilio/sms", RequestURI: "/webhooks/twilio/sms", Form: form, IP: "203.0.113.9",
+		Signature: provider.Sign("not-the-token", publicURL+"/webhooks/twilio/sms", form)}
+	for i := 0; i < 200; i++ {
+		if err := e.receipts.ReceiveText(e.ctx, forged); !errs.Is(err, errs.KindForbidden) {
+			t.Fatalf("forged request %d: %v, want forbidden", i+1, err)
+		}
+	}
+	// One audit event for the burst, not one per request.
+	var n int
+	if err := e.db.Store.DB().NewRaw("SELECT count(*) FROM audit_events WHERE action = 'webhook.signature_rejected'").Scan(e.ctx, &n); err != nil || n != 1 {
+		t.Fatalf("%d rejections audited (%v), want 1 for a burst from one source", n, err)
+	}
+	// A correctly signed text in the middle of the flood is taken.
+	good := textForm(newSID())
+	signed := receipts.Webhook{Route: "/webhooks/twilio/sms", RequestURI: "/webhooks/twilio/sms", Form: good, IP: "203.0.113.9",
+		Signature: provider.Sign(e.db.Config.DemoTwilioAuthToken, publicURL+"/webhooks/twilio/sms", good)}
+	if err := e.receipts.ReceiveText(e.ctx, signed); err != nil {
+		t.Fatalf("signed text during a flood: %v", err)
+	}
+}
+
+func TestARotatedAuthTokenIsAcceptedAtOnce(t *testing.T) {
+	e := newEnv(t)
+	box, _ := secrets.NewBox(e.db.Config.EncryptionKeys)
+	dir := orgprovider.New(e.db.Store, box, "")
+	now := time.Now()
+	dir.SetClock(func() time.Time { return now })
+	svc := &receipts.Service{Store: e.db.Store, Providers: dir, Temporal: e.tc, TaskQueue: e.receipts.TaskQueue,
+		PublicURL: publicURL, Now: time.Now, Log: e.db.Log, Auditor: e.receipts.Auditor}
+	signed := func(token string) receipts.Webhook {
+		form := textForm(newSID())
+		return receipts.Webhook{Route: "/webhooks/twilio/sms", RequestURI: "/webhooks/twilio/sms", Form: form,
+			Signature: provider.Sign(token, publicURL+"/webhooks/twilio/sms", form)}
+	}
+	// The key is cached by a first signed text.
+	if err := svc.ReceiveText(e.ctx, signed(e.db.Config.DemoTwilioAuthToken)); err != nil {
+		t.Fatal(err)
+	}
+	// The owner rotates the auth token; Twilio signs with the new one.
+	acct, err := e.org.ProviderAccount(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rotated = "0123456789abcdef0123456789abcdef"
+	ct, keyID, err := dir.Seal(e.db.Demo.OrgID, orgprovider.Secret{AccountSID: acct.AccountSID, Secret: rotated, SigningToken: rotated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct.SecretCiphertext, acct.SecretKeyID = ct, keyID
+	if err := e.org.SaveProviderAccount(e.ctx, acct); err != nil {
+		t.Fatal(err)
+	}
+	// A forged text right away is refused without re-reading the key...
+	if err := svc.ReceiveText(e.ctx, signed("not-the-token")); !errs.Is(err, errs.KindForbidden) {
+		t.Fatalf("forged text: %v, want forbidden", err)
+	}
+	// ...and once the refresh interval has passed (still inside the cache's
+	// life) a text signed with the new token is accepted.
+	now = now.Add(6 * time.Second)
+	if err := svc.ReceiveText(e.ctx, signed(rotated)); err != nil {
+		t.Fatalf("text signed with the rotated token: %v", err)
+	}
+	// The old token no longer works once the key was re-read.
+	now = now.Add(6 * time.Second)
+	if err := svc.ReceiveText(e.ctx, signed(e.db.Config.DemoTwilioAuthToken)); !errs.Is(err, errs.KindForbidden) {
+		t.Fatalf("text signed with the old token: %v, want forbidden", err)
 	}
 }

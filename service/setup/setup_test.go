@@ -134,8 +134,6 @@ func TestStepInputIsCheckedBeforeTheWizard(t *testing.T) {
 	if e := wantRefusal(t, err, errs.KindInvalid); e.Fields["areaCode"] == "" || e.Fields["tollFree"] == "" || e.Fields["limit"] == "" {
 		t.Errorf("a bad search: %v", e.Fields)
 	}
-	_, err = s.SetDiagnostics(f.ctx, f.owner, nil)
-	wantRefusal(t, err, errs.KindInvalid)
 	// Good input, but no workflow service: unavailable, not a failure.
 	_, err = s.Progress(f.ctx, f.owner)
 	wantRefusal(t, err, errs.KindUnavailable)

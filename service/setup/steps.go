@@ -212,12 +212,3 @@ func (s *Service) RetryWebhook(ctx context.Context, a service.Actor, numberID uu
 	}
 	return s.step(ctx, a, contract.UpdateSetupRetryWebhook, contract.SetupRetryWebhookArgs{SetupActor: actorOf(ctx, a), NumberID: numberID})
 }
-
-// SetDiagnostics shows (true) or hides (false) provider internals in the
-// wizard; nil is a refusal.
-func (s *Service) SetDiagnostics(ctx context.Context, a service.Actor, enabled *bool) (contract.SetupState, error) {
-	if enabled == nil {
-		return contract.SetupState{}, errs.InvalidField("enabled", "Send true to show provider details, false to hide them.")
-	}
-	return s.step(ctx, a, contract.UpdateSetupDiagnostics, contract.SetupDiagnosticsArgs{SetupActor: actorOf(ctx, a), Enabled: *enabled})
-}

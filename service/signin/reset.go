@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/mail"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -68,10 +70,17 @@ func (s *Service) RequestReset(ctx context.Context, email, ip string) error {
 	return nil
 }
 
+// ResetLink is the dashboard page that sets a new password with token. The
+// token rides in the fragment, which browsers never send to a server nor
+// put in a Referer.
+func ResetLink(publicURL, token string) string {
+	return strings.TrimRight(publicURL, "/") + "/reset-password#token=" + url.QueryEscape(token)
+}
+
 func (s *Service) resetEmail(token string) string {
 	return "Someone asked to reset the password of your Snout account.\n\n" +
-		"To choose a new password, send this token to " + s.Policy.PublicURL + "/api/v1/auth/password-reset/confirm within " + s.Policy.ResetTTL.String() + ":\n\n" +
-		token + "\n\nIf it was not you, ignore this message; your password stays as it is."
+		"To choose a new password, open this link within " + s.Policy.ResetTTL.String() + ":\n\n" +
+		ResetLink(s.Policy.PublicURL, token) + "\n\nIf it was not you, ignore this message; your password stays as it is."
 }
 
 // ConfirmReset sets a new password with a reset token, once, and ends

@@ -153,6 +153,12 @@ func (s *Service) authenticate(ctx context.Context, email, password string) (*st
 		return nil, nil, err
 	}
 	ok, _ := auth.CheckPassword(hash, password)
+	if ok && user != nil && user.DisabledAt != nil {
+		if _, err := s.Store.PendingSignupOfUser(ctx, user.ID); err == nil {
+			return user, nil, errs.Unauthenticated("email_unverified",
+				"Confirm your email first: open the link we sent to "+user.Email+", or ask for a new one.")
+		}
+	}
 	if !ok || user == nil || user.DisabledAt != nil {
 		return user, nil, errWrongCredentials
 	}

@@ -43,6 +43,15 @@ type Config struct {
 
 	TrustedProxies []string // SNOUT_TRUSTED_PROXIES
 
+	// APIRatePerSession and APIRatePerIP are the authenticated API's
+	// sustained requests per second (bursts of five times that pass); 0
+	// turns a limit off.
+	APIRatePerSession float64 // SNOUT_API_RATE_PER_SESSION
+	APIRatePerIP      float64 // SNOUT_API_RATE_PER_IP
+	// CORSOrigins are origins besides the dashboard's own that browsers may
+	// call the API from (a front-end dev server, for example).
+	CORSOrigins []string // SNOUT_CORS_ORIGINS
+
 	TemporalAddress   string // TEMPORAL_ADDRESS
 	TemporalNamespace string // TEMPORAL_NAMESPACE
 	TemporalTaskQueue string // SNOUT_TASK_QUEUE
@@ -111,6 +120,9 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		LoginMaxFailuresPerIP:      r.integer("SNOUT_LOGIN_MAX_FAILURES_PER_IP", 20),
 		LoginThrottleWindow:        r.duration("SNOUT_LOGIN_THROTTLE_WINDOW", 15*time.Minute),
 		TrustedProxies:             r.list("SNOUT_TRUSTED_PROXIES"),
+		APIRatePerSession:          r.rate("SNOUT_API_RATE_PER_SESSION", 10),
+		APIRatePerIP:               r.rate("SNOUT_API_RATE_PER_IP", 30),
+		CORSOrigins:                r.list("SNOUT_CORS_ORIGINS"),
 		TemporalAddress:            r.str("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
 		TemporalNamespace:          r.str("TEMPORAL_NAMESPACE", "default"),
 		TemporalTaskQueue:          r.str("SNOUT_TASK_QUEUE", "snout"),
@@ -326,6 +338,19 @@ func (r *reader) duration(name string, def time.Duration) time.Duration {
 		r.err = &Error{name, fmt.Sprintf("%q is not a duration (use e.g. 30s, 15m, 12h)", v)}
 	}
 	return d
+}
+
+// rate reads a non-negative number of requests per second.
+func (r *reader) rate(name string, def float64) float64 {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if (err != nil || f < 0) && r.err == nil {
+		r.err = &Error{name, fmt.Sprintf("%q is not a number of requests per second, 0 or more (0 turns the limit off)", v)}
+	}
+	return f
 }
 
 func (r *reader) integer(name string, def int) int {

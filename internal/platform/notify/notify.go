@@ -6,6 +6,7 @@ package notify
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -74,14 +75,15 @@ func (n *Notifier) Send(ctx context.Context, e Email) error {
 	return err
 }
 
+// smtpTimeout bounds a whole SMTP exchange: a relay that hangs fails the
+// send (the email stays in the outbox with its error) instead of holding
+// the request.
+var smtpTimeout = 20 * time.Second
+
 func (n *Notifier) sendSMTP(e Email) error {
 	host, _, err := net.SplitHostPort(n.smtp.Addr)
 	if err != nil {
 		return err
-	}
-	var a smtp.Auth
-	if n.smtp.Username != "" {
-		a = smtp.PlainAuth("", n.smtp.Username, n.smtp.Password, host)
 	}
 	from := n.smtp.From
 	addr := from
@@ -90,5 +92,44 @@ func (n *Notifier) sendSMTP(e Email) error {
 	}
 	msg := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n",
 		from, e.To, e.Subject, e.Body)
-	return smtp.SendMail(n.smtp.Addr, a, addr, []string{e.To}, []byte(msg))
+	conn, err := net.DialTimeout("tcp", n.smtp.Addr, smtpTimeout)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(smtpTimeout)); err != nil {
+		return err
+	}
+	c, err := smtp.NewClient(conn, host)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		if err := c.StartTLS(&tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}); err != nil {
+			return err
+		}
+	}
+	if n.smtp.Username != "" {
+		if err := c.Auth(smtp.PlainAuth("", n.smtp.Username, n.smtp.Password, host)); err != nil {
+			return err
+		}
+	}
+	if err := c.Mail(addr); err != nil {
+		return err
+	}
+	if err := c.Rcpt(e.To); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write([]byte(msg)); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
 }

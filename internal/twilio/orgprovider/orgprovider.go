@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,11 +27,36 @@ type Directory struct {
 	box     *secrets.Box
 	baseURL string
 	timeout time.Duration
+	now     func() time.Time
+
+	// keys caches webhook signing keys by AccountSid, so a flood of forged
+	// webhooks costs no query per request.
+	mu   sync.Mutex
+	keys map[string]signingKey
+}
+
+// signingKeyTTL is how long a signing key is used before it is read again;
+// an AccountSid no org has is remembered for unknownAccountTTL, so a newly
+// connected account is recognised within seconds.
+const (
+	signingKeyTTL     = 30 * time.Second
+	unknownAccountTTL = 5 * time.Second
+	// refreshInterval bounds how often a signature mismatch may re-read a key
+	// (the owner may have rotated the auth token).
+	refreshInterval = 5 * time.Second
+	maxCachedKeys   = 10000
+)
+
+type signingKey struct {
+	org   uuid.UUID
+	token string
+	err   error // store.ErrNotFound for an unknown account
+	at    time.Time
 }
 
 // New builds a directory; baseURL is empty for real Twilio.
 func New(st *store.Store, box *secrets.Box, baseURL string) *Directory {
-	return &Directory{store: st, box: box, baseURL: baseURL, timeout: 15 * time.Second}
+	return &Directory{store: st, box: box, baseURL: baseURL, timeout: 15 * time.Second, now: time.Now, keys: map[string]signingKey{}}
 }
 
 // BaseURL is the provider base URL (empty for real Twilio).
@@ -95,15 +121,60 @@ func (d *Directory) ForOrg(ctx context.Context, orgID uuid.UUID) (*provider.Clie
 }
 
 // SigningKey returns the org owning accountSID and the token its webhooks are
-// signed with.
+// signed with (store.ErrNotFound when no org has the account). Answers are
+// cached for a short time.
 func (d *Directory) SigningKey(ctx context.Context, accountSID string) (uuid.UUID, string, error) {
-	acct, err := d.store.ProviderAccountBySID(ctx, accountSID)
-	if err != nil {
-		return uuid.Nil, "", err
+	d.mu.Lock()
+	k, ok := d.keys[accountSID]
+	d.mu.Unlock()
+	ttl := signingKeyTTL
+	if k.err != nil {
+		ttl = unknownAccountTTL
 	}
-	s, err := d.Open(acct)
-	if err != nil {
-		return uuid.Nil, "", err
+	if ok && d.now().Sub(k.at) < ttl {
+		return k.org, k.token, k.err
 	}
-	return acct.OrgID, s.SigningToken, nil
+	return d.readSigningKey(ctx, accountSID)
 }
+
+// RefreshSigningKey reads accountSID's key again unless it was read in the
+// last few seconds, and says whether it did: a signature that does not
+// match the cached token is checked once more against a rotated one,
+// without letting forged requests turn into a query each.
+func (d *Directory) RefreshSigningKey(ctx context.Context, accountSID string) (uuid.UUID, string, bool, error) {
+	d.mu.Lock()
+	k, ok := d.keys[accountSID]
+	d.mu.Unlock()
+	if ok && d.now().Sub(k.at) < refreshInterval {
+		return k.org, k.token, false, k.err
+	}
+	org, token, err := d.readSigningKey(ctx, accountSID)
+	return org, token, true, err
+}
+
+func (d *Directory) readSigningKey(ctx context.Context, accountSID string) (uuid.UUID, string, error) {
+	k := signingKey{at: d.now()}
+	acct, err := d.store.ProviderAccountBySID(ctx, accountSID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		k.err = store.ErrNotFound
+	case err != nil:
+		return uuid.Nil, "", err // a database error is not remembered
+	default:
+		s, err := d.Open(acct)
+		if err != nil {
+			return uuid.Nil, "", err
+		}
+		k.org, k.token = acct.OrgID, s.SigningToken
+	}
+	d.mu.Lock()
+	if len(d.keys) >= maxCachedKeys {
+		clear(d.keys) // a flood of made-up AccountSids cannot grow the cache without bound
+	}
+	d.keys[accountSID] = k
+	d.mu.Unlock()
+	return k.org, k.token, k.err
+}
+
+// SetClock replaces the directory's clock (tests).
+func (d *Directory) SetClock(now func() time.Time) { d.now = now }

@@ -1,6 +1,10 @@
 package provider
 
-import "fmt"
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
 
 // explanations are written for a pet-sitting business owner, not a developer.
 var explanations = map[int]string{
@@ -54,4 +58,38 @@ func Explain(code int) string {
 		return "Twilio couldn't complete the request."
 	}
 	return fmt.Sprintf("Twilio couldn't complete the request (error %d).", code)
+}
+
+// Without diagnostics, people see failures in plain words only: no raw
+// provider code, no SID, no webhook URL. Reason and Redact give those
+// words; Explain (with the code of an unknown error) is for diagnostics.
+
+var (
+	rawCode    = regexp.MustCompile(`\s*\((?:Twilio )?error \d+\)|\s*\b(?:Twilio )?(?:error|code) \d{5}\b:?`)
+	rawSID     = regexp.MustCompile(`\b(?:SM|MM|PN|AC|MG|SK|AP|ME|IS|BU)[0-9a-fA-F]{32}\b`)
+	webhookURL = regexp.MustCompile(`https?://\S+/webhooks/\S*`)
+)
+
+// Reason is the plain-words reason of a failure with a provider code (0:
+// none) and the text stored with it: the code's explanation when Snout has
+// one, otherwise the text without codes, SIDs or webhook URLs.
+func Reason(code int, text string) string {
+	if s, ok := explanations[code]; ok {
+		return s
+	}
+	if plain := Redact(text); plain != "" {
+		return plain
+	}
+	if code != 0 {
+		return "Twilio couldn't complete the request."
+	}
+	return ""
+}
+
+// Redact removes raw provider codes, SIDs and webhook URLs from a text.
+func Redact(text string) string {
+	text = rawCode.ReplaceAllString(text, "")
+	text = rawSID.ReplaceAllString(text, "(hidden)")
+	text = webhookURL.ReplaceAllString(text, "(the webhook address)")
+	return strings.TrimSpace(text)
 }

@@ -1,0 +1,95 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { useState } from 'react'
+import { BrowserRouter, Outlet, Route, Routes } from 'react-router'
+import { ApiError } from '../lib/api/http'
+import { SessionProvider } from '../lib/session'
+import { AlertsPage } from '../features/alerts/AlertsPage'
+import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage'
+import { ResetPasswordPage } from '../features/auth/ResetPasswordPage'
+import { SignInPage } from '../features/auth/SignInPage'
+import { SettingsPage } from '../features/diagnostics/SettingsPage'
+import { InboxPage } from '../features/inbox/InboxPage'
+import { AppShell } from '../features/shell/AppShell'
+import { SitterConversation } from '../features/sitter/SitterConversation'
+import { SitterHome } from '../features/sitter/SitterHome'
+import { HomeRedirect, RequireRole, RequireSession } from './guards'
+import { NotFoundPage } from './NotFoundPage'
+
+export function makeQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // A refusal (4xx) is an answer, not a blip: do not retry it.
+        retry: (n, e) => !(e instanceof ApiError && e.status >= 400 && e.status < 500) && n < 2,
+        refetchOnWindowFocus: true,
+        staleTime: 2000,
+      },
+    },
+  })
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route
+        element={
+          <RequireSession>
+            <AppShell />
+          </RequireSession>
+        }
+      >
+        <Route index element={<HomeRedirect />} />
+        <Route element={<Staff />}>
+          <Route path="inbox" element={<InboxPage />} />
+          <Route path="inbox/:threadId" element={<InboxPage />} />
+          <Route path="alerts" element={<AlertsPage />} />
+        </Route>
+        <Route
+          path="settings"
+          element={
+            <RequireRole staff ownerOnly>
+              <SettingsPage />
+            </RequireRole>
+          }
+        />
+        <Route element={<SitterOnly />}>
+          <Route path="sitter" element={<SitterHome />} />
+          <Route path="sitter/:threadId" element={<SitterConversation />} />
+        </Route>
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  )
+}
+
+function Staff() {
+  return (
+    <RequireRole staff>
+      <Outlet />
+    </RequireRole>
+  )
+}
+
+function SitterOnly() {
+  return (
+    <RequireRole staff={false}>
+      <Outlet />
+    </RequireRole>
+  )
+}
+
+export function App() {
+  const [client] = useState(makeQueryClient)
+  return (
+    <QueryClientProvider client={client}>
+      <BrowserRouter>
+        <SessionProvider>
+          <AppRoutes />
+        </SessionProvider>
+      </BrowserRouter>
+    </QueryClientProvider>
+  )
+}
