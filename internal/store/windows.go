@@ -220,13 +220,13 @@ type WindowThreadRef struct {
 // the client's threads on the sitter's number or assigned to the sitter.
 func (o *OrgStore) WindowThreads(ctx context.Context, windowID uuid.UUID) ([]WindowThreadRef, error) {
 	var out []WindowThreadRef
-	err := o.db.NewSelect().TableExpr("threads AS t").
-		ColumnExpr("t.id, n.e164 AS number_e164, t.sitter_unread_count").
-		Join("JOIN assignment_windows AS w ON w.org_id = t.org_id AND w.client_id = t.client_id").
-		Join("JOIN phone_numbers AS n ON n.org_id = t.org_id AND n.id = t.number_id").
-		Where("t.org_id = ? AND w.id = ?", o.orgID, windowID).
-		Where("(n.sitter_id = w.sitter_id OR t.assigned_sitter_id = w.sitter_id)").
-		OrderExpr("t.last_message_at DESC, t.id").Limit(100).Scan(ctx, &out)
+	err := o.sel((*Thread)(nil)).
+		ColumnExpr("?TableAlias.id, n.e164 AS number_e164, ?TableAlias.sitter_unread_count").
+		Join("JOIN assignment_windows AS w ON w.org_id = ?TableAlias.org_id AND w.client_id = ?TableAlias.client_id").
+		Join("JOIN phone_numbers AS n ON n.org_id = ?TableAlias.org_id AND n.id = ?TableAlias.number_id").
+		Where("w.id = ?", windowID).
+		Where("(n.sitter_id = w.sitter_id OR ?TableAlias.assigned_sitter_id = w.sitter_id)").
+		OrderExpr("?TableAlias.last_message_at DESC, ?TableAlias.id").Limit(100).Scan(ctx, &out)
 	if out == nil {
 		out = []WindowThreadRef{}
 	}
@@ -257,21 +257,22 @@ func (o *OrgStore) WindowConflicts(ctx context.Context, from, to time.Time) ([]W
 		A uuid.UUID `bun:"a"`
 		B uuid.UUID `bun:"b"`
 	}
-	err := o.db.NewSelect().TableExpr("assignment_windows AS a").ColumnExpr("a.id AS a, b.id AS b").
-		Join("JOIN assignment_windows AS b ON b.org_id = a.org_id AND b.sitter_id = a.sitter_id AND b.id > a.id AND b.status <> 'cancelled'").
-		Where("a.org_id = ? AND a.status <> 'cancelled'", o.orgID).
-		Where("a.starts_at < b.ends_at AND b.starts_at < a.ends_at").
-		Where("a.ends_at > ? AND a.starts_at < ?", from, to).
-		OrderExpr("a.starts_at, a.id, b.id").Limit(200).Scan(ctx, &pairs)
+	err := o.sel((*AssignmentWindow)(nil)).ColumnExpr("?TableAlias.id AS a, b.id AS b").
+		Join(`JOIN assignment_windows AS b ON b.org_id = ?TableAlias.org_id AND b.sitter_id = ?TableAlias.sitter_id
+			AND b.id > ?TableAlias.id AND b.status <> 'cancelled'`).
+		Where("?TableAlias.status <> 'cancelled'").
+		Where("?TableAlias.starts_at < b.ends_at AND b.starts_at < ?TableAlias.ends_at").
+		Where("?TableAlias.ends_at > ? AND ?TableAlias.starts_at < ?", from, to).
+		OrderExpr("?TableAlias.starts_at, ?TableAlias.id, b.id").Limit(200).Scan(ctx, &pairs)
 	if err != nil {
 		return nil, translate(err)
 	}
 	var inactive []uuid.UUID
-	err = o.db.NewSelect().TableExpr("assignment_windows AS w").ColumnExpr("w.id").
-		Join("JOIN sitters AS s ON s.org_id = w.org_id AND s.id = w.sitter_id").
-		Where("w.org_id = ? AND w.status <> 'cancelled' AND NOT s.active", o.orgID).
-		Where("w.ends_at > ? AND w.starts_at < ?", from, to).
-		OrderExpr("w.starts_at, w.id").Limit(200).Scan(ctx, &inactive)
+	err = o.sel((*AssignmentWindow)(nil)).ColumnExpr("?TableAlias.id").
+		Join("JOIN sitters AS s ON s.org_id = ?TableAlias.org_id AND s.id = ?TableAlias.sitter_id").
+		Where("?TableAlias.status <> 'cancelled' AND NOT s.active").
+		Where("?TableAlias.ends_at > ? AND ?TableAlias.starts_at < ?", from, to).
+		OrderExpr("?TableAlias.starts_at, ?TableAlias.id").Limit(200).Scan(ctx, &inactive)
 	if err != nil {
 		return nil, translate(err)
 	}
