@@ -18,6 +18,7 @@ import (
 	"github.com/snoutos/snout/internal/domain/segments"
 	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
+	"github.com/snoutos/snout/service/windows"
 	"github.com/snoutos/snout/workflows/steps"
 )
 
@@ -65,6 +66,17 @@ func (a *Activities) moveWindow(ctx context.Context, in steps.WindowStatusInput,
 		}
 		return org.Audit(ctx, ev)
 	})
+}
+
+// ResumeWindows starts the workflow of every window older than MinAge
+// that has not finished and has none running (service/windows.Resume).
+func (a *Activities) ResumeWindows(ctx context.Context, in contract.WindowSweepInput) (contract.WindowSweepResult, error) {
+	limit := in.Limit
+	if limit <= 0 {
+		limit = 500
+	}
+	r, err := windows.Resume(ctx, a.Store, a.Temporal, a.Config.TemporalTaskQueue, a.now().Add(-in.MinAge), limit, a.Log)
+	return contract.WindowSweepResult{Open: r.Open, Started: r.Started, Running: r.Running, Failed: r.Failed}, err
 }
 
 // WindowApplyEdit writes an accepted edit and audits "window.edited". An

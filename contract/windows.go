@@ -109,3 +109,33 @@ type WindowResult struct {
 	FinishedAt time.Time `json:"finishedAt"`
 	Notified   int       `json:"notified"`
 }
+
+// ---- The window sweep (a Temporal Schedule, WindowSweepScheduleID) ----
+//
+// WindowSweepWorkflow starts the workflow of every window that has not
+// finished and has none running (stored while Temporal was unreachable,
+// lost by Temporal, seeded): one activity, the same start the API uses.
+
+// WindowSweepWorkflowName is the registered type name of
+// WindowSweepWorkflow.
+const WindowSweepWorkflowName = "WindowSweepWorkflow"
+
+// WindowSweepScheduleID is the Temporal Schedule that runs the sweep.
+const WindowSweepScheduleID = "window-sweep"
+
+// WindowSweepInput bounds one sweep.
+type WindowSweepInput struct {
+	// MinAge leaves alone windows younger than this (their creator is
+	// starting their workflow).
+	MinAge time.Duration `json:"minAge"`
+	// Limit is the most windows per org one run looks at (default 500).
+	Limit int `json:"limit"`
+}
+
+// WindowSweepResult counts what one sweep did.
+type WindowSweepResult struct {
+	Open    int `json:"open"`
+	Started int `json:"started"`
+	Running int `json:"running"`
+	Failed  int `json:"failed"`
+}

@@ -681,6 +681,10 @@ var listCases = []listCase{
 		return result(a.FindWindows(e.ctx, store.WindowFilter{}, 50))
 	},
 		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.WinEnded, a.WinActive, a.WinUpcoming} }},
+	{fn: "OpenWindows", call: func(e *env, a *store.OrgStore) (any, error) {
+		return result(a.OpenWindows(e.ctx, e.now.Add(time.Hour), 50))
+	},
+		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.WinActive, a.WinUpcoming} }},
 }
 
 func searchThreads(s string) func(e *env, a *store.OrgStore) (any, error) {

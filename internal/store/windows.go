@@ -298,3 +298,24 @@ func (o *OrgStore) WindowConflicts(ctx context.Context, from, to time.Time) ([]W
 	}
 	return out, nil
 }
+
+// OrgsWithOpenWindows lists the orgs that have windows created before
+// `before` that have not finished (scheduled or active). It discovers
+// orgs for the window sweep, which then reads each org's windows through
+// its OrgStore.
+func (s *Store) OrgsWithOpenWindows(ctx context.Context, before time.Time, limit int) ([]uuid.UUID, error) {
+	var ids []uuid.UUID
+	err := s.db.NewSelect().Model((*AssignmentWindow)(nil)).ColumnExpr("DISTINCT org_id").
+		Where("status IN (?, ?) AND created_at < ?", WindowScheduled, WindowActive, before).
+		OrderExpr("org_id").Limit(int64(limit)).Scan(ctx, &ids)
+	return ids, translate(err)
+}
+
+// OpenWindows lists this org's windows created before `before` that have
+// not finished (scheduled or active), earliest start first.
+func (o *OrgStore) OpenWindows(ctx context.Context, before time.Time, limit int) ([]AssignmentWindow, error) {
+	var out []AssignmentWindow
+	err := o.sel(&out).Where("status IN (?, ?) AND created_at < ?", WindowScheduled, WindowActive, before).
+		Order("starts_at", "id").Limit(int64(limit)).Scan(ctx)
+	return out, translate(err)
+}

@@ -71,7 +71,7 @@ func (s *Service) Edit(ctx context.Context, a service.Actor, id uuid.UUID, c Cha
 	if err := s.requireTemporal(); err != nil {
 		return Window{}, err
 	}
-	_, err = s.ask(ctx, inputOf(&w.AssignmentWindow, false, a.UserID), contract.UpdateWindowEdit, contract.WindowEdit{
+	_, err = s.ask(ctx, inputOf(&w.AssignmentWindow, a.UserID), contract.UpdateWindowEdit, contract.WindowEdit{
 		SitterID: in.sitterID, StartsAt: in.startsAt.UTC(), EndsAt: in.endsAt.UTC(), Note: in.note, NotifyClient: c.NotifyClient, UserID: a.UserID,
 	})
 	if e, ok := errs.As(err); ok && e.Code == "window_overlap" {

@@ -25,10 +25,12 @@ func (s *Service) requireTemporal() error {
 	return nil
 }
 
-// inputOf is the workflow input of a stored window.
-func inputOf(w *store.AssignmentWindow, notify bool, actor uuid.UUID) contract.WindowInput {
+// inputOf is the workflow input of a stored window. The start's text is
+// asked for only while the window has not started: a workflow started
+// again for a window already active must not text the client twice.
+func inputOf(w *store.AssignmentWindow, actor uuid.UUID) contract.WindowInput {
 	return contract.WindowInput{OrgID: w.OrgID, WindowID: w.ID, SitterID: w.SitterID, ClientID: w.ClientID,
-		StartsAt: w.StartsAt, EndsAt: w.EndsAt, NotifyClient: notify, ActorUserID: actor}
+		StartsAt: w.StartsAt, EndsAt: w.EndsAt, NotifyClient: w.NotifyClient && w.Status == store.WindowScheduled, ActorUserID: actor}
 }
 
 // ask sends an update to the window's workflow, starting it from the

@@ -210,14 +210,15 @@ func (s *Service) Create(ctx context.Context, a service.Actor, d Draft) (Window,
 		return Window{}, errs.InvalidField("sitterId", sitter.Name+" is not an active sitter.")
 	}
 	w := &store.AssignmentWindow{ID: store.NewID(), OrgID: a.OrgID, SitterID: in.sitterID, ClientID: in.clientID,
-		StartsAt: in.startsAt.UTC(), EndsAt: in.endsAt.UTC(), Note: in.note, Status: store.WindowScheduled}
+		StartsAt: in.startsAt.UTC(), EndsAt: in.endsAt.UTC(), Note: in.note, Status: store.WindowScheduled,
+		NotifyClient: d.NotifyClient}
 	if err := org.CreateWindow(ctx, w); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return Window{}, s.overlap(ctx, org, client, in.startsAt, in.endsAt, w.ID)
 		}
 		return Window{}, err
 	}
-	if _, err := s.ask(ctx, inputOf(w, d.NotifyClient, a.UserID), contract.UpdateWindowSettled, nil); err != nil {
+	if _, err := s.ask(ctx, inputOf(w, a.UserID), contract.UpdateWindowSettled, nil); err != nil {
 		// No workflow, no window: nothing would ever activate it.
 		if derr := org.DeleteWindow(context.WithoutCancel(ctx), w.ID); derr != nil {
 			s.Auditor.Log.ErrorContext(ctx, "window without a workflow not removed", "windowId", w.ID, "err", derr)
@@ -273,7 +274,7 @@ func (s *Service) Cancel(ctx context.Context, a service.Actor, id uuid.UUID, tok
 	if err := s.requireTemporal(); err != nil {
 		return Window{}, err
 	}
-	if _, err := s.ask(ctx, inputOf(&w.AssignmentWindow, false, a.UserID), contract.UpdateWindowCancel, contract.WindowCancel{UserID: a.UserID}); err != nil {
+	if _, err := s.ask(ctx, inputOf(&w.AssignmentWindow, a.UserID), contract.UpdateWindowCancel, contract.WindowCancel{UserID: a.UserID}); err != nil {
 		return Window{}, err
 	}
 	return s.Get(ctx, a, id)

@@ -40,6 +40,7 @@ const (
 	WindowNotifyClient          = "WindowNotifyClient"
 	RecordInboundAudit          = "RecordInboundAudit"
 	RedriveReceipts             = "RedriveReceipts"
+	ResumeWindows               = "ResumeWindows"
 	ResolveInboundClient        = "ResolveInboundClient"
 	SendHelpReply               = "SendHelpReply"
 	SetupCheckConnectivity      = "SetupCheckConnectivity"
