@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
@@ -33,6 +34,8 @@ type env struct {
 	now     time.Time
 	ctx     context.Context
 	admin   service.Actor
+	tc      client.Client
+	queue   string
 }
 
 func newEnv(t *testing.T) *env {
@@ -52,6 +55,7 @@ func newEnv(t *testing.T) *env {
 	e.windows = &windows.Service{Store: db.Store, Now: func() time.Time { return e.now }, Auditor: service.Auditor{Store: db.Store, Log: db.Log},
 		Temporal: tc, TaskQueue: queue, Confirm: confirm.NewSigner([]byte("test"), "windows", func() time.Time { return e.now })}
 	e.admin = service.Actor{OrgID: db.Demo.OrgID, UserID: seed.ID("user/admin@demo.test"), Role: store.RoleAdmin}
+	e.tc, e.queue = tc, queue
 	return e
 }
 
