@@ -381,7 +381,7 @@ func (s *seeder) window(ctx context.Context, w *store.AssignmentWindow) error {
 	}
 	_, err = sp.NewInsert().Model(w).On("CONFLICT (id) DO UPDATE").
 		Set("starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, status = EXCLUDED.status").
-		Where("assignment_windows.status IN (?, ?)", store.WindowEnded, store.WindowCancelled).Exec(ctx)
+		Where("?TableAlias.status IN (?, ?)", store.WindowEnded, store.WindowCancelled).Exec(ctx)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23P01" { // exclusion: the client has another sitter then
 		return sp.Rollback()
