@@ -13,8 +13,9 @@ import (
 	"github.com/snoutos/snout/service/windows"
 )
 
-// Assignment windows (service/windows: list, create, show, cancel). Owners
-// and admins only.
+// Assignment windows (service/windows: list, create, show, edit, impact,
+// cancel, conflicts). Each window runs as its workflow. Owners and admins
+// only.
 
 func (s *Server) windowRoutes() []featureRoute {
 	return []featureRoute{
