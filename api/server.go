@@ -26,6 +26,7 @@ import (
 	"github.com/snoutos/snout/service"
 	"github.com/snoutos/snout/service/audit"
 	"github.com/snoutos/snout/service/clients"
+	"github.com/snoutos/snout/service/confirm"
 	"github.com/snoutos/snout/service/inbox"
 	"github.com/snoutos/snout/service/messaging"
 	"github.com/snoutos/snout/service/numbers"
@@ -127,7 +128,8 @@ func New(d Deps) (*Server, error) {
 	s.messaging = messaging.New(messaging.Deps{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
 		Now: d.Now, Log: d.Logger, Audit: s.auditor})
 	s.inbox = &inbox.Service{Store: d.Store, Now: d.Now, Auditor: s.auditor}
-	s.windows = &windows.Service{Store: d.Store, Now: d.Now, Auditor: s.auditor}
+	s.windows = &windows.Service{Store: d.Store, Now: d.Now, Auditor: s.auditor, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
+		Confirm: confirm.NewSigner(confirmSecret(d.Config), "snout/windows/confirm-token/v1", d.Now)}
 	s.signin = &signin.Service{Store: d.Store, Policy: signin.PolicyFrom(d.Config), Notifier: d.Notifier, Now: d.Now, Log: d.Logger, Auditor: s.auditor}
 	s.trail = &audit.Service{Store: d.Store}
 	s.settings = &settings.Service{Store: d.Store, Auditor: s.auditor, Now: d.Now}

@@ -38,7 +38,7 @@ func sitterThreadKeys(threads []api.SitterThreadView) []string {
 }
 
 func TestSitterSeesOnlyThreadsInAnActiveWindow(t *testing.T) {
-	h := newHarness(t)
+	h := newWindowHarness(t)
 	sam := h.login("sam@demo.test")
 	riley := h.login("riley@demo.test")
 	seededAt := h.clock.now
@@ -81,8 +81,14 @@ func TestSitterSeesOnlyThreadsInAnActiveWindow(t *testing.T) {
 
 	// Two days on (signing in again: sessions expire when idle), Casey's
 	// overnights have started as well.
+	// Access follows the stored status: until Casey's window workflow has
+	// activated it, Sam does not see Casey; once it has, he does.
 	h.clock.now = seededAt.Add(2 * 24 * time.Hour)
 	sam, riley = h.login("sam@demo.test"), h.login("riley@demo.test")
+	check("in two days, before the window's workflow ran", sam, []string{"avery-sam"})
+	if _, err := h.store.Org(h.demo.OrgID).MoveWindowStatus(context.Background(), seed.ID("window/sam-casey"), store.WindowActive, store.WindowScheduled); err != nil {
+		t.Fatal(err)
+	}
 	check("in two days", sam, []string{"avery-sam", "casey-sam"})
 	check("in two days", riley, nil) // Blake's stay has ended
 
@@ -96,7 +102,7 @@ func TestSitterSeesOnlyThreadsInAnActiveWindow(t *testing.T) {
 	h.clock.now = seededAt
 	sam = h.login("sam@demo.test")
 	owner := h.login("owner@demo.test")
-	if r := h.do("DELETE", "/api/v1/windows/"+seed.ID("window/sam-avery").String(), owner, nil); r.Status != http.StatusOK {
+	if r := h.cancelWindow(owner, seed.ID("window/sam-avery").String()); r.Status != http.StatusOK {
 		t.Fatalf("cancel = %d %s", r.Status, r.Body)
 	}
 	check("after cancelling", sam, nil)

@@ -9,7 +9,17 @@ import (
 	"testing"
 	"time"
 
+	"io"
+	"log/slog"
+
 	"github.com/google/uuid"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snoutos/snout/activities"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/dev/testenv"
+	"github.com/snoutos/snout/workflows"
 
 	"github.com/snoutos/snout/api"
 	"github.com/snoutos/snout/dev/seed"
@@ -18,13 +28,16 @@ import (
 
 func init() {
 	allow(map[string][]string{
-		"GET /api/v1/windows":        staff,
-		"POST /api/v1/windows":       staff,
-		"GET /api/v1/windows/:id":    staff,
-		"DELETE /api/v1/windows/:id": staff,
-		"GET /api/v1/clients":        staff,
-		"GET /api/v1/clients/:id":    staff,
-		"GET /api/v1/sitters":        staff,
+		"GET /api/v1/windows":            staff,
+		"POST /api/v1/windows":           staff,
+		"GET /api/v1/windows/:id":        staff,
+		"DELETE /api/v1/windows/:id":     staff,
+		"PATCH /api/v1/windows/:id":      staff,
+		"GET /api/v1/windows/:id/impact": staff,
+		"GET /api/v1/windows/conflicts":  staff,
+		"GET /api/v1/clients":            staff,
+		"GET /api/v1/clients/:id":        staff,
+		"GET /api/v1/sitters":            staff,
 	})
 }
 
@@ -126,7 +139,7 @@ func TestWindowList(t *testing.T) {
 }
 
 func TestWindowCreateGivesTheSitterAccess(t *testing.T) {
-	h := newHarness(t)
+	h := newWindowHarness(t)
 	owner := h.login("owner@demo.test")
 	riley := h.login("riley@demo.test")
 	now := h.clock.now.UTC().Truncate(time.Second)
@@ -165,7 +178,7 @@ func TestWindowCreateGivesTheSitterAccess(t *testing.T) {
 }
 
 func TestWindowOverlapAndValidation(t *testing.T) {
-	h := newHarness(t)
+	h := newWindowHarness(t)
 	admin := h.login("admin@demo.test")
 	now := h.clock.now.UTC()
 	ts := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339) }
@@ -228,12 +241,12 @@ func TestWindowOverlapAndValidation(t *testing.T) {
 }
 
 func TestWindowCancel(t *testing.T) {
-	h := newHarness(t)
+	h := newWindowHarness(t)
 	owner := h.login("owner@demo.test")
 	sam := h.login("sam@demo.test")
 	id := seed.ID("window/sam-avery").String()
 
-	r := h.do("DELETE", "/api/v1/windows/"+id, owner, nil)
+	r := h.cancelWindow(owner, id)
 	var w api.WindowView
 	r.json(t, &w)
 	if r.Status != http.StatusOK || w.Status != "cancelled" {
@@ -360,4 +373,97 @@ func inboxErrorBody(t *testing.T, r response) api.ErrorDetail {
 	var b api.ErrorBody
 	r.json(t, &b)
 	return b.Error
+}
+
+// newWindowHarness is a harness whose windows run their workflows on a
+// worker of the test Temporal server.
+func newWindowHarness(t *testing.T) *harness {
+	t.Helper()
+	tc := testenv.Temporal(t)
+	queue := testenv.TaskQueue(t)
+	h := newHarness(t, func(d *api.Deps) { d.Temporal = tc; d.Config.TemporalTaskQueue = queue })
+	acts := &activities.Activities{Config: h.cfg, Store: h.store, Temporal: tc, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	w := sdkworker.New(tc, queue, sdkworker.Options{})
+	w.RegisterActivity(acts)
+	w.RegisterWorkflowWithOptions(workflows.WindowWorkflow, workflow.RegisterOptions{Name: contract.WindowWorkflowName})
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	return h
+}
+
+// cancelWindow cancels a window the way the page does: impact first, then
+// DELETE with its confirmToken.
+func (h *harness) cancelWindow(token, id string) response {
+	h.t.Helper()
+	var imp api.WindowImpactView
+	if r := h.do("GET", "/api/v1/windows/"+id+"/impact", token, nil); r.Status != http.StatusOK {
+		return r
+	} else {
+		r.json(h.t, &imp)
+	}
+	return h.do("DELETE", "/api/v1/windows/"+id+"?confirmToken="+url.QueryEscape(imp.ConfirmToken), token, nil)
+}
+
+func TestWindowEditImpactAndConflicts(t *testing.T) {
+	h := newWindowHarness(t)
+	owner := h.login("owner@demo.test")
+	id := seed.ID("window/sam-avery").String()
+
+	// A running window is not cancelled without the confirmation.
+	r := h.do("DELETE", "/api/v1/windows/"+id, owner, nil)
+	if r.Status != http.StatusBadRequest || inboxErrorBody(t, r).Fields["confirmToken"] == "" {
+		t.Fatalf("DELETE without confirmToken = %d %s", r.Status, r.Body)
+	}
+	var imp api.WindowImpactView
+	h.do("GET", "/api/v1/windows/"+id+"/impact", owner, nil).json(t, &imp)
+	if !imp.Active || imp.ConfirmToken == "" || len(imp.Threads) == 0 || !strings.Contains(imp.Message, "loses access") {
+		t.Errorf("impact = %+v", imp)
+	}
+	if e164Pattern.MatchString(imp.Message) {
+		t.Errorf("impact message carries a phone number: %q", imp.Message)
+	}
+
+	// Edit: the end moves; a bad time is refused beside its field; another
+	// org's window is not found.
+	var sam api.WindowView
+	h.do("GET", "/api/v1/windows/"+id, owner, nil).json(t, &sam)
+	newEnd := sam.EndsAt.Add(24 * time.Hour).UTC().Truncate(time.Second)
+	r = h.do("PATCH", "/api/v1/windows/"+id, owner, map[string]any{"endsAt": newEnd.Format(time.RFC3339), "note": "one more day"})
+	var edited api.WindowView
+	r.json(t, &edited)
+	if r.Status != http.StatusOK || !edited.EndsAt.Equal(newEnd) || edited.Note != "one more day" || edited.Status != "active" {
+		t.Fatalf("edit = %d %s", r.Status, r.Body)
+	}
+	if r := h.do("PATCH", "/api/v1/windows/"+id, owner, map[string]any{"endsAt": "later"}); r.Status != http.StatusBadRequest || inboxErrorBody(t, r).Fields["endsAt"] == "" {
+		t.Errorf("bad endsAt = %d %s", r.Status, r.Body)
+	}
+	if r := h.do("PATCH", "/api/v1/windows/"+uuid.NewString(), owner, map[string]any{}); r.Status != http.StatusNotFound {
+		t.Errorf("unknown window = %d", r.Status)
+	}
+	assertAudit(t, h, "window.edited")
+
+	// Conflicts: Sam double-booked with Avery and Theo.
+	theo := map[string]any{"sitterId": seed.ID("sitter/sam").String(), "clientId": seed.ID("client/theo").String(),
+		"startsAt": h.clock.now.UTC().Add(time.Hour).Format(time.RFC3339), "endsAt": h.clock.now.UTC().Add(3 * time.Hour).Format(time.RFC3339)}
+	if r := h.do("POST", "/api/v1/windows", owner, theo); r.Status != http.StatusCreated {
+		t.Fatalf("Theo's window = %d %s", r.Status, r.Body)
+	}
+	var conflicts struct {
+		Conflicts []api.WindowConflictView `json:"conflicts"`
+	}
+	h.do("GET", "/api/v1/windows/conflicts", owner, nil).json(t, &conflicts)
+	found := false
+	for _, c := range conflicts.Conflicts {
+		found = found || (c.Kind == "sitter_double_booked" && c.Other != nil && (c.Window.ID.String() == id || c.Other.ID.String() == id))
+	}
+	if !found {
+		t.Errorf("conflicts = %+v, want Sam double-booked", conflicts)
+	}
+
+	// Confirmed, the cancel goes through.
+	if r := h.cancelWindow(owner, id); r.Status != http.StatusOK {
+		t.Errorf("confirmed cancel = %d %s", r.Status, r.Body)
+	}
 }

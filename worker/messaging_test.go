@@ -23,7 +23,10 @@ func TestReceiptSweepScheduleIsEnsuredIdempotently(t *testing.T) {
 	tc := testenv.Temporal(t)
 	ctx := context.Background()
 	sc := tc.ScheduleClient()
-	t.Cleanup(func() { _ = sc.GetHandle(ctx, contract.ReceiptSweepScheduleID).Delete(ctx) })
+	t.Cleanup(func() {
+		_ = sc.GetHandle(ctx, contract.ReceiptSweepScheduleID).Delete(ctx)
+		_ = sc.GetHandle(ctx, contract.WindowSweepScheduleID).Delete(ctx)
+	})
 
 	first := config.Config{TemporalTaskQueue: testenv.TaskQueue(t)}
 	if err := worker.EnsureSchedules(ctx, tc, first); err != nil {
@@ -65,6 +68,38 @@ func TestReceiptSweepScheduleIsEnsuredIdempotently(t *testing.T) {
 	spec := desc.Schedule.Spec
 	if len(spec.Intervals) != 1 || spec.Intervals[0].Every != time.Minute {
 		t.Fatalf("intervals %+v", spec.Intervals)
+	}
+	if desc.Schedule.Policy.Overlap != enums.SCHEDULE_OVERLAP_POLICY_SKIP {
+		t.Fatalf("overlap %v", desc.Schedule.Policy.Overlap)
+	}
+}
+
+// The window sweep's schedule is ensured with the others: on the
+// configured queue, every WindowSweepEvery, without overlapping runs.
+func TestWindowSweepScheduleIsEnsured(t *testing.T) {
+	tc := testenv.Temporal(t)
+	ctx := context.Background()
+	sc := tc.ScheduleClient()
+	t.Cleanup(func() {
+		_ = sc.GetHandle(ctx, contract.ReceiptSweepScheduleID).Delete(ctx)
+		_ = sc.GetHandle(ctx, contract.WindowSweepScheduleID).Delete(ctx)
+	})
+	cfg := config.Config{TemporalTaskQueue: testenv.TaskQueue(t)}
+	for range 2 {
+		if err := worker.EnsureSchedules(ctx, tc, cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	desc, err := sc.GetHandle(ctx, contract.WindowSweepScheduleID).Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	action, ok := desc.Schedule.Action.(*client.ScheduleWorkflowAction)
+	if !ok || action.Workflow != contract.WindowSweepWorkflowName || action.TaskQueue != cfg.TemporalTaskQueue {
+		t.Fatalf("schedule action %+v, want the window sweep on %q", desc.Schedule.Action, cfg.TemporalTaskQueue)
+	}
+	if len(desc.Schedule.Spec.Intervals) != 1 || desc.Schedule.Spec.Intervals[0].Every != worker.WindowSweepEvery {
+		t.Fatalf("intervals %+v", desc.Schedule.Spec.Intervals)
 	}
 	if desc.Schedule.Policy.Overlap != enums.SCHEDULE_OVERLAP_POLICY_SKIP {
 		t.Fatalf("overlap %v", desc.Schedule.Policy.Overlap)

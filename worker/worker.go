@@ -19,6 +19,7 @@ func Register(w sdkworker.Registry, acts *activities.Activities) {
 	registerDelivery(w)
 	registerSetup(w)
 	registerNumbers(w)
+	registerWindows(w)
 }
 
 // EnsureSchedules creates the periodic schedules (webhook receipt sweep…)
@@ -27,6 +28,7 @@ func Register(w sdkworker.Registry, acts *activities.Activities) {
 func EnsureSchedules(ctx context.Context, c client.Client, cfg config.Config) error {
 	for _, ensure := range []func(context.Context, client.Client, config.Config) error{
 		ensureMessagingSchedules,
+		ensureWindowSchedules,
 	} {
 		if err := ensure(ctx, c, cfg); err != nil {
 			return err

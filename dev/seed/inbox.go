@@ -108,10 +108,8 @@ func (s *seeder) demoInbox(ctx context.Context, orgID uuid.UUID) error {
 		{ID: ID("window/sam-indigo"), SitterID: sitters["sam"], ClientID: ID("client/indigo"), StartsAt: s.now.Add(10 * day), EndsAt: s.now.Add(12 * day), Note: "Waffles (corgi): drop-ins"},
 	}
 	for i := range windows {
-		w := &windows[i]
-		w.OrgID, w.Status = orgID, windowStatus(w.StartsAt, w.EndsAt, s.now)
-		if _, err := s.tx.NewInsert().Model(w).On("CONFLICT (id) DO UPDATE").
-			Set("starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, status = EXCLUDED.status").Exec(ctx); err != nil {
+		windows[i].OrgID = orgID
+		if err := s.window(ctx, &windows[i]); err != nil {
 			return err
 		}
 	}

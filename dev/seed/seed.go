@@ -1,7 +1,8 @@
 // Package seed fills a database with the demo org used by `snout dev`: an
 // owner, an admin, two sitters, clients, the business's numbers, assignment
 // windows and a few conversations. It is idempotent: rows have stable IDs and
-// re-running refreshes the demo password and the windows' times.
+// re-running refreshes the demo password and renews the windows that have
+// finished (the others belong to their workflows; see seeder.window).
 package seed
 
 import (
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
 	"github.com/snoutos/snout/internal/domain/message"
@@ -238,11 +240,8 @@ func (s *seeder) demoOrg(ctx context.Context, cfg config.Config) error {
 		{ID: ID("window/riley-dana"), SitterID: rileyID, ClientID: clients["dana"], StartsAt: s.now.Add(-9 * day), EndsAt: s.now.Add(-6 * day), Note: "Pepper (parrot)"},
 	}
 	for i := range windows {
-		w := &windows[i]
-		w.OrgID = orgID
-		w.Status = windowStatus(w.StartsAt, w.EndsAt, s.now)
-		if _, err := s.tx.NewInsert().Model(w).On("CONFLICT (id) DO UPDATE").
-			Set("starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, status = EXCLUDED.status").Exec(ctx); err != nil {
+		windows[i].OrgID = orgID
+		if err := s.window(ctx, &windows[i]); err != nil {
 			return err
 		}
 	}
@@ -357,6 +356,41 @@ func (s *seeder) otherOrg(ctx context.Context) error {
 	}
 	return s.upsert(ctx, &store.Message{ID: ID("message/other/zoe/0"), OrgID: orgID, ThreadID: tid, Direction: store.DirectionInbound, SenderType: store.SenderClient,
 		Body: "Is Saturday still on?", Status: store.StatusReceived, Encoding: "GSM-7", Segments: 1, FromE164: "+16505550180", ToE164: OtherOrgNumber, Media: []message.MediaItem{}}, "")
+}
+
+// window stores a demo window. Each window is run by its workflow
+// (window-<id>), which alone moves its status afterwards; the worker's
+// window sweep starts that workflow for every seeded window that has not
+// finished (service/windows.Resume), and the new run goes on from the
+// stored status: an active window stays active until its end, one to come
+// is armed.
+//
+//   - A new window is stored as its workflow would have left it by now:
+//     scheduled, active (the sitter has access) or ended.
+//   - An existing window that has not finished is its workflow's: the seed
+//     leaves it as it is (times and status), so that the two agree.
+//   - An existing finished window (ended, or cancelled in the demo) is
+//     renewed with the demo's times, as a new window; the sweep gives it a
+//     new run. One that would now overlap a window added since is left
+//     finished.
+func (s *seeder) window(ctx context.Context, w *store.AssignmentWindow) error {
+	w.Status = windowStatus(w.StartsAt, w.EndsAt, s.now)
+	sp, err := s.tx.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	_, err = sp.NewInsert().Model(w).On("CONFLICT (id) DO UPDATE").
+		Set("starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, status = EXCLUDED.status").
+		Where("?TableAlias.status IN (?, ?)", store.WindowEnded, store.WindowCancelled).Exec(ctx)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23P01" { // exclusion: the client has another sitter then
+		return sp.Rollback()
+	}
+	if err != nil {
+		_ = sp.Rollback()
+		return fmt.Errorf("window %s: %w", w.ID, err)
+	}
+	return sp.Commit()
 }
 
 func windowStatus(start, end, now time.Time) string {

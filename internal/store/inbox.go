@@ -567,8 +567,9 @@ func (t *SitterInboxThread) Cursor() ThreadCursor {
 
 // SitterThreads lists the threads a sitter may see now, newest activity
 // first. It is SitterThread's rule as a list: the sitter has a window in
-// force with the thread's client (start inclusive, end exclusive, not
-// cancelled), and the thread is on the sitter's own number or assigned to
+// force with the thread's client — its stored status is active (its
+// workflow activated it and has not ended it) and the clock is inside it
+// (start inclusive, end exclusive) — and the thread is on the sitter's own number or assigned to
 // the sitter. A client has at most one window at any instant, so each
 // thread appears once.
 func (o *OrgStore) SitterThreads(ctx context.Context, sitterID uuid.UUID, now time.Time, after *ThreadCursor, limit int) ([]SitterInboxThread, error) {
@@ -605,7 +606,7 @@ func (o *OrgStore) sitterSelect(rows any, sitterID uuid.UUID, now time.Time) *bu
 		Join("JOIN clients AS c ON c.org_id = ?TableAlias.org_id AND c.id = ?TableAlias.client_id").
 		Join("JOIN phone_numbers AS n ON n.org_id = ?TableAlias.org_id AND n.id = ?TableAlias.number_id").
 		Join(`JOIN assignment_windows AS w ON w.org_id = ?TableAlias.org_id AND w.client_id = ?TableAlias.client_id
-			AND w.sitter_id = ? AND w.status <> 'cancelled' AND w.starts_at <= ? AND w.ends_at > ?`, sitterID, now, now).
+			AND w.sitter_id = ? AND w.status = 'active' AND w.starts_at <= ? AND w.ends_at > ?`, sitterID, now, now).
 		Where("(n.sitter_id = ? OR ?TableAlias.assigned_sitter_id = ?)", sitterID, sitterID)
 }
 

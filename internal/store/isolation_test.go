@@ -23,6 +23,7 @@ package store_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -510,6 +511,27 @@ var idCases = []idCase{
 	{fn: "WindowRowByID", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		return result(a.WindowRowByID(e.ctx, o.WinActive))
 	}},
+	{fn: "MoveWindowStatus", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.MoveWindowStatus(e.ctx, o.WinUpcoming, store.WindowActive, store.WindowScheduled))
+	}},
+	{fn: "UpdateWindow", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return nothing(a.UpdateWindow(e.ctx, o.WinUpcoming, o.Jo, e.now.Add(30*time.Hour), e.now.Add(50*time.Hour), "moved"))
+	}},
+	{fn: "UpdateWindow", what: "the other org's sitter on this org's window", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return nothing(a.UpdateWindow(e.ctx, e.A.WinUpcoming, o.Sam, e.now.Add(30*time.Hour), e.now.Add(50*time.Hour), "moved"))
+	}},
+	{fn: "DeleteWindow", write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return nothing(a.DeleteWindow(e.ctx, o.WinUpcoming))
+	}},
+	{fn: "SitterLine", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.SitterLine(e.ctx, o.Sam))
+	}},
+	{fn: "LatestClientThread", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.LatestClientThread(e.ctx, o.Avery))
+	}},
+	{fn: "WindowThreads", call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		return result(a.WindowThreads(e.ctx, o.WinActive))
+	}},
 	// The move is refused by the foreign key to quarantines (org_id, id).
 	{fn: "MoveThreadsForQuarantine", what: "under the other org's quarantine", want: store.ErrNotFound, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
 		moves, _, err := a.MoveThreadsForQuarantine(e.ctx, o.SpareQuarantine, e.A.FrontDesk, []uuid.UUID{e.A.Pool}, e.now)
@@ -672,6 +694,10 @@ var listCases = []listCase{
 		return result(a.FindWindows(e.ctx, store.WindowFilter{}, 50))
 	},
 		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.WinEnded, a.WinActive, a.WinUpcoming} }},
+	{fn: "OpenWindows", call: func(e *env, a *store.OrgStore) (any, error) {
+		return result(a.OpenWindows(e.ctx, e.now.Add(time.Hour), 50))
+	},
+		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.WinActive, a.WinUpcoming} }},
 }
 
 func searchThreads(s string) func(e *env, a *store.OrgStore) (any, error) {
@@ -706,6 +732,66 @@ type customCase struct {
 }
 
 var customCases = []customCase{
+	{fn: "WindowConflicts", what: "double bookings and idle sitters of this org only", body: func(t *testing.T, e *env) {
+		// Both orgs get the same problems: Sam also booked with Blake
+		// during Sam's window with Avery, and a window of an inactive
+		// sitter. Org B's are removed again before the harness compares.
+		type problems struct{ double, idleSitter, idle uuid.UUID }
+		add := func(o *orgFix) problems {
+			p := problems{double: store.NewID(), idleSitter: store.NewID(), idle: store.NewID()}
+			rows := []any{
+				&store.AssignmentWindow{ID: p.double, OrgID: o.Org, SitterID: o.Sam, ClientID: o.Blake, StartsAt: e.now, EndsAt: e.now.Add(time.Hour), Status: store.WindowActive},
+				&store.Sitter{ID: p.idleSitter, OrgID: o.Org, Name: "Lee Idle", PhoneE164: "+15557770099", Active: false},
+				&store.AssignmentWindow{ID: p.idle, OrgID: o.Org, SitterID: p.idleSitter, ClientID: o.Casey, StartsAt: e.now.Add(100 * time.Hour), EndsAt: e.now.Add(110 * time.Hour), Status: store.WindowScheduled},
+			}
+			for _, r := range rows {
+				if _, err := e.tx.NewInsert().Model(r).Exec(e.ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return p
+		}
+		pa, pb := add(e.A), add(e.B)
+		defer func() {
+			for _, q := range []string{"DELETE FROM assignment_windows WHERE id IN (?, ?)", "DELETE FROM sitters WHERE id = ?"} {
+				args := []any{pb.double, pb.idle}
+				if strings.HasPrefix(q, "DELETE FROM sitters") {
+					args = []any{pb.idleSitter}
+				}
+				if _, err := e.tx.NewRaw(q, args...).Exec(e.ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}()
+		got, err := e.asA(func(a *store.OrgStore) (any, error) {
+			return result(a.WindowConflicts(e.ctx, e.now.Add(-2*time.Hour), e.now.Add(200*time.Hour)))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := leaks(got, e.B); len(l) > 0 {
+			t.Errorf("returned org B's %v", l)
+		}
+		seen := map[string][]uuid.UUID{}
+		for _, c := range got.([]store.WindowConflict) {
+			ids := []uuid.UUID{c.Window.ID}
+			if c.Other != nil {
+				ids = append(ids, c.Other.ID)
+			}
+			for _, id := range ids {
+				if id == pb.double || id == pb.idle {
+					t.Errorf("returned org B's window %s", id)
+				}
+			}
+			seen[c.Kind] = append(seen[c.Kind], ids...)
+		}
+		if d := seen[store.ConflictDoubleBooked]; !sameIDs(d, []uuid.UUID{e.A.WinActive, pa.double}) {
+			t.Errorf("double bookings %v, want org A's Sam × Avery and Sam × Blake", d)
+		}
+		if i := seen[store.ConflictSitterInactive]; !sameIDs(i, []uuid.UUID{pa.idle}) {
+			t.Errorf("idle-sitter windows %v, want org A's %s", i, pa.idle)
+		}
+	}},
 	{fn: "Inventory", what: "health, volume and threads count only this org's texts", body: func(t *testing.T, e *env) {
 		// Org B once held org A's front desk number, sent three texts from
 		// it that carriers filtered (30007) and received one on it half an

@@ -223,7 +223,10 @@ type AssignmentWindow struct {
 	EndsAt        time.Time `bun:"ends_at"`
 	Status        string    `bun:"status"`
 	Note          string    `bun:"note"`
-	CreatedAt     time.Time `bun:"created_at,nullzero,default:now()"`
+	// NotifyClient: the window's workflow texts the client at the start
+	// who is caring for them.
+	NotifyClient bool      `bun:"notify_client"`
+	CreatedAt    time.Time `bun:"created_at,nullzero,default:now()"`
 }
 
 type Thread struct {

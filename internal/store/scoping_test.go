@@ -54,6 +54,7 @@ var unscopedByDesign = map[string]string{
 	"AppendAudit":                  "takes the org explicitly (nil: no org yet, e.g. a failed login)",
 	"ProviderAccountBySID":         "a webhook names its account: this discovers the org",
 	"OrgsWithUndispatchedReceipts": "the receipt sweep discovers orgs, then reads each through its OrgStore",
+	"OrgsWithOpenWindows":          "the window sweep discovers orgs, then reads each through its OrgStore",
 	"NumberLiveInOtherOrg":         "answers only yes/no (isolation case Store.NumberLiveInOtherOrg)",
 	"CreateBusiness":               "creates the org itself, with its owner and sign-up",
 	"SignupInFlight":               "a sign-up is keyed by email before anyone can sign in to its org",

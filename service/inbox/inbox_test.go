@@ -229,7 +229,12 @@ func TestSitterSeesOnlyWhatTheirWindowAllows(t *testing.T) {
 	if _, err := e.inbox.SitterMarkRead(e.ctx, sam, casey); !errs.Is(err, errs.KindNotFound) {
 		t.Errorf("casey-sam read before the window: %v", err)
 	}
+	// A day on, the window's workflow has activated it (access reads the
+	// stored status that only the workflow sets).
 	e.now = e.now.Add(25 * time.Hour)
+	if _, err := e.db.Store.Org(e.db.Demo.OrgID).MoveWindowStatus(e.ctx, seed.ID("window/sam-casey"), store.WindowActive, store.WindowScheduled); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := e.inbox.SitterThread(e.ctx, sam, casey); err != nil {
 		t.Errorf("casey-sam in the window: %v", err)
 	}

@@ -2,20 +2,13 @@ package numbers
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"fmt"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service"
+	"github.com/snoutos/snout/service/confirm"
 )
 
 // Confirmation of destructive actions.
@@ -28,7 +21,7 @@ import (
 // else. Nothing is stored.
 
 // ConfirmTokenTTL is how long a preview can be confirmed.
-const ConfirmTokenTTL = 5 * time.Minute
+const ConfirmTokenTTL = confirm.TokenTTL
 
 // The actions a token confirms.
 const (
@@ -53,41 +46,15 @@ type Confirmation struct {
 	ExpiresAt time.Time
 }
 
-func (s *Service) confirmMAC(a service.Actor, action string, ids []uuid.UUID, exp int64) []byte {
-	sorted := make([]string, len(ids))
-	for i, id := range ids {
-		sorted[i] = id.String()
-	}
-	sort.Strings(sorted)
-	mac := hmac.New(sha256.New, s.confirmKey)
-	fmt.Fprintf(mac, "%s\x00%s\x00%s\x00%s\x00%d", a.OrgID, a.UserID, action, strings.Join(sorted, ","), exp)
-	return mac.Sum(nil)
-}
-
 // issueToken returns the token confirming action on ids by a, and its expiry.
 func (s *Service) issueToken(a service.Actor, action string, ids []uuid.UUID) (string, time.Time) {
-	exp := s.now().Add(ConfirmTokenTTL).Truncate(time.Second)
-	mac := s.confirmMAC(a, action, ids, exp.Unix())
-	return strconv.FormatInt(exp.Unix(), 10) + "." + base64.RawURLEncoding.EncodeToString(mac), exp
+	return s.confirm.Issue(a, action, ids)
 }
 
 // checkToken refuses a token that does not confirm action on ids by a, or
 // that has expired.
 func (s *Service) checkToken(a service.Actor, action string, ids []uuid.UUID, token string) error {
-	fields := map[string]string{"confirmToken": "Use the confirmToken from the preview of this same action."}
-	expText, macText, ok := strings.Cut(token, ".")
-	exp, err := strconv.ParseInt(expText, 10, 64)
-	if !ok || err != nil {
-		return errs.InvalidCode("invalid_confirm_token", "This confirmation does not match what was previewed. Look at the impact again and confirm.", fields)
-	}
-	mac, err := base64.RawURLEncoding.DecodeString(macText)
-	if err != nil || !hmac.Equal(mac, s.confirmMAC(a, action, ids, exp)) {
-		return errs.InvalidCode("invalid_confirm_token", "This confirmation does not match what was previewed. Look at the impact again and confirm.", fields)
-	}
-	if s.now().Unix() > exp {
-		return errs.InvalidCode("invalid_confirm_token", "This confirmation has expired. Look at the impact again and confirm within five minutes.", fields)
-	}
-	return nil
+	return s.confirm.Check(a, action, ids, token)
 }
 
 // confirmation previews action on ids: the impact on the numbers it can

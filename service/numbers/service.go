@@ -8,8 +8,6 @@ package numbers
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"errors"
 	"log/slog"
 	"time"
@@ -22,6 +20,7 @@ import (
 	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service"
+	"github.com/snoutos/snout/service/confirm"
 )
 
 // Deps are the service's collaborators.
@@ -42,14 +41,14 @@ type Deps struct {
 
 // Service runs the number use cases.
 type Service struct {
-	store      *store.Store
-	temporal   client.Client
-	taskQueue  string
-	confirmKey []byte
-	cooldown   time.Duration
-	now        func() time.Time
-	log        *slog.Logger
-	audit      service.Auditor
+	store     *store.Store
+	temporal  client.Client
+	taskQueue string
+	confirm   *confirm.Signer
+	cooldown  time.Duration
+	now       func() time.Time
+	log       *slog.Logger
+	audit     service.Auditor
 }
 
 // New builds the service.
@@ -60,9 +59,8 @@ func New(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	mac := hmac.New(sha256.New, d.ConfirmSecret)
-	mac.Write([]byte("snout/numbers/confirm-token/v1"))
-	return &Service{store: d.Store, temporal: d.Temporal, taskQueue: d.TaskQueue, confirmKey: mac.Sum(nil), cooldown: d.Cooldown,
+	signer := confirm.NewSigner(d.ConfirmSecret, "snout/numbers/confirm-token/v1", func() time.Time { return d.Now() })
+	return &Service{store: d.Store, temporal: d.Temporal, taskQueue: d.TaskQueue, confirm: signer, cooldown: d.Cooldown,
 		now: d.Now, log: d.Log, audit: service.Auditor{Store: d.Store, Log: d.Log}}
 }
 

@@ -1,8 +1,14 @@
 // Package windows is the application layer of assignment windows: the
 // times a sitter looks after a client, which decide what the sitter may
-// see and send. List, create, show and cancel; a client has at most one
-// sitter at any instant (the database's exclusion constraint holds it, and
-// the refusal here says which window is in the way).
+// see and send. List, create, show, edit, cancel (with a confirmation of
+// its impact while it runs) and the schedule's conflicts; a client has at
+// most one sitter at any instant (the database's exclusion constraint
+// holds it, and the refusal here says which window is in the way).
+//
+// Each window is a workflow (contract.WindowWorkflowID) that activates the
+// sitter's access at the start and ends it at the end; edits and cancels
+// are its updates. The stored status is written by the workflow only, so
+// it says what the workflow did.
 package windows
 
 import (
@@ -14,10 +20,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"go.temporal.io/sdk/client"
 
+	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service"
+	"github.com/snoutos/snout/service/confirm"
 )
 
 // Service holds the windows' use cases.
@@ -25,6 +34,12 @@ type Service struct {
 	Store   *store.Store
 	Now     func() time.Time
 	Auditor service.Auditor
+	// Temporal runs the windows' workflows; nil refuses every change as
+	// unavailable.
+	Temporal  client.Client
+	TaskQueue string
+	// Confirm signs the confirmation of cancelling a running window.
+	Confirm *confirm.Signer
 }
 
 // Limits on a window, and the list's page sizes.
@@ -35,38 +50,25 @@ const (
 	MaxPageSize     = 500
 )
 
-// Window is a window with its sitter's and client's names, and its status
-// by the clock when it was read.
+// Window is a window with its sitter's and client's names. StatusNow is
+// its stored status: "scheduled", "active", "ended" or "cancelled", as
+// its workflow left it.
 type Window struct {
 	store.WindowRow
-	// StatusNow is "scheduled", "active" or "ended" by the clock, or
-	// "cancelled".
 	StatusNow string
 }
 
-// StatusAt is a window's status by the clock: the stored status can lag
-// (nothing rewrites it at the window's start or end).
-func StatusAt(w *store.AssignmentWindow, now time.Time) string {
-	switch {
-	case w.Status == store.WindowCancelled:
-		return store.WindowCancelled
-	case now.Before(w.StartsAt):
-		return store.WindowScheduled
-	case now.Before(w.EndsAt):
-		return store.WindowActive
-	default:
-		return store.WindowEnded
-	}
-}
-
-// At gives rows their status by the clock at now.
-func At(rows []store.WindowRow, now time.Time) []Window {
+// At gives rows their stored status (now is unused: the workflow, not the
+// clock, moves a window's status).
+func At(rows []store.WindowRow, _ time.Time) []Window {
 	out := make([]Window, 0, len(rows))
 	for _, w := range rows {
-		out = append(out, Window{WindowRow: w, StatusNow: StatusAt(&w.AssignmentWindow, now)})
+		out = append(out, of(w))
 	}
 	return out
 }
+
+func of(w store.WindowRow) Window { return Window{WindowRow: w, StatusNow: w.Status} }
 
 // Query narrows the window list.
 type Query struct {
@@ -123,7 +125,7 @@ func (s *Service) Get(ctx context.Context, a service.Actor, id uuid.UUID) (Windo
 	if err != nil {
 		return Window{}, service.NotFoundOr(err, "The window")
 	}
-	return Window{WindowRow: *w, StatusNow: StatusAt(&w.AssignmentWindow, s.Now())}, nil
+	return of(*w), nil
 }
 
 // Draft is a window as the form sends it: IDs and RFC 3339 times as text.
@@ -131,6 +133,8 @@ type Draft struct {
 	SitterID, ClientID string
 	StartsAt, EndsAt   string
 	Note               string
+	// NotifyClient texts the client at the start who is caring for them.
+	NotifyClient bool
 }
 
 // window is a draft that reads well.
@@ -181,10 +185,16 @@ func (d Draft) parse() (window, error) {
 
 // Create gives a sitter a client for a time. The sitter and the client
 // must be the org's (another org's are not found), the sitter active, and
-// the client without another sitter for any part of that time.
+// the client without another sitter for any part of that time. The window
+// is stored as scheduled and its workflow started; the answer comes once
+// the workflow has activated it (a start already passed) or armed its
+// start.
 func (s *Service) Create(ctx context.Context, a service.Actor, d Draft) (Window, error) {
 	in, err := d.parse()
 	if err != nil {
+		return Window{}, err
+	}
+	if err := s.requireTemporal(); err != nil {
 		return Window{}, err
 	}
 	org := s.Store.Org(a.OrgID)
@@ -199,13 +209,19 @@ func (s *Service) Create(ctx context.Context, a service.Actor, d Draft) (Window,
 	if !sitter.Active {
 		return Window{}, errs.InvalidField("sitterId", sitter.Name+" is not an active sitter.")
 	}
-	now := s.Now()
 	w := &store.AssignmentWindow{ID: store.NewID(), OrgID: a.OrgID, SitterID: in.sitterID, ClientID: in.clientID,
-		StartsAt: in.startsAt.UTC(), EndsAt: in.endsAt.UTC(), Note: in.note}
-	w.Status = StatusAt(w, now)
+		StartsAt: in.startsAt.UTC(), EndsAt: in.endsAt.UTC(), Note: in.note, Status: store.WindowScheduled,
+		NotifyClient: d.NotifyClient}
 	if err := org.CreateWindow(ctx, w); err != nil {
 		if errors.Is(err, store.ErrConflict) {
-			return Window{}, s.overlap(ctx, org, client, in.startsAt, in.endsAt)
+			return Window{}, s.overlap(ctx, org, client, in.startsAt, in.endsAt, w.ID)
+		}
+		return Window{}, err
+	}
+	if _, err := s.ask(ctx, inputOf(w, a.UserID), contract.UpdateWindowSettled, nil); err != nil {
+		// No workflow, no window: nothing would ever activate it.
+		if derr := org.DeleteWindow(context.WithoutCancel(ctx), w.ID); derr != nil {
+			s.Auditor.Log.ErrorContext(ctx, "window without a workflow not removed", "windowId", w.ID, "err", derr)
 		}
 		return Window{}, err
 	}
@@ -214,42 +230,54 @@ func (s *Service) Create(ctx context.Context, a service.Actor, d Draft) (Window,
 	if err != nil {
 		return Window{}, err
 	}
-	return Window{WindowRow: *row, StatusNow: StatusAt(&row.AssignmentWindow, now)}, nil
+	return of(*row), nil
 }
 
 // overlap explains a refused window: which window of the client it would
 // overlap.
-func (s *Service) overlap(ctx context.Context, org *store.OrgStore, client *store.Client, start, end time.Time) error {
+func (s *Service) overlap(ctx context.Context, org *store.OrgStore, client *store.Client, start, end time.Time, self uuid.UUID) error {
 	msg := client.Name + " already has a sitter for part of that time; a client can have only one sitter at a time. Change or cancel the other window first."
-	if others, err := org.ClientWindows(ctx, client.ID, start, end); err == nil && len(others) > 0 {
-		if other, err := org.WindowRowByID(ctx, others[0].ID); err == nil {
+	others, _ := org.ClientWindows(ctx, client.ID, start, end)
+	for _, o := range others {
+		if o.ID == self {
+			continue
+		}
+		if other, err := org.WindowRowByID(ctx, o.ID); err == nil {
 			msg = fmt.Sprintf("%s already has %s from %s to %s (window %s); a client can have only one sitter at a time. Change or cancel that window first.",
 				client.Name, other.SitterName, other.StartsAt.UTC().Format(time.RFC3339), other.EndsAt.UTC().Format(time.RFC3339), other.ID)
 		}
+		break
 	}
 	return errs.Conflict("window_overlap", msg)
 }
 
-// Cancel cancels a window that has not ended. The sitter loses access to
-// the client's conversations at once. Cancelling twice is harmless.
-func (s *Service) Cancel(ctx context.Context, a service.Actor, id uuid.UUID) (Window, error) {
+// Cancel cancels a window that has not ended, through its workflow. The
+// sitter loses access to the client's conversations at once, so a running
+// window needs the confirmToken of its Impact. Cancelling twice is
+// harmless.
+func (s *Service) Cancel(ctx context.Context, a service.Actor, id uuid.UUID, token string) (Window, error) {
 	org := s.Store.Org(a.OrgID)
 	w, err := org.WindowRowByID(ctx, id)
 	if err != nil {
 		return Window{}, service.NotFoundOr(err, "The window")
 	}
-	switch StatusAt(&w.AssignmentWindow, s.Now()) {
+	switch w.Status {
 	case store.WindowCancelled:
-		return Window{WindowRow: *w, StatusNow: store.WindowCancelled}, nil
+		return of(*w), nil
 	case store.WindowEnded:
-		return Window{}, errs.Conflict("", "This window has already ended; there is nothing to cancel.")
+		return Window{}, errs.Conflict("window_finished", "This window has already ended; there is nothing to cancel.")
+	case store.WindowActive:
+		if err := s.Confirm.Check(a, ActionCancelActive, []uuid.UUID{id}, token); err != nil {
+			return Window{}, err
+		}
 	}
-	if err := org.SetWindowStatus(ctx, id, store.WindowCancelled); err != nil {
+	if err := s.requireTemporal(); err != nil {
 		return Window{}, err
 	}
-	s.record(ctx, a, "window.cancelled", &w.AssignmentWindow)
-	w.Status = store.WindowCancelled
-	return Window{WindowRow: *w, StatusNow: store.WindowCancelled}, nil
+	if _, err := s.ask(ctx, inputOf(&w.AssignmentWindow, a.UserID), contract.UpdateWindowCancel, contract.WindowCancel{UserID: a.UserID}); err != nil {
+		return Window{}, err
+	}
+	return s.Get(ctx, a, id)
 }
 
 func (s *Service) record(ctx context.Context, a service.Actor, action string, w *store.AssignmentWindow) {

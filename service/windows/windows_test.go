@@ -7,6 +7,15 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snoutos/snout/activities"
+	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/platform/config"
+	"github.com/snoutos/snout/service/confirm"
+	"github.com/snoutos/snout/workflows"
 
 	"github.com/snoutos/snout/dev/seed"
 	"github.com/snoutos/snout/dev/testenv"
@@ -25,14 +34,28 @@ type env struct {
 	now     time.Time
 	ctx     context.Context
 	admin   service.Actor
+	tc      client.Client
+	queue   string
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	db := seeded.DB(t)
 	e := &env{db: db, now: time.Now().UTC().Truncate(time.Second), ctx: context.Background()}
-	e.windows = &windows.Service{Store: db.Store, Now: func() time.Time { return e.now }, Auditor: service.Auditor{Store: db.Store, Log: db.Log}}
+	tc := testenv.Temporal(t)
+	queue := testenv.TaskQueue(t)
+	acts := &activities.Activities{Config: config.Config{TemporalTaskQueue: queue}, Store: db.Store, Temporal: tc, Log: db.Log}
+	w := sdkworker.New(tc, queue, sdkworker.Options{})
+	w.RegisterActivity(acts)
+	w.RegisterWorkflowWithOptions(workflows.WindowWorkflow, workflow.RegisterOptions{Name: contract.WindowWorkflowName})
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	e.windows = &windows.Service{Store: db.Store, Now: func() time.Time { return e.now }, Auditor: service.Auditor{Store: db.Store, Log: db.Log},
+		Temporal: tc, TaskQueue: queue, Confirm: confirm.NewSigner([]byte("test"), "windows", func() time.Time { return e.now })}
 	e.admin = service.Actor{OrgID: db.Demo.OrgID, UserID: seed.ID("user/admin@demo.test"), Role: store.RoleAdmin}
+	e.tc, e.queue = tc, queue
 	return e
 }
 
@@ -48,28 +71,6 @@ func refusal(t *testing.T, what string, err error, k errs.Kind) *errs.Error {
 		t.Fatalf("%s: got %v, want a refusal of kind %d", what, err, k)
 	}
 	return r
-}
-
-func TestStatusAtFollowsTheClock(t *testing.T) {
-	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	w := &store.AssignmentWindow{StartsAt: start, EndsAt: start.Add(time.Hour), Status: store.WindowScheduled}
-	for _, tc := range []struct {
-		at   time.Time
-		want string
-	}{
-		{start.Add(-time.Second), store.WindowScheduled},
-		{start, store.WindowActive}, // the start is inside
-		{start.Add(59 * time.Minute), store.WindowActive},
-		{start.Add(time.Hour), store.WindowEnded}, // the end is not
-	} {
-		if got := windows.StatusAt(w, tc.at); got != tc.want {
-			t.Errorf("at %s: %s, want %s", tc.at.Format(time.Kitchen), got, tc.want)
-		}
-	}
-	w.Status = store.WindowCancelled
-	if got := windows.StatusAt(w, start); got != store.WindowCancelled {
-		t.Errorf("a cancelled window is cancelled whatever the time, got %s", got)
-	}
 }
 
 func TestCreateNamesTheWindowInTheWay(t *testing.T) {
@@ -128,18 +129,31 @@ func TestCreateChecksEveryFieldAtOnce(t *testing.T) {
 func TestCancel(t *testing.T) {
 	e := newEnv(t)
 	id := seed.ID("window/sam-avery")
-	w, err := e.windows.Cancel(e.ctx, e.admin, id)
+	// Sam's window runs: cancelling it needs the confirmation of its impact.
+	_, err := e.windows.Cancel(e.ctx, e.admin, id, "")
+	if r := refusal(t, "cancel without confirmation", err, errs.KindInvalid); r.Fields["confirmToken"] == "" {
+		t.Errorf("refusal without a token: %+v", r)
+	}
+	imp, err := e.windows.Impact(e.ctx, e.admin, id)
+	if err != nil || !imp.Active || imp.Token == "" || len(imp.Threads) == 0 || !strings.Contains(imp.Message, "Sam Patel loses access to Avery Johnson's conversations") {
+		t.Fatalf("impact = %+v %v", imp, err)
+	}
+	owner := service.Actor{OrgID: e.admin.OrgID, UserID: seed.ID("user/owner@demo.test"), Role: store.RoleOwner}
+	if _, err := e.windows.Cancel(e.ctx, owner, id, imp.Token); err == nil {
+		t.Error("another user's token was accepted")
+	}
+	w, err := e.windows.Cancel(e.ctx, e.admin, id, imp.Token)
 	if err != nil || w.StatusNow != store.WindowCancelled {
 		t.Fatalf("cancel: %+v %v", w, err)
 	}
-	if w, err := e.windows.Cancel(e.ctx, e.admin, id); err != nil || w.StatusNow != store.WindowCancelled {
+	if w, err := e.windows.Cancel(e.ctx, e.admin, id, ""); err != nil || w.StatusNow != store.WindowCancelled {
 		t.Fatalf("cancelling twice: %+v %v", w, err)
 	}
 	events, _ := e.db.Store.Org(e.admin.OrgID).AuditEvents(e.ctx, store.AuditFilter{Action: "window.cancelled", EntityID: id.String()}, 5)
 	if len(events) != 1 {
 		t.Errorf("%d window.cancelled events, want 1", len(events))
 	}
-	r := refusal(t, "an ended window", func() error { _, err := e.windows.Cancel(e.ctx, e.admin, seed.ID("window/riley-dana")); return err }(), errs.KindConflict)
+	r := refusal(t, "an ended window", func() error { _, err := e.windows.Cancel(e.ctx, e.admin, seed.ID("window/riley-dana"), ""); return err }(), errs.KindConflict)
 	if !strings.Contains(r.Message, "already ended") {
 		t.Errorf("ended window refusal %q", r.Message)
 	}
@@ -163,5 +177,98 @@ func TestListRefusesAnotherOrgsFilters(t *testing.T) {
 	rest, err := e.windows.List(e.ctx, e.admin, windows.Query{SitterID: &sam, After: page.Next})
 	if err != nil || len(rest.Windows) == 0 || rest.Windows[0].ID == page.Windows[0].ID {
 		t.Fatalf("the next page: %+v %v", rest, err)
+	}
+}
+
+// A window runs itself: scheduled until its start, active (the sitter sees
+// the client's thread) until its end, then ended; an edit moves its end.
+func TestWindowLifecycleGivesAndTakesAccess(t *testing.T) {
+	e := newEnv(t)
+	org := e.db.Store.Org(e.admin.OrgID)
+	riley := seed.ID("sitter/riley")
+	sees := func() bool {
+		rows, err := org.SitterThreads(e.ctx, riley, time.Now(), nil, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if r.ClientID == seed.ID("client/harper") {
+				return true
+			}
+		}
+		return false
+	}
+	start := time.Now().Add(2 * time.Second)
+	d := windows.Draft{SitterID: riley.String(), ClientID: seed.ID("client/harper").String(),
+		StartsAt: start.Format(time.RFC3339Nano), EndsAt: start.Add(time.Hour).Format(time.RFC3339Nano), NotifyClient: true}
+	w, err := e.windows.Create(e.ctx, e.admin, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.StatusNow != store.WindowScheduled || sees() {
+		t.Fatalf("before the start: %s, Riley sees Harper: %v", w.StatusNow, sees())
+	}
+	waitFor(t, "the window to start", func() bool { got, _ := org.Window(e.ctx, w.ID); return got.Status == store.WindowActive })
+	if !sees() {
+		t.Error("Riley does not see Harper's thread once the window started")
+	}
+	msgs, err := org.ThreadMessages(e.ctx, seed.ID("thread/harper-riley"), nil, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texted := false
+	for _, m := range msgs {
+		texted = texted || (m.SenderType == store.SenderSystem && strings.Contains(m.Body, "Riley will be caring for Harper from "))
+	}
+	if !texted {
+		t.Error("Harper was not texted who is caring for them")
+	}
+	// The end moves in: the window ends then, and Riley loses the thread.
+	end := time.Now().Add(2 * time.Second).Format(time.RFC3339Nano)
+	if _, err := e.windows.Edit(e.ctx, e.admin, w.ID, windows.Change{EndsAt: end}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the window to end", func() bool { got, _ := org.Window(e.ctx, w.ID); return got.Status == store.WindowEnded })
+	if sees() {
+		t.Error("Riley still sees Harper's thread after the window ended")
+	}
+	if _, err := e.windows.Edit(e.ctx, e.admin, w.ID, windows.Change{EndsAt: end}); refusal(t, "edit an ended window", err, errs.KindConflict) == nil {
+		t.Fatal("unreachable")
+	}
+}
+
+// An edit that overlaps another window of the client is refused naming it.
+func TestEditNamesTheWindowInTheWay(t *testing.T) {
+	e := newEnv(t)
+	w, err := e.windows.Create(e.ctx, e.admin, e.draft("riley", "avery", 30*24*time.Hour, 31*24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.windows.Edit(e.ctx, e.admin, w.ID, windows.Change{StartsAt: e.now.Add(time.Hour).Format(time.RFC3339)})
+	r := refusal(t, "overlapping edit", err, errs.KindConflict)
+	if r.Code != "window_overlap" || !strings.Contains(r.Message, seed.ID("window/sam-avery").String()) {
+		t.Fatalf("overlap refusal = %+v", r)
+	}
+	got, _ := e.windows.Get(e.ctx, e.admin, w.ID)
+	if !got.StartsAt.Equal(w.StartsAt) {
+		t.Errorf("a refused edit moved the start to %v", got.StartsAt)
+	}
+	if _, err := e.windows.Edit(e.ctx, e.admin, w.ID, windows.Change{EndsAt: "soon"}); refusal(t, "bad end", err, errs.KindInvalid).Fields["endsAt"] == "" {
+		t.Error("no message for endsAt")
+	}
+	other := service.Actor{OrgID: seed.ID("org/other"), UserID: uuid.New(), Role: store.RoleOwner}
+	if _, err := e.windows.Edit(e.ctx, other, w.ID, windows.Change{}); refusal(t, "another org", err, errs.KindNotFound) == nil {
+		t.Fatal("unreachable")
+	}
+}
+
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -1416,8 +1416,25 @@ export interface paths {
         /** Assignment windows, by start */
         get: operations["getWindows"];
         put?: never;
-        /** Create an assignment window */
+        /** Create an assignment window (its workflow starts it and ends it) */
         post: operations["postWindows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/windows/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Overlapping windows of one sitter, and windows whose sitter is no longer active */
+        get: operations["getWindowsConflicts"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1435,8 +1452,26 @@ export interface paths {
         get: operations["getWindowsId"];
         put?: never;
         post?: never;
-        /** Cancel a window that has not ended (twice is harmless) */
+        /** Cancel a window that has not ended (twice is harmless); a running one needs its impact's confirmToken */
         delete: operations["deleteWindowsId"];
+        options?: never;
+        head?: never;
+        /** Edit a window's times, sitter or note (its workflow moves its timers) */
+        patch: operations["patchWindowsId"];
+        trace?: never;
+    };
+    "/api/v1/windows/{id}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What cancelling the window would change, with the token that confirms cancelling a running window */
+        get: operations["getWindowsIdImpact"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2623,6 +2658,36 @@ export interface components {
             id: string;
             name: string;
         };
+        WindowConflictList: {
+            conflicts: components["schemas"]["WindowConflictView"][];
+        };
+        WindowConflictView: {
+            kind: string;
+            other?: components["schemas"]["WindowView"];
+            window: components["schemas"]["WindowView"];
+        };
+        WindowEditRequest: {
+            endsAt?: string;
+            note?: string | null;
+            notifyClient?: boolean;
+            sitterId?: string;
+            startsAt?: string;
+        };
+        WindowImpactThread: {
+            /** Format: uuid */
+            id: string;
+            numberE164: string;
+            sitterUnread: number;
+        };
+        WindowImpactView: {
+            active: boolean;
+            confirmToken?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            message: string;
+            threads: components["schemas"]["WindowImpactThread"][];
+            window: components["schemas"]["WindowView"];
+        };
         WindowPage: {
             nextCursor: string;
             windows: components["schemas"]["WindowView"][];
@@ -2631,6 +2696,7 @@ export interface components {
             clientId: string;
             endsAt: string;
             note?: string;
+            notifyClient?: boolean;
             sitterId: string;
             startsAt: string;
         };
@@ -10447,6 +10513,76 @@ export interface operations {
             };
         };
     };
+    getWindowsConflicts: {
+        parameters: {
+            query?: {
+                /** @description Windows that end after. */
+                from?: string;
+                /** @description Windows that start before. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowConflictList"];
+                };
+            };
+            /** @description The request is not valid; fields names each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this, or a cookie write lacks its X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests or attempts; Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Something failed on our side; quote correlationId. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getWindowsId: {
         parameters: {
             query?: never;
@@ -10516,7 +10652,10 @@ export interface operations {
     };
     deleteWindowsId: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The confirmToken of GET /api/v1/windows/{id}/impact (a running window). */
+                confirmToken?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -10532,6 +10671,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WindowView"];
+                };
+            };
+            /** @description The request is not valid; fields names each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in, or the session has expired. */
@@ -10563,6 +10711,171 @@ export interface operations {
             };
             /** @description It conflicts with the current state. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests or attempts; Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Something failed on our side; quote correlationId. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    patchWindowsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WindowEditRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowView"];
+                };
+            };
+            /** @description The request is not valid; fields names each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this, or a cookie write lacks its X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (another org's IDs answer the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description It conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts (1 MiB; 8 MiB for imports). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests or attempts; Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Something failed on our side; quote correlationId. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getWindowsIdImpact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowImpactView"];
+                };
+            };
+            /** @description Not signed in, or the session has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this, or a cookie write lacks its X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (another org's IDs answer the same). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
