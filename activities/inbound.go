@@ -222,6 +222,27 @@ func (a *Activities) LoadRoutingContext(ctx context.Context, in steps.RoutingCon
 	if in.NumberSitterID != nil {
 		sitterIDs = append(sitterIDs, *in.NumberSitterID)
 	}
+	version, rules, err := org.RoutingRules(ctx)
+	if err != nil {
+		return steps.RoutingContext{}, err
+	}
+	rs := store.Ruleset(version, rules)
+	out.Rules = &rs
+	for _, r := range rules {
+		if r.TargetSitterID != nil {
+			sitterIDs = append(sitterIDs, *r.TargetSitterID)
+		}
+	}
+	if client, err := org.ClientByID(ctx, in.ClientID); err == nil {
+		out.ClientTags = client.Tags
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return steps.RoutingContext{}, err
+	}
+	o, err := a.Store.OrgByID(ctx, in.OrgID)
+	if err != nil {
+		return steps.RoutingContext{}, err
+	}
+	out.Clock = routing.ClockAt(in.Around, routing.Location(o.Timezone))
 	sitters, err := org.SittersByID(ctx, sitterIDs)
 	if err != nil {
 		return steps.RoutingContext{}, err
@@ -247,7 +268,7 @@ func (a *Activities) StoreInboundMessage(ctx context.Context, in steps.StoreInbo
 	msg, inserted, err := a.Store.Org(in.OrgID).SaveInboundMessage(ctx, store.InboundMessage{
 		ThreadID: in.ThreadID, NumberID: in.NumberID, ProviderSID: in.Text.MessageSID, From: in.Text.From, To: in.Text.To,
 		Body: in.Text.Body, Media: in.Text.Media, Encoding: string(info.Encoding), Segments: segs, Routing: in.Routing,
-		RoutedSitter: in.SitterID, CorrelationID: in.Text.CorrelationID, ReceivedAt: in.ReceivedAt,
+		RoutedSitter: in.SitterID, RuleID: ruleID(in.Routing.RuleID), CorrelationID: in.Text.CorrelationID, ReceivedAt: in.ReceivedAt,
 	})
 	if err != nil {
 		return steps.StoredInboundMessage{}, err
@@ -373,4 +394,14 @@ func (a *Activities) SendHelpReply(ctx context.Context, in steps.HelpReplyInput)
 // MarkInboundReceiptProcessed records that the receipt's text is handled.
 func (a *Activities) MarkInboundReceiptProcessed(ctx context.Context, in steps.MarkReceiptInput) error {
 	return a.Store.Org(in.OrgID).MarkReceiptProcessed(ctx, in.ReceiptID, a.now(), in.Note)
+}
+
+// ruleID is the stored rule a trace names (built-in rules of decisions
+// made before rules were stored have a name, not an ID).
+func ruleID(s string) *uuid.UUID {
+	id, err := uuid.Parse(s)
+	if err != nil {
+		return nil
+	}
+	return &id
 }

@@ -161,6 +161,9 @@ func (w *inbound) run(ctx workflow.Context) (contract.InboundResult, error) {
 		Now: now, ThreadID: thread.ThreadID.String(), ClientID: client.ClientID.String(),
 		Number:    routing.Number{ID: thread.Number.NumberID.String(), Class: routing.NumberClass(thread.Number.Class), SitterID: idString(thread.Number.SitterID)},
 		Overrides: rc.Overrides, Windows: rc.Windows,
+		// Histories recorded before the owner's rules have none of these:
+		// nil rules are the built-in ones, and the rest is unused by them.
+		Rules: rc.Rules, ClientTags: rc.ClientTags, Clock: rc.Clock, NewSender: client.Created,
 	})
 	trace, sitterID := routingTrace(decision, rc.Sitters, now, thread.Number)
 	w.log.Info("inbound text routed", "threadId", thread.ThreadID.String(), "target", trace.Target.Kind, "rule", trace.Rule)
@@ -235,10 +238,10 @@ func routingTrace(d routing.Decision, sitters []steps.SitterName, now time.Time,
 		}
 		return s
 	}
-	t := routing.Trace{Rule: d.Rule, Reason: readable(d.Reason), Target: routing.TraceTarget{Kind: string(d.Target.Kind)},
-		Steps: make([]routing.TraceStep, 0, len(d.Trace)), DecidedAt: now, NumberID: number.NumberID, NumberClass: number.Class}
-	for _, st := range d.Trace {
-		t.Steps = append(t.Steps, routing.TraceStep{Rule: st.Rule, Outcome: st.Outcome, Detail: readable(st.Detail)})
+	t := routing.TraceOf(d, now, number.NumberID, number.Class)
+	t.Reason = readable(t.Reason)
+	for i := range t.Steps {
+		t.Steps[i].Detail = readable(t.Steps[i].Detail)
 	}
 	var sitterID *uuid.UUID
 	if d.Target.Kind == routing.TargetSitter {
