@@ -19,6 +19,7 @@ func Register(w sdkworker.Registry, acts *activities.Activities) {
 	registerDelivery(w)
 	registerSetup(w)
 	registerNumbers(w)
+	registerRouting(w)
 }
 
 // EnsureSchedules creates the periodic schedules (webhook receipt sweep…)

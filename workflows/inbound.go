@@ -230,36 +230,7 @@ func (w *inbound) fail(ctx workflow.Context, what string, err error) (contract.I
 // routingTrace turns a routing decision into the stored trace, with sitter
 // IDs in the sentences replaced by names, and returns the target sitter.
 func routingTrace(d routing.Decision, sitters []steps.SitterName, now time.Time, number steps.ReceivingNumber) (routing.Trace, *uuid.UUID) {
-	readable := func(s string) string {
-		for _, sn := range sitters { // a slice: deterministic order
-			if sn.Name != "" {
-				s = strings.ReplaceAll(s, sn.ID, sn.Name)
-			}
-		}
-		return s
-	}
-	t := routing.TraceOf(d, now, number.NumberID, number.Class)
-	t.Reason = readable(t.Reason)
-	for i := range t.Steps {
-		t.Steps[i].Detail = readable(t.Steps[i].Detail)
-	}
-	var sitterID *uuid.UUID
-	if d.Target.Kind == routing.TargetSitter {
-		if id, err := uuid.Parse(d.Target.SitterID); err == nil {
-			sitterID = &id
-			t.Target.SitterID = &id
-			for _, sn := range sitters {
-				if sn.ID == d.Target.SitterID {
-					t.Target.SitterName = sn.Name
-				}
-			}
-		} else {
-			// Unreachable with IDs loaded from the database; fall back on
-			// the owner rather than lose the message.
-			t.Target = routing.TraceTarget{Kind: string(routing.TargetOwnerInbox)}
-		}
-	}
-	return t, sitterID
+	return routing.Record(d, sitters, now, number.NumberID, number.Class)
 }
 
 // keywordWord is the keyword as the client typed it, upper case, without

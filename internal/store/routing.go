@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -307,4 +309,100 @@ func Ruleset(version int64, rules []RoutingRule) routing.Ruleset {
 		rs.Rules = append(rs.Rules, r.Rule())
 	}
 	return rs
+}
+
+// RoutingHorizon is how far around the decision time overrides and
+// windows are loaded: enough for the trace to mention the last and next.
+const RoutingHorizon = 30 * 24 * time.Hour
+
+// RoutingInputs is what routing.Decide reads about one text that lives in
+// the database, and the names of the sitters it mentions.
+type RoutingInputs struct {
+	Overrides  []routing.Override
+	Windows    []routing.Window
+	Rules      routing.Ruleset
+	ClientTags []string
+	Clock      routing.Clock
+	// Sitters names every sitter the overrides, windows, number and rules
+	// mention, ordered by ID.
+	Sitters []routing.SitterName
+}
+
+// RoutingInputs loads the thread's overrides and the client's windows
+// around `around`, the org's rules, the client's tags and `around` on the
+// org's wall clock. Live routing and the simulator both read through it,
+// so both decide on the same facts. A thread or client of another org
+// contributes nothing.
+func (o *OrgStore) RoutingInputs(ctx context.Context, threadID, clientID uuid.UUID, numberSitterID *uuid.UUID, around time.Time) (RoutingInputs, error) {
+	from, to := around.Add(-RoutingHorizon), around.Add(RoutingHorizon)
+	out := RoutingInputs{Overrides: []routing.Override{}, Windows: []routing.Window{}, Sitters: []routing.SitterName{}}
+	overrides, err := o.ThreadOverrides(ctx, threadID, from, to)
+	if err != nil {
+		return out, err
+	}
+	windows, err := o.ClientWindows(ctx, clientID, from, to)
+	if err != nil {
+		return out, err
+	}
+	var sitterIDs []uuid.UUID
+	for _, ov := range overrides {
+		target := routing.Target{Kind: routing.TargetKind(ov.TargetKind)}
+		if ov.TargetSitterID != nil {
+			target.SitterID = ov.TargetSitterID.String()
+			sitterIDs = append(sitterIDs, *ov.TargetSitterID)
+		}
+		ends := ov.EndsAt
+		// An override ended early has no end in the future.
+		if ov.EndedAt != nil && ov.EndedAt.Before(ends) {
+			ends = *ov.EndedAt
+		}
+		if !ends.After(ov.StartsAt) {
+			continue
+		}
+		out.Overrides = append(out.Overrides, routing.Override{ID: ov.ID.String(), Target: target, StartsAt: ov.StartsAt, EndsAt: ends, Reason: ov.Reason})
+	}
+	for _, w := range windows {
+		ends := w.EndsAt
+		// A window ended early has no end in the future, whatever ends_at says.
+		if w.Status == WindowEnded && ends.After(around) {
+			ends = around
+		}
+		if !ends.After(w.StartsAt) {
+			continue
+		}
+		out.Windows = append(out.Windows, routing.Window{ID: w.ID.String(), SitterID: w.SitterID.String(), ClientID: w.ClientID.String(), StartsAt: w.StartsAt, EndsAt: ends})
+		sitterIDs = append(sitterIDs, w.SitterID)
+	}
+	if numberSitterID != nil {
+		sitterIDs = append(sitterIDs, *numberSitterID)
+	}
+	version, rules, err := o.RoutingRules(ctx)
+	if err != nil {
+		return out, err
+	}
+	out.Rules = Ruleset(version, rules)
+	for _, r := range rules {
+		if r.TargetSitterID != nil {
+			sitterIDs = append(sitterIDs, *r.TargetSitterID)
+		}
+	}
+	if client, err := o.ClientByID(ctx, clientID); err == nil {
+		out.ClientTags = client.Tags
+	} else if !errors.Is(err, ErrNotFound) {
+		return out, err
+	}
+	org, err := New(o.db).OrgByID(ctx, o.orgID)
+	if err != nil {
+		return out, err
+	}
+	out.Clock = routing.ClockAt(around, routing.Location(org.Timezone))
+	sitters, err := o.SittersByID(ctx, sitterIDs)
+	if err != nil {
+		return out, err
+	}
+	for _, s := range sitters {
+		out.Sitters = append(out.Sitters, routing.SitterName{ID: s.ID.String(), Name: s.Name})
+	}
+	slices.SortFunc(out.Sitters, func(x, y routing.SitterName) int { return strings.Compare(x.ID, y.ID) })
+	return out, nil
 }

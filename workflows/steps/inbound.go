@@ -113,10 +113,7 @@ type RoutingContextInput struct {
 }
 
 // SitterName names a sitter in routing traces.
-type SitterName struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
+type SitterName = routing.SitterName
 
 // RoutingContext is the input to routing.Decide that lives in the database.
 type RoutingContext struct {

@@ -52,3 +52,8 @@ const (
 	ReceiptKindSMS    = "sms"
 	ReceiptKindStatus = "status"
 )
+
+// Routing override activities.
+const (
+	OverrideEnd = "OverrideEnd"
+)

@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -51,4 +52,46 @@ func TraceOf(d Decision, decidedAt time.Time, numberID uuid.UUID, numberClass st
 		t.Steps = append(t.Steps, TraceStep{Rule: st.Rule, RuleID: st.RuleID, RuleName: st.RuleName, Outcome: st.Outcome, Detail: st.Detail})
 	}
 	return t
+}
+
+// SitterName names a sitter in routing traces.
+type SitterName struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Record is the trace a decision is stored with, sitter IDs in its
+// sentences replaced by the sitters' names, and the sitter it routes to
+// (nil: the owner inbox). Live routing and the simulator both call it.
+// A target sitter whose ID is not a UUID (never, with IDs from the
+// database) falls back on the owner rather than lose the message.
+func Record(d Decision, sitters []SitterName, decidedAt time.Time, numberID uuid.UUID, numberClass string) (Trace, *uuid.UUID) {
+	readable := func(s string) string {
+		for _, sn := range sitters { // a slice: deterministic order
+			if sn.Name != "" {
+				s = strings.ReplaceAll(s, sn.ID, sn.Name)
+			}
+		}
+		return s
+	}
+	t := TraceOf(d, decidedAt, numberID, numberClass)
+	t.Reason = readable(t.Reason)
+	for i := range t.Steps {
+		t.Steps[i].Detail = readable(t.Steps[i].Detail)
+	}
+	var sitterID *uuid.UUID
+	if d.Target.Kind == TargetSitter {
+		if id, err := uuid.Parse(d.Target.SitterID); err == nil {
+			sitterID = &id
+			t.Target.SitterID = &id
+			for _, sn := range sitters {
+				if sn.ID == d.Target.SitterID {
+					t.Target.SitterName = sn.Name
+				}
+			}
+		} else {
+			t.Target = TraceTarget{Kind: string(TargetOwnerInbox)}
+		}
+	}
+	return t, sitterID
 }
