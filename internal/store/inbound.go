@@ -234,19 +234,19 @@ func (o *OrgStore) SittersByID(ctx context.Context, ids []uuid.UUID) ([]Sitter, 
 
 // InboundMessage is a client's text to store in its thread.
 type InboundMessage struct {
-	ThreadID      uuid.UUID
-	NumberID      uuid.UUID // the number the text arrived at (its last_used_at moves)
-	ProviderSID   string
-	From, To      string
-	Body          string
-	Media         []message.MediaItem
-	Encoding      string
-	Segments      int
-	Routing       routing.Trace
-	RoutedSitter  *uuid.UUID // nil: the owner inbox
+	ThreadID     uuid.UUID
+	NumberID     uuid.UUID // the number the text arrived at (its last_used_at moves)
+	ProviderSID  string
+	From, To     string
+	Body         string
+	Media        []message.MediaItem
+	Encoding     string
+	Segments     int
+	Routing      routing.Trace
+	RoutedSitter *uuid.UUID // nil: the owner inbox
 	// RuleID is the routing rule that decided (its routed count and last
 	// fired time move); nil for the built-in rules of old decisions.
-	RuleID *uuid.UUID
+	RuleID        *uuid.UUID
 	CorrelationID string
 	ReceivedAt    time.Time
 }

@@ -63,8 +63,8 @@ func (e *env) checksums(t *testing.T) map[string]string {
 	out := map[string]string{}
 	for _, table := range tables {
 		var sum string
-		if err := e.db.Store.DB().NewRaw(`SELECT count(*)::text || ':' || COALESCE(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM ` +
-			`"` + table + `" t`).Scan(e.ctx, &sum); err != nil {
+		if err := e.db.Store.DB().NewRaw(`SELECT count(*)::text || ':' || COALESCE(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM `+
+			`"`+table+`" t`).Scan(e.ctx, &sum); err != nil {
 			t.Fatal(err)
 		}
 		out[table] = sum
