@@ -24,6 +24,9 @@ type AlertView struct {
 	CreatedAt  time.Time  `json:"createdAt"`
 	ClosedAt   *time.Time `json:"closedAt,omitempty"`
 	ClosedBy   *uuid.UUID `json:"closedBy,omitempty"`
+	// ThreadID is the conversation the alert is about, when it is about
+	// one (a message's delivery failure): the page links to it.
+	ThreadID *uuid.UUID `json:"threadId,omitempty"`
 }
 
 // AlertList lists alerts, newest first.
@@ -39,7 +42,7 @@ var alertQueryParams = []param{
 
 func alertView(a *store.Alert) AlertView {
 	return AlertView{ID: a.ID, Severity: a.Severity, Kind: a.Kind, Title: a.Title, Detail: a.Detail, EntityType: a.EntityType,
-		EntityID: a.EntityID, Status: a.Status, CreatedAt: a.CreatedAt, ClosedAt: a.ClosedAt, ClosedBy: a.ClosedBy}
+		EntityID: a.EntityID, Status: a.Status, CreatedAt: a.CreatedAt, ClosedAt: a.ClosedAt, ClosedBy: a.ClosedBy, ThreadID: a.ThreadID}
 }
 
 func (s *Server) listAlerts(c *gin.Context) (any, error) {

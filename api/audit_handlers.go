@@ -20,7 +20,11 @@ func (s *Server) listAudit(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	if c.Query("format") == "csv" {
-		return viewOf(auditCSV)(s.trail.Export(c.Request.Context(), actor(c), q))
+		events, truncated, err := s.trail.Export(c.Request.Context(), actor(c), q)
+		if err != nil {
+			return nil, err
+		}
+		return auditCSV(events, truncated), nil
 	}
 	return viewOf(auditPage)(s.trail.Events(c.Request.Context(), actor(c), q))
 }
@@ -49,7 +53,7 @@ func bindAuditQuery(c *gin.Context) (audit.Query, error) {
 
 // auditQueryParams are the audit trail's filters.
 var auditQueryParams = append([]param{
-	qString("action", "An action, such as message.sent."), qString("actor", "The actor's ID."),
+	qString("action", "An action, such as message.sent, or a family of them ending in a dot, such as message."), qString("actor", "The actor's ID."),
 	qString("entityType", "The entity's type."), qString("entityId", "The entity's ID."),
 	qString("correlationId", "A request's correlation ID."), qUUID("threadId", "A conversation: its events and its messages'."),
 	qTime("from", "Events at or after."), qTime("to", "Events before."), qEnum("format", "csv downloads the matching events.", "csv"),
@@ -82,23 +86,28 @@ func auditPage(p audit.Page) AuditPage {
 type csvFile struct {
 	name string
 	rows [][]string
+	// truncated: the export stopped at its row limit.
+	truncated bool
 }
 
 func (f csvFile) render(c *gin.Context, status int) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="`+f.name+`"`)
+	if f.truncated {
+		c.Header("X-Export-Truncated", "true")
+	}
 	c.Status(status)
 	w := csv.NewWriter(c.Writer)
 	_ = w.WriteAll(f.rows)
 }
 
-func auditCSV(events []store.AuditEvent) csvFile {
+func auditCSV(events []store.AuditEvent, truncated bool) csvFile {
 	rows := [][]string{{"id", "at", "actor_type", "actor_id", "action", "entity_type", "entity_id", "correlation_id", "detail"}}
 	for _, e := range events {
 		rows = append(rows, []string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), e.ActorType, e.ActorID, e.Action,
 			e.EntityType, e.EntityID, e.CorrelationID, csvSafe(string(e.Detail))})
 	}
-	return csvFile{name: "audit.csv", rows: rows}
+	return csvFile{name: "audit.csv", rows: rows, truncated: truncated}
 }
 
 // csvSafe stops spreadsheet formula injection in exported cells.

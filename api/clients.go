@@ -50,6 +50,9 @@ func (s *Server) clientRoutes() []featureRoute {
 		{http.MethodPost, "/api/v1/clients/:id/merge", s.reply(http.StatusOK, handle(bindMerge, s.clients.Merge, mergedView)),
 			doc("Merge this client (say, one named by their number) into another; threads, history, windows, phones, pets and consent follow", tagClients).
 				body(MergeRequest{}).ok(MergedView{}).fails(http.StatusConflict)},
+		{http.MethodGet, "/api/v1/clients/:id/merge-preview", s.reply(http.StatusOK, handle(bindMergePreview, s.clients.PreviewMerge, mergePreviewView)),
+			doc("What merging this client into another would move (nothing changes), or why it would be refused", tagClients).
+				query(qUUID("intoId", "The client to merge into.")).ok(MergePreviewView{}).fails(http.StatusConflict)},
 		{http.MethodPost, "/api/v1/clients/:id/conversations", s.reply(http.StatusAccepted, handle(bindOpening, s.clients.StartConversation, openedView)),
 			doc("Start (or continue) a conversation with the client from the front desk or another business number, sending its first text", tagClients).
 				body(OpeningRequest{}).returns(http.StatusAccepted, OpenedView{}).fails(http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable)},
@@ -283,6 +286,37 @@ func mergedView(m clients.Merged) MergedView {
 	v.Moved.Threads, v.Moved.ThreadsJoined, v.Moved.Messages = m.Moved.ThreadsMoved, m.Moved.ThreadsJoined, m.Moved.MessagesMoved
 	v.Moved.Windows, v.Moved.Phones, v.Moved.Pets, v.Moved.ConsentFollowed = m.Moved.WindowsMoved, m.Moved.PhonesMoved, m.Moved.PetsMoved, m.Moved.ConsentFollowed
 	return v
+}
+
+// MergePreviewView is what a merge would move: the same counts as the
+// merge's, and history, every message of this client's conversations.
+type MergePreviewView struct {
+	Threads         int  `json:"threads"`
+	ThreadsJoined   int  `json:"threadsJoined"`
+	Messages        int  `json:"messages"`
+	History         int  `json:"history"`
+	Windows         int  `json:"windows"`
+	Phones          int  `json:"phones"`
+	Pets            int  `json:"pets"`
+	ConsentFollowed bool `json:"consentFollowed"`
+}
+
+func mergePreviewView(p clients.MergePreview) MergePreviewView {
+	m := p.Moved
+	return MergePreviewView{Threads: m.ThreadsMoved, ThreadsJoined: m.ThreadsJoined, Messages: m.MessagesMoved, History: p.History,
+		Windows: m.WindowsMoved, Phones: m.PhonesMoved, Pets: m.PetsMoved, ConsentFollowed: m.ConsentFollowed}
+}
+
+func bindMergePreview(c *gin.Context) (clients.MergeRequest, error) {
+	id, err := pathID(c, "id", "The client")
+	if err != nil {
+		return clients.MergeRequest{}, err
+	}
+	into, err := uuid.Parse(c.Query("intoId"))
+	if err != nil {
+		return clients.MergeRequest{}, errs.InvalidField("intoId", "Use a client ID from GET /api/v1/clients.")
+	}
+	return clients.MergeRequest{From: id, Into: into}, nil
 }
 
 // OpeningRequest is a conversation's first text: from the front desk

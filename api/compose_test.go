@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/csv"
 	"context"
 	"fmt"
 	"net/http"
@@ -313,8 +314,30 @@ func TestComposePermanentFailureDeadLettersThenRetryDelivers(t *testing.T) {
 		!strings.Contains(string(r.Body), provider.Explain(21211)) {
 		t.Errorf("without diagnostics the thread's messages show a raw code or no reason: %s", r.Body)
 	}
+	// The download lists it the same way: plain words, no raw code.
+	deadLetterRow := func() []string {
+		r := e.do("GET", "/api/v1/ops/dead-letters?format=csv", e.owner, nil)
+		rows, err := csv.NewReader(strings.NewReader(string(r.Body))).ReadAll()
+		if err != nil || r.Status != http.StatusOK || len(rows) < 2 || rows[0][0] != "message_id" ||
+			r.Header.Get("Content-Disposition") != `attachment; filename="delivery-failures.csv"` || r.Header.Get("X-Export-Truncated") != "" {
+			t.Fatalf("dead-letter CSV = %d %v %q (%v)", r.Status, r.Header, r.Body, err)
+		}
+		for _, row := range rows[1:] {
+			if row[0] == v.ID.String() {
+				return row
+			}
+		}
+		t.Fatalf("dead-letter CSV lacks %s: %q", v.ID, rows)
+		return nil
+	}
+	if row := deadLetterRow(); row[2] != "Avery Johnson" || row[6] != provider.Explain(21211) || row[7] != "" || row[8] != "1" {
+		t.Errorf("dead-letter CSV row without diagnostics = %q", row)
+	}
 	if r := e.do("PUT", "/api/v1/settings/diagnostics", e.owner, map[string]bool{"enabled": true}); r.Status != http.StatusOK {
 		t.Fatalf("diagnostics on = %d", r.Status)
+	}
+	if row := deadLetterRow(); row[7] != "21211" {
+		t.Errorf("dead-letter CSV row with diagnostics = %q, want the code 21211", row)
 	}
 	if dl = findDeadLetter(e.listDeadLetters(t), v.ID); dl == nil || dl.ErrorCode == nil || *dl.ErrorCode != 21211 {
 		t.Fatalf("with diagnostics, dead letter = %+v, want the code 21211", dl)
@@ -326,7 +349,7 @@ func TestComposePermanentFailureDeadLettersThenRetryDelivers(t *testing.T) {
 		t.Fatalf("diagnostics off = %d", r.Status)
 	}
 	alert := findAlert(e.listAlerts(t, "?kind=delivery_failed&status=open"), v.ID)
-	if alert == nil || alert.Severity != store.SeverityWarning ||
+	if alert == nil || alert.Severity != store.SeverityWarning || alert.ThreadID == nil || *alert.ThreadID != avery ||
 		!strings.Contains(alert.Title, "Avery Johnson") || !strings.Contains(alert.Detail, provider.Explain(21211)) {
 		t.Fatalf("alert = %+v", alert)
 	}

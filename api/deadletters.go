@@ -1,10 +1,13 @@
 package api
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+
+	"github.com/snoutos/snout/service/messaging"
 )
 
 // DeadLetterView is a message that could not be delivered, waiting for the
@@ -40,6 +43,13 @@ type DeadLetterActionView struct {
 var _ = schemaEnum[DeadLetterActionView]("status", "retrying", "discarding")
 
 func (s *Server) listDeadLetters(c *gin.Context) (any, error) {
+	if c.Query("format") == "csv" {
+		rows, truncated, err := s.messaging.ExportDeadLetters(c.Request.Context(), actor(c))
+		if err != nil {
+			return nil, err
+		}
+		return deadLetterCSV(rows, truncated, s.viewerOf(c)), nil
+	}
 	after, limit, err := listPage(c)
 	if err != nil {
 		return nil, err
@@ -87,4 +97,21 @@ func (s *Server) discardDeadLetter(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	return DeadLetterActionView{MessageID: m.ID, Status: "discarding"}, nil
+}
+
+// deadLetterCSV is the dead-letter list as a download, failures in plain
+// words unless the reader has diagnostics on. A cut list says so in a
+// header the page reads (X-Export-Truncated).
+func deadLetterCSV(rows []messaging.DeadLetter, truncated bool, vw viewer) csvFile {
+	out := [][]string{{"message_id", "thread_id", "client", "sender", "body", "status", "reason", "error_code", "attempts", "created_at", "dead_lettered_at"}}
+	for _, d := range rows {
+		code, reason := plainFailure(d.ErrorCode, d.Reason, vw.diagnostics)
+		codeText := ""
+		if code != nil {
+			codeText = strconv.Itoa(*code)
+		}
+		out = append(out, []string{d.MessageID.String(), d.ThreadID.String(), csvSafe(d.ClientName), d.SenderType, csvSafe(d.Body), d.Status,
+			csvSafe(reason), codeText, strconv.Itoa(d.Attempts), d.CreatedAt.UTC().Format(time.RFC3339), d.DeadLetteredAt.UTC().Format(time.RFC3339)})
+	}
+	return csvFile{name: "delivery-failures.csv", rows: out, truncated: truncated}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/routing"
 	"github.com/snoutos/snout/internal/twilio/provider"
 	"github.com/snoutos/snout/service/settings"
@@ -74,10 +75,24 @@ func plainReason(code *int, text string, on bool) string {
 	return provider.Reason(c, text)
 }
 
+// plainFailure is a failure's provider code and reason as the caller may
+// see them.
+func plainFailure(code *int, reason string, on bool) (*int, string) {
+	return plainCode(code, on), plainReason(code, reason, on)
+}
+
+// each is a copy of items with f applied to every one: a view for one
+// reader never writes into the slice it was made from.
+func each[T any](items []T, f func(T) T) []T {
+	out := make([]T, len(items))
+	for i, it := range items {
+		out[i] = f(it)
+	}
+	return out
+}
+
 func (v MessageView) forViewer(vw viewer) any {
-	on := vw.diagnostics
-	v.FailureReason = plainReason(v.ErrorCode, v.FailureReason, on)
-	v.ErrorCode = plainCode(v.ErrorCode, on)
+	v.ErrorCode, v.FailureReason = plainFailure(v.ErrorCode, v.FailureReason, vw.diagnostics)
 	if v.trace != nil {
 		v.Routing = routingView(v.trace, vw)
 	}
@@ -85,89 +100,65 @@ func (v MessageView) forViewer(vw viewer) any {
 }
 
 func (p MessagePage) forViewer(vw viewer) any {
-	out := p
-	out.Messages = make([]MessageView, len(p.Messages))
-	for i, m := range p.Messages {
-		out.Messages[i] = m.forViewer(vw).(MessageView)
-	}
-	return out
+	p.Messages = each(p.Messages, func(m MessageView) MessageView { return m.forViewer(vw).(MessageView) })
+	return p
 }
 
 func (v StaffMessageView) forViewer(vw viewer) any {
-	on := vw.diagnostics
-	v.ErrorMessage = plainReason(v.ErrorCode, v.ErrorMessage, on)
-	v.ErrorCode = plainCode(v.ErrorCode, on)
+	v.ErrorCode, v.ErrorMessage = plainFailure(v.ErrorCode, v.ErrorMessage, vw.diagnostics)
 	return v
 }
 
 func (p DeadLetterPage) forViewer(vw viewer) any {
-	on := vw.diagnostics
-	out := p
-	out.DeadLetters = make([]DeadLetterView, len(p.DeadLetters))
-	for i, d := range p.DeadLetters {
-		d.Reason = plainReason(d.ErrorCode, d.Reason, on)
-		d.ErrorCode = plainCode(d.ErrorCode, on)
-		out.DeadLetters[i] = d
-	}
-	return out
+	p.DeadLetters = each(p.DeadLetters, func(d DeadLetterView) DeadLetterView {
+		d.ErrorCode, d.Reason = plainFailure(d.ErrorCode, d.Reason, vw.diagnostics)
+		return d
+	})
+	return p
 }
 
 func (v NumberDetailView) forViewer(vw viewer) any {
-	on := vw.diagnostics
-	out := v
-	out.DeliveryErrors = make([]DeliveryErrorView, len(v.DeliveryErrors))
-	for i, d := range v.DeliveryErrors {
-		d.Reason = plainReason(d.Code, d.Reason, on)
-		d.Code = plainCode(d.Code, on)
-		out.DeliveryErrors[i] = d
-	}
-	return out
+	v.DeliveryErrors = each(v.DeliveryErrors, func(d DeliveryErrorView) DeliveryErrorView {
+		d.Code, d.Reason = plainFailure(d.Code, d.Reason, vw.diagnostics)
+		return d
+	})
+	return v
 }
 
 func (v AlertView) forViewer(vw viewer) any {
-	on := vw.diagnostics
-	if !on {
+	if !vw.diagnostics {
 		v.Title, v.Detail = provider.Redact(v.Title), provider.Redact(v.Detail)
 	}
 	return v
 }
 
 func (l AlertList) forViewer(vw viewer) any {
-	out := AlertList{Alerts: make([]AlertView, len(l.Alerts))}
-	for i, a := range l.Alerts {
-		out.Alerts[i] = a.forViewer(vw).(AlertView)
-	}
-	return out
+	return AlertList{Alerts: each(l.Alerts, func(a AlertView) AlertView { return a.forViewer(vw).(AlertView) })}
 }
 
 func (v ProvisionView) forViewer(vw viewer) any {
-	on := vw.diagnostics
-	if on {
+	if vw.diagnostics {
 		return v
 	}
-	out := v
-	out.Items = append(out.Items[:0:0], v.Items...)
-	for i := range out.Items {
-		code := out.Items[i].ProviderCode
-		if out.Items[i].Error != "" {
-			out.Items[i].Error = provider.Reason(code, out.Items[i].Error)
+	v.Items = each(v.Items, func(it contract.ProvisionItemResult) contract.ProvisionItemResult {
+		if it.Error != "" {
+			it.Error = provider.Reason(it.ProviderCode, it.Error)
 		}
-		out.Items[i].ProviderCode = 0
-	}
-	return out
+		it.ProviderCode = 0
+		return it
+	})
+	return v
 }
 
 func (v ImportView) forViewer(vw viewer) any {
-	on := vw.diagnostics
-	if on {
+	if vw.diagnostics {
 		return v
 	}
-	out := v
-	out.Rows = append(out.Rows[:0:0], v.Rows...)
-	for i := range out.Rows {
-		out.Rows[i].Error = provider.Redact(out.Rows[i].Error)
-	}
-	return out
+	v.Rows = each(v.Rows, func(r ImportRowResult) ImportRowResult {
+		r.Error = provider.Redact(r.Error)
+		return r
+	})
+	return v
 }
 
 // RoutingView is a message's "why routed here": each rule tried, in order,

@@ -35,7 +35,8 @@ func (s *Server) composeRoutes() []featureRoute {
 				returns(http.StatusAccepted, PolicyViolationView{}).fails(blocked...)},
 
 		{http.MethodGet, "/api/v1/ops/dead-letters", s.reply(http.StatusOK, s.listDeadLetters),
-			doc("Messages that could not be delivered, waiting for a retry or a discard", tagOps).query(qPage(200)...).ok(DeadLetterPage{})},
+			doc("Messages that could not be delivered, waiting for a retry or a discard; ?format=csv downloads them", tagOps).
+				query(append(qPage(200), qEnum("format", "csv downloads the list (at most 10,000 rows).", "csv"))...).ok(DeadLetterPage{}).also(http.StatusOK, "text/csv")},
 		{http.MethodPost, "/api/v1/ops/dead-letters/:id/retry", s.reply(http.StatusAccepted, s.retryDeadLetter),
 			doc("Send a dead letter again", tagOps).returns(http.StatusAccepted, DeadLetterActionView{}).fails(blocked...)},
 		{http.MethodPost, "/api/v1/ops/dead-letters/:id/discard", s.reply(http.StatusAccepted, s.discardDeadLetter),

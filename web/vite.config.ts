@@ -25,5 +25,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
     css: false,
+    // Typing tests drive user-event key by key: on a loaded two-core
+    // machine that can take longer than the 5 s default.
+    testTimeout: 20_000,
   },
 })

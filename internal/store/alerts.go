@@ -52,7 +52,9 @@ type AlertFilter struct {
 // Alerts lists alerts, critical first, newest first.
 func (o *OrgStore) Alerts(ctx context.Context, f AlertFilter, limit int) ([]Alert, error) {
 	var out []Alert
-	q := o.sel(&out).OrderExpr("CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, created_at DESC").Limit(int64(limit))
+	q := o.sel(&out).ColumnExpr("alert.*").
+		ColumnExpr("(SELECT m.thread_id FROM messages AS m WHERE m.org_id = alert.org_id AND alert.entity_type = 'message' AND m.id::text = alert.entity_id) AS thread_id").
+		OrderExpr("CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, created_at DESC").Limit(int64(limit))
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -9,6 +10,8 @@ import (
 
 // AuditFilter narrows the audit trail.
 type AuditFilter struct {
+	// Action is one action ("message.sent") or, ending in a dot, a
+	// family of them ("message.").
 	Action, ActorID, EntityType, EntityID, CorrelationID string
 	// ThreadID: the thread's own events and those of its messages.
 	ThreadID *uuid.UUID
@@ -20,7 +23,11 @@ type AuditFilter struct {
 func (o *OrgStore) AuditEvents(ctx context.Context, f AuditFilter, limit int) ([]AuditEvent, error) {
 	var out []AuditEvent
 	q := o.sel(&out).OrderExpr("id DESC").Limit(int64(limit))
-	if f.Action != "" {
+	switch {
+	case strings.HasSuffix(f.Action, "."):
+		// A family of actions: "message." is every message.* event.
+		q = q.Where("starts_with(action, ?)", f.Action)
+	case f.Action != "":
 		q = q.Where("action = ?", f.Action)
 	}
 	if f.ActorID != "" {

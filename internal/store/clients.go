@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -240,6 +241,43 @@ type MergeResult struct {
 func (o *OrgStore) MergeClients(ctx context.Context, from, into uuid.UUID, now time.Time) (MergeResult, error) {
 	var res MergeResult
 	err := o.Tx(ctx, func(ctx context.Context, tx *OrgStore) error {
+		var err error
+		res, err = tx.mergeClients(ctx, from, into, now)
+		return err
+	})
+	return res, err
+}
+
+// errDryRun rolls back a merge preview.
+var errDryRun = errors.New("store: dry run")
+
+// PreviewMerge is what MergeClients would do, computed by running it in a
+// transaction that is rolled back: the same counts, the same ErrConflict,
+// and nothing changed. History counts every message of from's threads.
+func (o *OrgStore) PreviewMerge(ctx context.Context, from, into uuid.UUID, now time.Time) (MergeResult, int, error) {
+	var res MergeResult
+	history := 0
+	err := o.Tx(ctx, func(ctx context.Context, tx *OrgStore) error {
+		n, err := tx.sel((*Message)(nil)).Where("thread_id IN (SELECT id FROM threads WHERE org_id = ? AND client_id = ?)", tx.orgID, from).Count(ctx)
+		if err != nil {
+			return translate(err)
+		}
+		history = int(n)
+		if res, err = tx.mergeClients(ctx, from, into, now); err != nil {
+			return err
+		}
+		return errDryRun
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	return res, history, err
+}
+
+// mergeClients is MergeClients inside the caller's transaction.
+func (o *OrgStore) mergeClients(ctx context.Context, from, into uuid.UUID, now time.Time) (MergeResult, error) {
+	var res MergeResult
+	err := func(tx *OrgStore) error {
 		src, dst := new(Client), new(Client)
 		if err := tx.sel(src).Where("id = ?", from).For("UPDATE").Scan(ctx); err != nil {
 			return translate(err)
@@ -302,7 +340,7 @@ func (o *OrgStore) MergeClients(ctx context.Context, from, into uuid.UUID, now t
 		}
 		_, err = tx.del((*Client)(nil)).Where("id = ?", from).Exec(ctx)
 		return translate(err)
-	})
+	}(o)
 	return res, err
 }
 

@@ -126,6 +126,16 @@ var idCases = []idCase{
 		_, err := a.MergeClients(e.ctx, o.Ellis, e.A.Casey, e.now)
 		return nil, err
 	}},
+	// A preview changes nothing, so it is not a write: with org A's own IDs
+	// it returns what would move (Casey's thread) and leaves the rows be.
+	{fn: "PreviewMerge", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		res, _, err := a.PreviewMerge(e.ctx, o.Casey, o.Ellis, e.now)
+		return res, err
+	}},
+	{fn: "PreviewMerge", what: "the other org's client into this org's", want: store.ErrNotFound, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {
+		res, _, err := a.PreviewMerge(e.ctx, o.Casey, e.A.Ellis, e.now)
+		return res, err
+	}},
 
 	// people.go
 	{fn: "CreateInvitation", what: "an invitation of the other org", want: refused, write: true, call: func(e *env, a *store.OrgStore, o *orgFix) (any, error) {

@@ -376,6 +376,9 @@ type Alert struct {
 	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()"`
 	ClosedAt      *time.Time `bun:"closed_at"`
 	ClosedBy      *uuid.UUID `bun:"closed_by,type:uuid"`
+	// ThreadID is the conversation of a message's alert (Alerts reads
+	// it, for the deep link); never stored.
+	ThreadID *uuid.UUID `bun:"thread_id,scanonly,type:uuid"`
 }
 
 type SetupProgress struct {

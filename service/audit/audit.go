@@ -68,13 +68,21 @@ func (s *Service) Events(ctx context.Context, a service.Actor, q Query) (Page, e
 }
 
 // Export reads the trail for a download: the newest ExportLimit events
-// that match (q.Limit does not apply).
-func (s *Service) Export(ctx context.Context, a service.Actor, q Query) ([]store.AuditEvent, error) {
+// that match (q.Limit does not apply); truncated says that older ones
+// were left out.
+func (s *Service) Export(ctx context.Context, a service.Actor, q Query) (events []store.AuditEvent, truncated bool, err error) {
 	f, err := s.filter(ctx, a, q)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return s.Store.Org(a.OrgID).AuditEvents(ctx, f, ExportLimit)
+	events, err = s.Store.Org(a.OrgID).AuditEvents(ctx, f, ExportLimit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(events) > ExportLimit {
+		return events[:ExportLimit], true, nil
+	}
+	return events, false, nil
 }
 
 // filter turns a query into the store's filter. A conversation is a

@@ -1,6 +1,7 @@
 package audit_test
 
 import (
+	"strings"
 	"context"
 	"testing"
 	"time"
@@ -85,9 +86,9 @@ func TestAThreadsStoryIncludesItsMessages(t *testing.T) {
 			}
 		}
 		// The export tells the same story.
-		rows, err := trail.Export(ctx, owner, q)
-		if err != nil || len(rows) != len(page.Events) {
-			t.Errorf("%s: export has %d rows (%v), the page %d", name, len(rows), err, len(page.Events))
+		rows, truncated, err := trail.Export(ctx, owner, q)
+		if err != nil || len(rows) != len(page.Events) || truncated {
+			t.Errorf("%s: export has %d rows (truncated %v, %v), the page %d", name, len(rows), truncated, err, len(page.Events))
 		}
 	}
 	same("threadId", audit.Query{ThreadID: &thread, Limit: 100})
@@ -142,5 +143,33 @@ func TestEventsPageNewestFirst(t *testing.T) {
 	from := time.Now().Add(time.Hour)
 	if page, err := trail.Events(ctx, owner, audit.Query{Action: "test.paged", From: &from}); err != nil || len(page.Events) != 0 {
 		t.Fatalf("events from the future: %+v %v", page.Events, err)
+	}
+}
+
+func TestAnActionFamilyFiltersByItsPrefix(t *testing.T) {
+	db := seeded.DB(t)
+	ctx := context.Background()
+	trail := &audit.Service{Store: db.Store}
+	owner := service.Actor{OrgID: db.Demo.OrgID, Role: store.RoleOwner}
+	org := db.Store.Org(db.Demo.OrgID)
+	for _, action := range []string{"family.one", "family.two", "familyx.three", "other.one"} {
+		if err := org.Audit(ctx, store.Audit{ActorType: "system", Action: action, EntityType: "test", EntityID: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page, err := trail.Events(ctx, owner, audit.Query{Action: "family.", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range page.Events {
+		got = append(got, e.Action)
+	}
+	if strings.Join(got, ",") != "family.two,family.one" {
+		t.Errorf("family. = %v, want family.two and family.one only", got)
+	}
+	// Without the dot it is one action, and no such action exists.
+	if page, err := trail.Events(ctx, owner, audit.Query{Action: "family", Limit: 10}); err != nil || len(page.Events) != 0 {
+		t.Errorf("family = %+v %v, want nothing", page.Events, err)
 	}
 }

@@ -517,7 +517,7 @@ func (s *Service) Merge(ctx context.Context, a service.Actor, in MergeRequest) (
 	}
 	res, err := org.MergeClients(ctx, in.From, in.Into, s.Now())
 	if errors.Is(err, store.ErrConflict) {
-		return Merged{}, errs.Conflict("windows_overlap", "Both clients have assignment windows at the same time; cancel one of them, then merge.")
+		return Merged{}, mergeOverlap()
 	}
 	if err != nil {
 		return Merged{}, service.NotFoundOr(err, "The client")
@@ -528,6 +528,41 @@ func (s *Service) Merge(ctx context.Context, a service.Actor, in MergeRequest) (
 	}})
 	d, err := s.Get(ctx, a, in.Into)
 	return Merged{Detail: d, Moved: res}, err
+}
+
+// MergePreview is what merging would move, computed by the same code as
+// the merge and changed back: the owner sees it before confirming.
+type MergePreview struct {
+	Moved store.MergeResult
+	// History is every message of the merged client's conversations.
+	History int
+}
+
+// PreviewMerge says what Merge would move, or why it would be refused,
+// without changing anything.
+func (s *Service) PreviewMerge(ctx context.Context, a service.Actor, in MergeRequest) (MergePreview, error) {
+	if in.From == in.Into {
+		return MergePreview{}, errs.InvalidField("intoId", "Choose another client to merge into.")
+	}
+	org := s.Store.Org(a.OrgID)
+	if _, err := org.ClientByID(ctx, in.From); err != nil {
+		return MergePreview{}, service.NotFoundOr(err, "The client to merge")
+	}
+	if _, err := org.ClientByID(ctx, in.Into); err != nil {
+		return MergePreview{}, service.NotFoundOr(err, "The client to merge into")
+	}
+	res, history, err := org.PreviewMerge(ctx, in.From, in.Into, s.Now())
+	if errors.Is(err, store.ErrConflict) {
+		return MergePreview{}, mergeOverlap()
+	}
+	if err != nil {
+		return MergePreview{}, service.NotFoundOr(err, "The client")
+	}
+	return MergePreview{Moved: res, History: history}, nil
+}
+
+func mergeOverlap() error {
+	return errs.Conflict("windows_overlap", "Both clients have assignment windows at the same time; cancel one of them, then merge.")
 }
 
 // ---- Starting a conversation ----

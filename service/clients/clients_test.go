@@ -207,9 +207,32 @@ func TestMergeANumberNamedClientIntoTheRealOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The preview says what will move and changes nothing.
+	p, err := e.svc.PreviewMerge(e.ctx, e.admin, clients.MergeRequest{From: unknown.ID, Into: emerson})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Moved.ThreadsJoined != 1 || p.Moved.ThreadsMoved != 1 || p.Moved.MessagesMoved != 1 || p.Moved.PhonesMoved != 1 || !p.Moved.ConsentFollowed || p.History != 2 {
+		t.Errorf("preview = %+v", p)
+	}
+	if _, err := e.org.ClientByID(e.ctx, unknown.ID); err != nil {
+		t.Errorf("after the preview the number-named client is gone: %v", err)
+	}
+	if th, err := e.org.Thread(e.ctx, poolThread.ID); err != nil || th.ClientID != unknown.ID {
+		t.Errorf("after the preview the pool thread = %+v (%v), want still the unknown sender's", th, err)
+	}
+	if _, err := e.svc.PreviewMerge(e.ctx, e.other, clients.MergeRequest{From: unknown.ID, Into: emerson}); !errs.Is(err, errs.KindNotFound) {
+		t.Errorf("another org's preview = %v, want not found", err)
+	}
+	_, err = e.svc.PreviewMerge(e.ctx, e.admin, clients.MergeRequest{From: emerson, Into: emerson})
+	refusal(t, err, errs.KindInvalid, "")
+
 	m, err := e.svc.Merge(e.ctx, e.admin, clients.MergeRequest{From: unknown.ID, Into: emerson})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if m.Moved != p.Moved {
+		t.Errorf("merged %+v, the preview said %+v", m.Moved, p.Moved)
 	}
 	if m.Moved.ThreadsJoined != 1 || m.Moved.ThreadsMoved != 1 || m.Moved.MessagesMoved != 1 || m.Moved.PhonesMoved != 1 || !m.Moved.ConsentFollowed {
 		t.Errorf("moved = %+v", m.Moved)

@@ -188,9 +188,10 @@ func TestComposeAsSitterBlockedByTheContentPolicy(t *testing.T) {
 	avery := seed.ID("thread/avery-sam")
 	_, err := e.svc.ComposeAsSitter(e.ctx, e.sam, avery, messaging.Draft{Body: "Biscuit is fine. 415 555 0123. Pay via venmo."})
 	r := refusal(t, err, errs.KindBlocked, messaging.CodePolicyViolation)
-	if !strings.HasPrefix(r.Message, "Your message wasn't sent. Messages can't include phone numbers.") ||
-		!strings.Contains(r.Message, "outside payment apps") || !strings.HasSuffix(r.Message, "The business owner has been told and may review it.") ||
-		!strings.Contains(r.Fields["body"], "phone numbers") {
+	const want = "Your message wasn't sent. It includes a phone number and mentions an outside payment app. " +
+		"Your client can reach you through this conversation. Payments go through the business. " +
+		"The business owner has been told and may review it."
+	if r.Message != want || !strings.Contains(r.Fields["body"], "phone number") {
 		t.Errorf("policy refusal %+v", r)
 	}
 	page, err := e.svc.PolicyViolations(e.ctx, e.owner, messaging.ViolationQuery{ThreadID: &avery, Limit: 10})

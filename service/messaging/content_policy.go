@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"strings"
 
 	"github.com/google/uuid"
 
@@ -23,13 +22,12 @@ const CodePolicyViolation = "policy_violation"
 // and returns the refusal that tells the sitter why.
 func (s *Service) holdForReview(ctx context.Context, a service.Actor, org *store.OrgStore, m *store.Message, sitterID uuid.UUID, screen contentpolicy.Result) error {
 	m.Status = store.StatusBlocked
-	var kinds, reasons []string
+	var kinds []string
 	excerpts := make([]store.Excerpt, 0, len(screen.Violations))
 	for _, v := range screen.Violations {
 		excerpts = append(excerpts, store.Excerpt{Kind: string(v.Kind), Excerpt: v.Excerpt, Reason: v.Reason})
 		if !slices.Contains(kinds, string(v.Kind)) {
 			kinds = append(kinds, string(v.Kind))
-			reasons = append(reasons, v.Reason)
 		}
 	}
 	raw, err := json.Marshal(excerpts)
@@ -46,7 +44,7 @@ func (s *Service) holdForReview(ctx context.Context, a service.Actor, org *store
 	s.audit.Record(ctx, a, service.Event{Action: "message.blocked", EntityType: "message", EntityID: m.ID.String(), Detail: map[string]any{
 		"threadId": m.ThreadID.String(), "sitterId": sitterID.String(), "violationId": v.ID.String(), "kinds": kinds,
 	}})
-	reason := strings.Join(reasons, " ")
+	reason := screen.Explain()
 	refusal := errs.Blocked(CodePolicyViolation, "Your message wasn't sent. "+reason+" The business owner has been told and may review it.")
 	refusal.Fields = map[string]string{"body": reason}
 	return refusal

@@ -36,6 +36,30 @@ func (s *Service) DeadLetters(ctx context.Context, a service.Actor, after *store
 	return pageOf(out, limit, func(d DeadLetter) store.PageCursor { return store.PageCursor{At: d.DeadLetteredAt, ID: d.MessageID} }), nil
 }
 
+// DeadLetterExportLimit caps a dead-letter download.
+const DeadLetterExportLimit = 10000
+
+// ExportDeadLetters reads the dead-letter list for a download, most
+// recently failed first, at most DeadLetterExportLimit of them; truncated
+// says that more were left out.
+func (s *Service) ExportDeadLetters(ctx context.Context, a service.Actor) (rows []DeadLetter, truncated bool, err error) {
+	var after *store.PageCursor
+	for {
+		page, err := s.DeadLetters(ctx, a, after, min(500, DeadLetterExportLimit-len(rows)))
+		if err != nil {
+			return nil, false, err
+		}
+		rows = append(rows, page.Items...)
+		if page.Next == nil {
+			return rows, false, nil
+		}
+		if len(rows) >= DeadLetterExportLimit {
+			return rows, true, nil
+		}
+		after = page.Next
+	}
+}
+
 // deadLetter loads an outbound message of the actor's org that is in the
 // dead-letter list: not found otherwise, or a conflict when it has left
 // the list (sending again, delivered or discarded). It is also what keeps

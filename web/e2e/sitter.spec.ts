@@ -64,11 +64,11 @@ test('the sitter sends a reply with the live counter', async () => {
 test('sharing a phone number is explained before sending and blocked with the reason', async () => {
   const box = page.getByRole('textbox', { name: `Message ${demo.avery.name}` })
   await box.fill('Easier to text me directly at 650 555 0191')
-  await expect(page.getByTestId('compose-warning')).toContainText("can't include phone numbers")
+  await expect(page.getByTestId('compose-warning')).toContainText('includes a phone number')
   await shot(page, 'sitter-warning')
   await page.getByRole('button', { name: 'Send' }).click()
   await expect(page.getByRole('alert')).toContainText("Your message wasn't sent")
-  await expect(page.getByRole('alert')).toContainText("can't include phone numbers")
+  await expect(page.getByRole('alert')).toContainText('includes a phone number')
   // Nothing is lost: the draft is back in the box to edit.
   await expect(box).toHaveValue('Easier to text me directly at 650 555 0191')
   await shot(page, 'sitter-blocked')

@@ -57,6 +57,56 @@ var reasons = map[Kind]string{
 	ContactRequest: "Messages can't ask your client to contact you outside this conversation. Your client can reach you here.",
 }
 
+// what each kind does wrong, as the end of "it …", and what to do instead.
+var (
+	faults = map[Kind]string{
+		PhoneNumber:    "includes a phone number",
+		Email:          "includes an email address",
+		PaymentApp:     "mentions an outside payment app",
+		ContactRequest: "asks your client to contact you outside this conversation",
+	}
+	remedies = map[Kind]string{
+		PhoneNumber:    "Your client can reach you through this conversation.",
+		Email:          "Your client can reach you through this conversation.",
+		ContactRequest: "Your client can reach you through this conversation.",
+		PaymentApp:     "Payments go through the business.",
+	}
+)
+
+// Explain tells the sitter in one short paragraph why a message with these
+// violations is stopped: every fault once, in the order found, then each
+// distinct remedy once ("It includes a phone number and an email address.
+// Your client can reach you through this conversation."). It is empty for
+// a clean result.
+func (r Result) Explain() string {
+	var kinds []Kind
+	for _, v := range r.Violations {
+		if !slices.Contains(kinds, v.Kind) {
+			kinds = append(kinds, v.Kind)
+		}
+	}
+	if len(kinds) == 0 {
+		return ""
+	}
+	said := make([]string, len(kinds))
+	var remedy []string
+	for i, k := range kinds {
+		said[i] = faults[k]
+		if m := remedies[k]; !slices.Contains(remedy, m) {
+			remedy = append(remedy, m)
+		}
+	}
+	return "It " + joinAnd(said) + ". " + strings.Join(remedy, " ")
+}
+
+// joinAnd writes "a", "a and b", "a, b and c".
+func joinAnd(parts []string) string {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
 // Violation is one problem found in a message.
 type Violation struct {
 	Kind Kind

@@ -4,11 +4,14 @@ import { BrowserRouter, Outlet, Route, Routes } from 'react-router'
 import { ApiError } from '../lib/api/http'
 import { SessionProvider } from '../lib/session'
 import { AlertsPage } from '../features/alerts/AlertsPage'
+import { AuditPage } from '../features/audit/AuditPage'
+import { ClientsRoutes } from '../features/clients/ClientsRoutes'
 import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage'
 import { ResetPasswordPage } from '../features/auth/ResetPasswordPage'
 import { SignInPage } from '../features/auth/SignInPage'
 import { SettingsPage } from '../features/diagnostics/SettingsPage'
 import { InboxPage } from '../features/inbox/InboxPage'
+import { DeliveryFailuresPage } from '../features/ops/DeliveryFailuresPage'
 import { AppShell } from '../features/shell/AppShell'
 import { SitterConversation } from '../features/sitter/SitterConversation'
 import { SitterHome } from '../features/sitter/SitterHome'
@@ -46,7 +49,17 @@ export function AppRoutes() {
           <Route path="inbox" element={<InboxPage />} />
           <Route path="inbox/:threadId" element={<InboxPage />} />
           <Route path="alerts" element={<AlertsPage />} />
+          <Route path="ops" element={<DeliveryFailuresPage />} />
+          <Route path="clients/*" element={<ClientsRoutes />} />
         </Route>
+        <Route
+          path="audit"
+          element={
+            <RequireRole staff ownerOnly>
+              <AuditPage />
+            </RequireRole>
+          }
+        />
         <Route
           path="settings"
           element={

@@ -31,13 +31,24 @@ export function AppShell() {
               <NavLink to="/inbox" className="nav-link">
                 Inbox <CountBadge count={badges.data?.unreadThreads} label="unread conversations" />
               </NavLink>
+              <NavLink to="/clients" className="nav-link">
+                Clients
+              </NavLink>
               <NavLink to="/alerts" className="nav-link">
                 Alerts <CountBadge count={badges.data?.openAlerts} label="open alerts" />
               </NavLink>
+              <NavLink to="/ops" className="nav-link">
+                Failures
+              </NavLink>
               {session.role === 'owner' && (
-                <NavLink to="/settings" className="nav-link">
-                  Settings
-                </NavLink>
+                <>
+                  <NavLink to="/audit" className="nav-link">
+                    Audit
+                  </NavLink>
+                  <NavLink to="/settings" className="nav-link">
+                    Settings
+                  </NavLink>
+                </>
               )}
             </>
           ) : (

@@ -10,6 +10,8 @@ export class ApiError extends Error {
   readonly status: number
   readonly code: string
   readonly fields: Record<string, string>
+  /** Structured data some refusals carry (a phone's holder, a conflict's impact). */
+  readonly detail: unknown
   readonly correlationId: string
 
   constructor(status: number, body: Partial<ErrorBody['error']>) {
@@ -18,6 +20,7 @@ export class ApiError extends Error {
     this.status = status
     this.code = body.code ?? 'unknown'
     this.fields = body.fields ?? {}
+    this.detail = body.detail
     this.correlationId = body.correlationId ?? ''
   }
 

@@ -414,6 +414,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/{id}/merge-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What merging this client into another would move (nothing changes), or why it would be refused */
+        get: operations["getClientsIdMergePreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{id}/restore": {
         parameters: {
             query?: never;
@@ -728,7 +745,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages that could not be delivered, waiting for a retry or a discard */
+        /** Messages that could not be delivered, waiting for a retry or a discard; ?format=csv downloads them */
         get: operations["getOpsDeadLetters"];
         put?: never;
         post?: never;
@@ -1577,6 +1594,8 @@ export interface components {
             severity: "critical" | "warning" | "info";
             /** @enum {string} */
             status: "open" | "acknowledged" | "resolved" | "dismissed";
+            /** Format: uuid */
+            threadId?: string;
             title: string;
         };
         AssignRequest: {
@@ -1992,6 +2011,16 @@ export interface components {
             sitterId: string | null;
             /** Format: uuid */
             userId: string;
+        };
+        MergePreviewView: {
+            consentFollowed: boolean;
+            history: number;
+            messages: number;
+            pets: number;
+            phones: number;
+            threads: number;
+            threadsJoined: number;
+            windows: number;
         };
         MergeRequest: {
             intoId?: string;
@@ -3195,7 +3224,7 @@ export interface operations {
     getAudit: {
         parameters: {
             query?: {
-                /** @description An action, such as message.sent. */
+                /** @description An action, such as message.sent, or a family of them ending in a dot, such as message. */
                 action?: string;
                 /** @description The actor's ID. */
                 actor?: string;
@@ -4780,6 +4809,94 @@ export interface operations {
             };
             /** @description The body is larger than the API accepts (1 MiB; 8 MiB for imports). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests or attempts; Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Something failed on our side; quote correlationId. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getClientsIdMergePreview: {
+        parameters: {
+            query?: {
+                /** @description The client to merge into. */
+                intoId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergePreviewView"];
+                };
+            };
+            /** @description The request is not valid; fields names each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this, or a cookie write lacks its X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (another org's IDs answer the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description It conflicts with the current state. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6705,6 +6822,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Items per page. */
                 limit?: number;
+                /** @description csv downloads the list (at most 10,000 rows). */
+                format?: "csv";
             };
             header?: never;
             path?: never;
@@ -6719,6 +6838,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeadLetterPage"];
+                    "text/csv": string;
                 };
             };
             /** @description The request is not valid; fields names each field at fault. */

@@ -1,0 +1,14 @@
+import { alertLink } from './links'
+
+describe('where an alert leads', () => {
+  it('opens the conversation of a message that failed', () => {
+    expect(alertLink({ entityType: 'message', entityId: 'm1', threadId: 't1' })).toEqual({ to: '/inbox/t1', label: 'Open the conversation' })
+  })
+  it('opens a conversation the alert names', () => {
+    expect(alertLink({ entityType: 'thread', entityId: 't2' })).toEqual({ to: '/inbox/t2', label: 'Open the conversation' })
+  })
+  it('has no link for an alert about nothing in particular', () => {
+    expect(alertLink({ entityType: 'org', entityId: 'o1' })).toBeNull()
+    expect(alertLink({ entityType: 'message', entityId: 'm1' })).toBeNull()
+  })
+})
