@@ -5,16 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/snoutos/snout/internal/domain/message"
 	"github.com/snoutos/snout/internal/domain/phone"
-	"github.com/snoutos/snout/internal/domain/routing"
 	"github.com/snoutos/snout/internal/domain/segments"
 	"github.com/snoutos/snout/internal/platform/obs"
 	"github.com/snoutos/snout/internal/store"
@@ -178,59 +174,19 @@ func (a *Activities) ApplyOptOutKeyword(ctx context.Context, in steps.OptOutKeyw
 	return steps.OptOutKeywordResult{Changed: changed}, nil
 }
 
-// routingHorizon is how far around the decision time overrides and windows
-// are loaded: enough for the trace to mention the last and next ones.
-const routingHorizon = 30 * 24 * time.Hour
-
-// LoadRoutingContext loads the thread's routing overrides and the client's
-// assignment windows around in.Around, plus the names of the sitters they
-// mention (so the trace reads "Sam Patel", not an ID).
+// LoadRoutingContext loads what routing decides on (store.RoutingInputs:
+// the thread's overrides and the client's windows around in.Around, the
+// org's rules, the client's tags, the local clock) and the names of the
+// sitters they mention, so the trace reads "Sam Patel", not an ID. The
+// routing simulator reads the same.
 func (a *Activities) LoadRoutingContext(ctx context.Context, in steps.RoutingContextInput) (steps.RoutingContext, error) {
 	ctx = obs.WithCorrelationID(ctx, obs.CorrelationID(ctx))
-	org := a.Store.Org(in.OrgID)
-	from, to := in.Around.Add(-routingHorizon), in.Around.Add(routingHorizon)
-	overrides, err := org.ThreadOverrides(ctx, in.ThreadID, from, to)
+	ri, err := a.Store.Org(in.OrgID).RoutingInputs(ctx, in.ThreadID, in.ClientID, in.NumberSitterID, in.Around)
 	if err != nil {
 		return steps.RoutingContext{}, err
 	}
-	windows, err := org.ClientWindows(ctx, in.ClientID, from, to)
-	if err != nil {
-		return steps.RoutingContext{}, err
-	}
-	out := steps.RoutingContext{Overrides: []routing.Override{}, Windows: []routing.Window{}, Sitters: []steps.SitterName{}}
-	var sitterIDs []uuid.UUID
-	for _, o := range overrides {
-		target := routing.Target{Kind: routing.TargetKind(o.TargetKind)}
-		if o.TargetSitterID != nil {
-			target.SitterID = o.TargetSitterID.String()
-			sitterIDs = append(sitterIDs, *o.TargetSitterID)
-		}
-		out.Overrides = append(out.Overrides, routing.Override{ID: o.ID.String(), Target: target, StartsAt: o.StartsAt, EndsAt: o.EndsAt, Reason: o.Reason})
-	}
-	for _, w := range windows {
-		ends := w.EndsAt
-		// A window ended early has no end in the future, whatever ends_at says.
-		if w.Status == store.WindowEnded && ends.After(in.Around) {
-			ends = in.Around
-		}
-		if !ends.After(w.StartsAt) {
-			continue
-		}
-		out.Windows = append(out.Windows, routing.Window{ID: w.ID.String(), SitterID: w.SitterID.String(), ClientID: w.ClientID.String(), StartsAt: w.StartsAt, EndsAt: ends})
-		sitterIDs = append(sitterIDs, w.SitterID)
-	}
-	if in.NumberSitterID != nil {
-		sitterIDs = append(sitterIDs, *in.NumberSitterID)
-	}
-	sitters, err := org.SittersByID(ctx, sitterIDs)
-	if err != nil {
-		return steps.RoutingContext{}, err
-	}
-	for _, s := range sitters {
-		out.Sitters = append(out.Sitters, steps.SitterName{ID: s.ID.String(), Name: s.Name})
-	}
-	slices.SortFunc(out.Sitters, func(x, y steps.SitterName) int { return strings.Compare(x.ID, y.ID) })
-	return out, nil
+	return steps.RoutingContext{Overrides: ri.Overrides, Windows: ri.Windows, Sitters: ri.Sitters, Rules: &ri.Rules,
+		ClientTags: ri.ClientTags, Clock: ri.Clock}, nil
 }
 
 // StoreInboundMessage stores the text in its thread with its routing trace,
@@ -247,7 +203,7 @@ func (a *Activities) StoreInboundMessage(ctx context.Context, in steps.StoreInbo
 	msg, inserted, err := a.Store.Org(in.OrgID).SaveInboundMessage(ctx, store.InboundMessage{
 		ThreadID: in.ThreadID, NumberID: in.NumberID, ProviderSID: in.Text.MessageSID, From: in.Text.From, To: in.Text.To,
 		Body: in.Text.Body, Media: in.Text.Media, Encoding: string(info.Encoding), Segments: segs, Routing: in.Routing,
-		RoutedSitter: in.SitterID, CorrelationID: in.Text.CorrelationID, ReceivedAt: in.ReceivedAt,
+		RoutedSitter: in.SitterID, RuleID: ruleID(in.Routing.RuleID), CorrelationID: in.Text.CorrelationID, ReceivedAt: in.ReceivedAt,
 	})
 	if err != nil {
 		return steps.StoredInboundMessage{}, err
@@ -373,4 +329,14 @@ func (a *Activities) SendHelpReply(ctx context.Context, in steps.HelpReplyInput)
 // MarkInboundReceiptProcessed records that the receipt's text is handled.
 func (a *Activities) MarkInboundReceiptProcessed(ctx context.Context, in steps.MarkReceiptInput) error {
 	return a.Store.Org(in.OrgID).MarkReceiptProcessed(ctx, in.ReceiptID, a.now(), in.Note)
+}
+
+// ruleID is the stored rule a trace names (built-in rules of decisions
+// made before rules were stored have a name, not an ID).
+func ruleID(s string) *uuid.UUID {
+	id, err := uuid.Parse(s)
+	if err != nil {
+		return nil
+	}
+	return &id
 }

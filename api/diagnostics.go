@@ -165,10 +165,16 @@ func (v ImportView) forViewer(vw viewer) any {
 // as a sentence for people (sitters by name, times in the org's zone). The
 // IDs the rules named are there only with diagnostics on.
 type RoutingView struct {
-	Rule      string            `json:"rule"`
-	Reason    string            `json:"reason"`
-	Target    RoutingTargetView `json:"target"`
-	DecidedAt time.Time         `json:"decidedAt"`
+	Rule string `json:"rule"`
+	// RuleID and RuleName name the rule that decided, RulesetVersion the
+	// version of the rules it belonged to (absent on decisions made before
+	// rules could be changed).
+	RuleID         string            `json:"ruleId,omitempty"`
+	RuleName       string            `json:"ruleName,omitempty"`
+	RulesetVersion int64             `json:"rulesetVersion,omitempty"`
+	Reason         string            `json:"reason"`
+	Target         RoutingTargetView `json:"target"`
+	DecidedAt      time.Time         `json:"decidedAt"`
 	// DecidedAtLocal is DecidedAt in the org's zone, for people.
 	DecidedAtLocal string            `json:"decidedAtLocal"`
 	NumberClass    string            `json:"numberClass"`
@@ -187,8 +193,10 @@ type RoutingTargetView struct {
 
 // RoutingStepView is one rule of the decision.
 type RoutingStepView struct {
-	Kind    string `json:"kind"`
-	Outcome string `json:"outcome"`
+	Kind     string `json:"kind"`
+	RuleID   string `json:"ruleId,omitempty"`
+	RuleName string `json:"ruleName,omitempty"`
+	Outcome  string `json:"outcome"`
 	// Sentence says what the rule found, for people.
 	Sentence string `json:"sentence"`
 	// IDs are the windows, overrides or sitters the rule named, with
@@ -197,15 +205,15 @@ type RoutingStepView struct {
 }
 
 var (
-	_ = schemaEnum[RoutingView]("rule", routing.RuleOverride, routing.RuleSitterWindow, routing.RuleOwnerInbox)
-	_ = schemaEnum[RoutingStepView]("kind", routing.RuleOverride, routing.RuleSitterWindow, routing.RuleOwnerInbox)
+	_ = schemaEnum[RoutingView]("rule", routing.RuleOverride, routing.RuleSitterWindow, routing.RuleCustom, routing.RuleOwnerInbox)
+	_ = schemaEnum[RoutingStepView]("kind", routing.RuleOverride, routing.RuleSitterWindow, routing.RuleCustom, routing.RuleOwnerInbox)
 	_ = schemaEnum[RoutingStepView]("outcome", routing.Matched, routing.Skipped)
 	_ = schemaEnum[RoutingTargetView]("kind", string(routing.TargetOwnerInbox), string(routing.TargetSitter))
 )
 
 func routingView(t *routing.Trace, vw viewer) *RoutingView {
 	reason, _ := routing.Readable(t.Reason, vw.loc)
-	v := &RoutingView{Rule: t.Rule, Reason: reason, Target: RoutingTargetView{Kind: t.Target.Kind, SitterName: t.Target.SitterName},
+	v := &RoutingView{Rule: t.Rule, RuleID: t.RuleID, RuleName: t.RuleName, RulesetVersion: t.RulesetVersion, Reason: reason, Target: RoutingTargetView{Kind: t.Target.Kind, SitterName: t.Target.SitterName},
 		DecidedAt: t.DecidedAt, DecidedAtLocal: routing.LocalTime(t.DecidedAt, vw.loc), NumberClass: t.NumberClass,
 		Steps: make([]RoutingStepView, 0, len(t.Steps))}
 	if vw.diagnostics {
@@ -216,7 +224,7 @@ func routingView(t *routing.Trace, vw viewer) *RoutingView {
 	}
 	for _, st := range t.Steps {
 		sentence, ids := routing.Readable(st.Detail, vw.loc)
-		step := RoutingStepView{Kind: st.Rule, Outcome: st.Outcome, Sentence: sentence}
+		step := RoutingStepView{Kind: st.Rule, RuleID: st.RuleID, RuleName: st.RuleName, Outcome: st.Outcome, Sentence: sentence}
 		if vw.diagnostics {
 			step.IDs = ids
 		}

@@ -21,6 +21,7 @@ func (s *Server) featureRoutes() []featureRoute {
 		s.dashboardRoutes(), // settings.go: the shell's badges, the diagnostics switch
 		s.teamRoutes(),      // team.go: members, invitations, sitters
 		s.clientRoutes(),    // clients.go: the client book, starting a conversation
+		s.routingRoutes(),   // routing.go: rules, simulator, overrides, history
 	} {
 		out = append(out, group...)
 	}

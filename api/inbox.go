@@ -12,6 +12,7 @@ import (
 	"github.com/snoutos/snout/internal/domain/routing"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service/inbox"
+	routingsvc "github.com/snoutos/snout/service/routing"
 )
 
 // The owner's inbox (service/inbox): the thread list with filters, search
@@ -103,6 +104,9 @@ type ThreadDetailView struct {
 	// Flags name what needs attention: "opted_out", "policy_violation",
 	// "delivery_failure", "number_not_active".
 	Flags []string `json:"flags"`
+	// RoutingOverride is the override in force on the thread (null: none):
+	// its texts go to its target until it ends.
+	RoutingOverride *OverrideView `json:"routingOverride"`
 }
 
 // ThreadPage is one page of the inbox.
@@ -162,6 +166,10 @@ func threadDetailView(t inbox.ThreadDetail) ThreadDetailView {
 	v := ThreadDetailView{ThreadView: threadView(t.Thread), SitterUnread: t.SitterUnreadCount, CreatedAt: t.CreatedAt, Flags: t.Flags}
 	if t.WindowID != nil {
 		v.Window = &ThreadWindowView{ID: *t.WindowID, SitterID: *t.WindowSitterID, StartsAt: *t.WindowStartsAt, EndsAt: *t.WindowEndsAt}
+	}
+	if t.Override != nil {
+		ov := overrideView(routingsvc.Override{OverrideRow: *t.Override, Status: routingsvc.OverrideActive})
+		v.RoutingOverride = &ov
 	}
 	return v
 }

@@ -44,6 +44,7 @@ const (
 	tagNumbers  = "numbers"
 	tagMeta     = "meta"
 	tagSettings = "settings"
+	tagRouting  = "routing"
 )
 
 // op documents one route.

@@ -31,6 +31,7 @@ import (
 	"github.com/snoutos/snout/service/messaging"
 	"github.com/snoutos/snout/service/numbers"
 	"github.com/snoutos/snout/service/receipts"
+	routingsvc "github.com/snoutos/snout/service/routing"
 	"github.com/snoutos/snout/service/settings"
 	"github.com/snoutos/snout/service/setup"
 	"github.com/snoutos/snout/service/signin"
@@ -83,6 +84,7 @@ type Server struct {
 	signup   *signup.Service
 	team     *team.Service
 	clients  *clients.Service
+	routing  *routingsvc.Service
 	// routes lists every registered route with its access class, for the
 	// authorization coverage test, and its doc for the OpenAPI document.
 	routes []Route
@@ -137,6 +139,8 @@ func New(d Deps) (*Server, error) {
 	s.team = &team.Service{Store: d.Store, Notifier: d.Notifier, Policy: team.Policy{InviteTTL: 7 * 24 * time.Hour, PublicURL: d.Config.PublicURL},
 		Now: d.Now, Log: d.Logger, Auditor: s.auditor}
 	s.clients = &clients.Service{Store: d.Store, Messaging: s.messaging, Now: d.Now, Auditor: s.auditor}
+	s.routing = &routingsvc.Service{Store: d.Store, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue, Now: d.Now,
+		Auditor: s.auditor, Log: d.Logger}
 	s.receipts = &receipts.Service{Store: d.Store, Providers: d.Providers, Temporal: d.Temporal, TaskQueue: d.Config.TemporalTaskQueue,
 		PublicURL: d.Config.PublicURL, Now: d.Now, Log: d.Logger, Auditor: s.auditor}
 	s.metrics = newHTTPMetrics(d.Registry)

@@ -20,6 +20,7 @@ func Register(w sdkworker.Registry, acts *activities.Activities) {
 	registerSetup(w)
 	registerNumbers(w)
 	registerWindows(w)
+	registerRouting(w)
 }
 
 // EnsureSchedules creates the periodic schedules (webhook receipt sweep…)

@@ -161,6 +161,9 @@ func (w *inbound) run(ctx workflow.Context) (contract.InboundResult, error) {
 		Now: now, ThreadID: thread.ThreadID.String(), ClientID: client.ClientID.String(),
 		Number:    routing.Number{ID: thread.Number.NumberID.String(), Class: routing.NumberClass(thread.Number.Class), SitterID: idString(thread.Number.SitterID)},
 		Overrides: rc.Overrides, Windows: rc.Windows,
+		// Histories recorded before the owner's rules have none of these:
+		// nil rules are the built-in ones, and the rest is unused by them.
+		Rules: rc.Rules, ClientTags: rc.ClientTags, Clock: rc.Clock, NewSender: client.Created,
 	})
 	trace, sitterID := routingTrace(decision, rc.Sitters, now, thread.Number)
 	w.log.Info("inbound text routed", "threadId", thread.ThreadID.String(), "target", trace.Target.Kind, "rule", trace.Rule)
@@ -227,36 +230,7 @@ func (w *inbound) fail(ctx workflow.Context, what string, err error) (contract.I
 // routingTrace turns a routing decision into the stored trace, with sitter
 // IDs in the sentences replaced by names, and returns the target sitter.
 func routingTrace(d routing.Decision, sitters []steps.SitterName, now time.Time, number steps.ReceivingNumber) (routing.Trace, *uuid.UUID) {
-	readable := func(s string) string {
-		for _, sn := range sitters { // a slice: deterministic order
-			if sn.Name != "" {
-				s = strings.ReplaceAll(s, sn.ID, sn.Name)
-			}
-		}
-		return s
-	}
-	t := routing.Trace{Rule: d.Rule, Reason: readable(d.Reason), Target: routing.TraceTarget{Kind: string(d.Target.Kind)},
-		Steps: make([]routing.TraceStep, 0, len(d.Trace)), DecidedAt: now, NumberID: number.NumberID, NumberClass: number.Class}
-	for _, st := range d.Trace {
-		t.Steps = append(t.Steps, routing.TraceStep{Rule: st.Rule, Outcome: st.Outcome, Detail: readable(st.Detail)})
-	}
-	var sitterID *uuid.UUID
-	if d.Target.Kind == routing.TargetSitter {
-		if id, err := uuid.Parse(d.Target.SitterID); err == nil {
-			sitterID = &id
-			t.Target.SitterID = &id
-			for _, sn := range sitters {
-				if sn.ID == d.Target.SitterID {
-					t.Target.SitterName = sn.Name
-				}
-			}
-		} else {
-			// Unreachable with IDs loaded from the database; fall back on
-			// the owner rather than lose the message.
-			t.Target = routing.TraceTarget{Kind: string(routing.TargetOwnerInbox)}
-		}
-	}
-	return t, sitterID
+	return routing.Record(d, sitters, now, number.NumberID, number.Class)
 }
 
 // keywordWord is the keyword as the client typed it, upper case, without

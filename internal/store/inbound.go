@@ -234,16 +234,19 @@ func (o *OrgStore) SittersByID(ctx context.Context, ids []uuid.UUID) ([]Sitter, 
 
 // InboundMessage is a client's text to store in its thread.
 type InboundMessage struct {
-	ThreadID      uuid.UUID
-	NumberID      uuid.UUID // the number the text arrived at (its last_used_at moves)
-	ProviderSID   string
-	From, To      string
-	Body          string
-	Media         []message.MediaItem
-	Encoding      string
-	Segments      int
-	Routing       routing.Trace
-	RoutedSitter  *uuid.UUID // nil: the owner inbox
+	ThreadID     uuid.UUID
+	NumberID     uuid.UUID // the number the text arrived at (its last_used_at moves)
+	ProviderSID  string
+	From, To     string
+	Body         string
+	Media        []message.MediaItem
+	Encoding     string
+	Segments     int
+	Routing      routing.Trace
+	RoutedSitter *uuid.UUID // nil: the owner inbox
+	// RuleID is the routing rule that decided (its routed count and last
+	// fired time move); nil for the built-in rules of old decisions.
+	RuleID        *uuid.UUID
 	CorrelationID string
 	ReceivedAt    time.Time
 }
@@ -312,6 +315,13 @@ func (o *OrgStore) SaveInboundMessage(ctx context.Context, in InboundMessage) (m
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNotFound
+		}
+		if in.RuleID != nil {
+			if _, err := tx.upd((*RoutingRule)(nil)).
+				Set("routed_count = routed_count + 1, last_fired_at = GREATEST(COALESCE(last_fired_at, ?), ?)", m.CreatedAt, m.CreatedAt).
+				Where("id = ?", *in.RuleID).Exec(ctx); err != nil {
+				return translate(err)
+			}
 		}
 		_, err = tx.upd((*PhoneNumber)(nil)).Set("last_used_at = GREATEST(COALESCE(last_used_at, ?), ?)", m.CreatedAt, m.CreatedAt).
 			Where("id = ?", in.NumberID).Exec(ctx)

@@ -179,6 +179,7 @@ func (o *orgFix) seed(ctx context.Context, db *bun.DB) error {
 	t1pending.SenderSitterID = &sam
 	t2in := msg(o.T2In, o.T2, store.DirectionInbound, store.SenderClient, "Biscuit walk photo please", averyPhone, o.SamE164, store.StatusReceived, ago(50*time.Minute))
 	t2in.ProviderSID, t2in.RoutedToSitterID = ptr(o.T2InSID), &sam
+	t2in.Routing = json.RawMessage(`{"rule":"sitter_window","reason":"window","target":{"kind":"sitter"},"steps":[]}`)
 	t2out := msg(o.T2Out, o.T2, store.DirectionOutbound, store.SenderSitter, "On it", o.SamE164, averyPhone, store.StatusSent, ago(40*time.Minute))
 	t2out.SenderSitterID, t2out.ProviderSID, t2out.Attempts = &sam, ptr(o.T2OutSID), 1
 	t3dl := msg(o.T3DeadLetter, o.T3, store.DirectionOutbound, store.SenderOwner, invoiceText, o.PoolE164, blakePhone, store.StatusFailed, ago(30*time.Minute))

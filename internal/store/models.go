@@ -258,6 +258,12 @@ type RoutingOverride struct {
 	CreatedBy      *uuid.UUID `bun:"created_by,type:uuid"`
 	CancelledAt    *time.Time `bun:"cancelled_at"`
 	CreatedAt      time.Time  `bun:"created_at,nullzero,default:now()"`
+	// EndedAt is when the override stopped (its expiry, or the owner
+	// removing it), EndReason "expired" or "cancelled"; recorded by its
+	// workflow.
+	EndedAt     *time.Time `bun:"ended_at"`
+	EndReason   string     `bun:"end_reason,nullzero,notnull,default:''"`
+	CancelledBy *uuid.UUID `bun:"cancelled_by,type:uuid"`
 }
 
 // Message directions, sender types and statuses.

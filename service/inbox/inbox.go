@@ -47,6 +47,8 @@ type ThreadDetail struct {
 	// Flags name what needs attention: "opted_out", "policy_violation",
 	// "delivery_failure", "number_not_active".
 	Flags []string
+	// Override is the routing override in force on the thread, if any.
+	Override *store.OverrideRow
 }
 
 // ThreadQuery narrows the owner's inbox.
@@ -109,7 +111,15 @@ func (s *Service) Thread(ctx context.Context, a service.Actor, id uuid.UUID) (Th
 	if err != nil {
 		return ThreadDetail{}, service.NotFoundOr(err, "The thread")
 	}
-	return ThreadDetail{Thread: Thread{InboxThread: *t, WindowNow: t.WindowStatus(now)}, Flags: Flags(t)}, nil
+	d := ThreadDetail{Thread: Thread{InboxThread: *t, WindowNow: t.WindowStatus(now)}, Flags: Flags(t)}
+	overrides, err := s.Store.Org(a.OrgID).Overrides(ctx, store.OverrideFilter{ThreadID: &id, Active: true, Now: now}, 1)
+	if err != nil {
+		return ThreadDetail{}, err
+	}
+	if len(overrides) > 0 {
+		d.Override = &overrides[0]
+	}
+	return d, nil
 }
 
 // Flags says what about a thread needs the owner's attention.

@@ -113,18 +113,21 @@ type RoutingContextInput struct {
 }
 
 // SitterName names a sitter in routing traces.
-type SitterName struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
+type SitterName = routing.SitterName
 
 // RoutingContext is the input to routing.Decide that lives in the database.
 type RoutingContext struct {
 	Overrides []routing.Override `json:"overrides"`
 	Windows   []routing.Window   `json:"windows"`
-	// Sitters names every sitter the overrides, windows and number
+	// Sitters names every sitter the overrides, windows, number and rules
 	// mention, ordered by ID.
 	Sitters []SitterName `json:"sitters"`
+	// Rules is the org's ruleset (nil in histories recorded before rules:
+	// the built-in ones). ClientTags are the client's tags and Clock the
+	// decision time on the org's wall clock, for the rules' conditions.
+	Rules      *routing.Ruleset `json:"rules,omitempty"`
+	ClientTags []string         `json:"clientTags,omitempty"`
+	Clock      routing.Clock    `json:"clock"`
 }
 
 // StoreInboundMessageInput is a routed inbound text.

@@ -57,3 +57,8 @@ const (
 	ReceiptKindSMS    = "sms"
 	ReceiptKindStatus = "status"
 )
+
+// Routing override activities.
+const (
+	OverrideEnd = "OverrideEnd"
+)

@@ -91,6 +91,17 @@ type Input struct {
 	Number    Number
 	Overrides []Override
 	Windows   []Window
+	// Rules is the org's ruleset; nil is Default() (the three built-in
+	// rules, as decisions were made before rules could be changed).
+	Rules *Ruleset
+	// ClientTags are the client's tags, for rules with a tag condition.
+	ClientTags []string
+	// Clock is Now on the org's wall clock (ClockAt), for rules with days
+	// or hours.
+	Clock Clock
+	// NewSender: the text came from a number no client had, and the
+	// client was created for it.
+	NewSender bool
 }
 
 // Rule names, in the order they are tried.
@@ -98,6 +109,8 @@ const (
 	RuleOverride     = "override"
 	RuleSitterWindow = "sitter_window"
 	RuleOwnerInbox   = "owner_inbox"
+	// RuleCustom is the Step.Rule of the owner's own rules.
+	RuleCustom = "custom"
 )
 
 // Step outcomes.
@@ -106,74 +119,117 @@ const (
 	Skipped = "skipped"
 )
 
-// Step records what one rule concluded.
+// Step records what one rule concluded. Rule is the rule's kind
+// (override, sitter_window, custom, owner_inbox); RuleID and RuleName say
+// which rule of the ruleset it was.
 type Step struct {
-	Rule    string
-	Outcome string // Matched or Skipped
-	Detail  string // a sentence for people
+	Rule     string
+	RuleID   string
+	RuleName string
+	Outcome  string // Matched or Skipped
+	Detail   string // a sentence for people
 }
 
-// Decision is where the message goes and why. Rule is the rule that
-// matched, Reason its explanation, and Trace has one Step per rule in
+// Decision is where the message goes and why. Rule is the kind of the rule
+// that matched (RuleID and RuleName which one, Version the ruleset's
+// version), Reason its explanation, and Trace has one Step per rule in
 // order.
 type Decision struct {
-	Target Target
-	Rule   string
-	Reason string
-	Trace  []Step
+	Target   Target
+	Rule     string
+	RuleID   string
+	RuleName string
+	Version  int64
+	Reason   string
+	Trace    []Step
 }
 
-// Decide applies the routing rules in order; the first that matches wins:
+// Decide applies the org's rules (Input.Rules, Default() when nil) in
+// order; the first that matches wins. The built-in rules are:
 //
 //  1. override: an active override of the thread sends it to the override's
 //     target. If several are active, the one that started latest wins, and
 //     among those the greatest ID. An owner's override deliberately beats
-//     assignment windows.
+//     assignment windows, and this rule is always tried first.
 //  2. sitter_window: the client texted a sitter's number and that sitter
 //     has an active assignment window with the client, so the sitter gets
 //     it.
-//  3. owner_inbox: everything else goes to the owner's inbox.
+//  3. owner_inbox: everything else goes to the owner's inbox; always last,
+//     and applied even if missing or turned off, so no text is lost.
+//
+// The owner's rules (custom) sit anywhere between the first and the last:
+// when all their conditions hold they send the text to their target (see
+// customRule). A rule turned off is skipped, and the trace says so.
 //
 // A message to the front desk or a pool number goes to the owner even when
-// exactly one sitter has an active window with the client. The client
-// chose to text the business rather than their sitter, and such messages
-// are often about the booking, billing or the sitter themself; handing them
-// to a sitter would also show the sitter a conversation the client started
-// with the business. The trace says so, so the owner can forward it.
+// exactly one sitter has an active window with the client, unless one of
+// the owner's rules says otherwise. The client chose to text the business
+// rather than their sitter, and such messages are often about the booking,
+// billing or the sitter themself; handing them to a sitter would also show
+// the sitter a conversation the client started with the business. The
+// trace says so, so the owner can forward it.
 func Decide(in Input) Decision {
-	d := Decision{Trace: make([]Step, 0, 3)}
+	rs := Default()
+	if in.Rules != nil {
+		rs = *in.Rules
+	}
+	rules := rs.Ordered()
+	d := Decision{Trace: make([]Step, 0, len(rules)), Version: rs.Version}
 	decided := false
-	decide := func(rule string, target Target, detail string) {
-		d.Target, d.Rule, d.Reason = target, rule, detail
-		d.Trace = append(d.Trace, Step{Rule: rule, Outcome: Matched, Detail: detail})
+	custom := false
+	for _, r := range rules {
+		if r.Kind == KindCustom && r.Enabled {
+			custom = true
+		}
+	}
+	decide := func(r Rule, target Target, detail string) {
+		d.Target, d.Rule, d.RuleID, d.RuleName, d.Reason = target, string(r.Kind), r.ID, r.Name, detail
+		d.Trace = append(d.Trace, Step{Rule: string(r.Kind), RuleID: r.ID, RuleName: r.Name, Outcome: Matched, Detail: detail})
 		decided = true
 	}
-	skip := func(rule, detail string) {
-		d.Trace = append(d.Trace, Step{Rule: rule, Outcome: Skipped, Detail: detail})
+	skip := func(r Rule, detail string) {
+		d.Trace = append(d.Trace, Step{Rule: string(r.Kind), RuleID: r.ID, RuleName: r.Name, Outcome: Skipped, Detail: detail})
 	}
 	const notChecked = "Not checked: an earlier rule already decided."
-
-	// Rule 1: override.
-	if target, detail, ok := overrideRule(in); ok {
-		decide(RuleOverride, target, detail)
-	} else {
-		skip(RuleOverride, detail)
+	for _, r := range rules {
+		if decided {
+			skip(r, notChecked)
+			continue
+		}
+		if !r.Enabled && r.Kind != KindOwnerInbox {
+			skip(r, fmt.Sprintf("Rule %q is turned off.", r.Name))
+			continue
+		}
+		var (
+			target Target
+			detail string
+			ok     bool
+		)
+		switch r.Kind {
+		case KindOverride:
+			target, detail, ok = overrideRule(in)
+		case KindSitterWindow:
+			target, detail, ok = sitterWindowRule(in)
+		case KindCustom:
+			target, detail, ok = customRule(r, in)
+		case KindOwnerInbox:
+			target, ok = Target{Kind: TargetOwnerInbox}, true
+			detail = "No override or sitter window applies, so the message goes to the owner inbox."
+			if custom {
+				detail = "No override, sitter window or other rule applies, so the message goes to the owner inbox."
+			}
+		default:
+			detail = fmt.Sprintf("Rule %q is of an unknown kind, so it is ignored.", r.Name)
+		}
+		if ok {
+			decide(r, target, detail)
+		} else {
+			skip(r, detail)
+		}
 	}
-
-	// Rule 2: sitter window.
-	if decided {
-		skip(RuleSitterWindow, notChecked)
-	} else if target, detail, ok := sitterWindowRule(in); ok {
-		decide(RuleSitterWindow, target, detail)
-	} else {
-		skip(RuleSitterWindow, detail)
-	}
-
-	// Rule 3: owner inbox, the default.
-	if decided {
-		skip(RuleOwnerInbox, notChecked)
-	} else {
-		decide(RuleOwnerInbox, Target{Kind: TargetOwnerInbox}, "No override or sitter window applies, so the message goes to the owner inbox.")
+	if !decided {
+		decide(Rule{ID: RuleOwnerInbox, Name: NameOwnerInbox, Kind: KindOwnerInbox}, Target{Kind: TargetOwnerInbox},
+			"No rule applies, so the message goes to the owner inbox.")
 	}
 	return d
 }
