@@ -1,8 +1,8 @@
 package api_test
 
 import (
-	"encoding/csv"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"net/http"
 	"regexp"

@@ -1,8 +1,8 @@
 package audit_test
 
 import (
-	"strings"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
