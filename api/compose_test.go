@@ -476,7 +476,7 @@ func TestComposeSitterPolicyViolationOverriddenByOwner(t *testing.T) {
 		t.Fatalf("violating compose = %d %s, want 422", r.Status, r.Body)
 	}
 	eb := errorBody(t, r)
-	if eb.Code != "policy_violation" || !strings.Contains(eb.Message, "It includes a phone number") {
+	if eb.Code != "policy_violation" || !strings.Contains(eb.Message, "includes a phone number") {
 		t.Errorf("violation error = %+v", eb)
 	}
 	if len(e.simMessages(averyPhone)) != before {
