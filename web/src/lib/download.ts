@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import { apiFetch, parseError } from './api/http'
 
 /**
@@ -22,4 +23,25 @@ export async function downloadCSV(path: string, fallbackName: string): Promise<{
   // this is a count for people, not a parser).
   const rows = Math.max(0, text.trimEnd().split('\n').length - 1)
   return { truncated: res.headers.get('X-Export-Truncated') === 'true', rows }
+}
+
+export type DownloadNotice = { tone: 'success' | 'info' | 'danger'; text: string }
+
+/**
+ * A page's CSV export button: busy while it downloads, then one notice
+ * (describe words a finished download; a refusal is shown as the API said it).
+ */
+export function useCSVDownload(notify: (n: DownloadNotice) => void) {
+  const [busy, setBusy] = useState(false)
+  const run = async (path: string, fallbackName: string, describe: (r: { truncated: boolean; rows: number }) => DownloadNotice) => {
+    setBusy(true)
+    try {
+      notify(describe(await downloadCSV(path, fallbackName)))
+    } catch (e) {
+      notify({ tone: 'danger', text: e instanceof Error ? e.message : 'The download failed.' })
+    } finally {
+      setBusy(false)
+    }
+  }
+  return { busy, run }
 }

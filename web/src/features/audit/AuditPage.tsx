@@ -2,7 +2,7 @@ import { useId, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { Badge, Button, EmptyState, ErrorState, LoadingList, Notice } from '../../components/ui'
 import type { AuditEvent } from '../../lib/api/types'
-import { downloadCSV } from '../../lib/download'
+import { useCSVDownload, type DownloadNotice } from '../../lib/download'
 import { formatCount, formatDateTime } from '../../lib/format'
 import { useSession } from '../../lib/session'
 import { useAuditEvents, useMembers, useNumbers, useThreadName } from './api'
@@ -21,29 +21,19 @@ export function AuditPage() {
   const members = useMembers()
   const numbers = useNumbers()
   const names = new Map((members.data?.members ?? []).map((m) => [m.userId, m.name]))
-  const [notice, setNotice] = useState<{ tone: 'success' | 'info' | 'danger'; text: string } | null>(null)
-  const [exporting, setExporting] = useState(false)
+  const [notice, setNotice] = useState<DownloadNotice | null>(null)
   const items = events.data?.pages.flatMap((p) => p.events) ?? []
   const filtered = [...writeFilters(f).keys()].length > 0
 
   const set = (patch: Partial<AuditFilters>) => setParams(writeFilters({ ...f, ...patch }), { replace: true })
 
-  const exportCSV = async () => {
-    setExporting(true)
-    try {
-      const search = new URLSearchParams({ ...(auditQuery(f) as Record<string, string>), format: 'csv' })
-      const r = await downloadCSV(`/api/v1/audit?${search}`, 'audit.csv')
-      setNotice(
-        r.truncated
-          ? { tone: 'info', text: `Downloaded the newest ${formatCount(exportLimit)} events, the most a download holds. Narrow the dates to get older ones.` }
-          : { tone: 'success', text: `Downloaded ${formatCount(r.rows)} ${r.rows === 1 ? 'event' : 'events'}.` },
-      )
-    } catch (e) {
-      setNotice({ tone: 'danger', text: e instanceof Error ? e.message : 'The download failed.' })
-    } finally {
-      setExporting(false)
-    }
-  }
+  const download = useCSVDownload(setNotice)
+  const exportCSV = () =>
+    download.run(`/api/v1/audit?${new URLSearchParams({ ...(auditQuery(f) as Record<string, string>), format: 'csv' })}`, 'audit.csv', (r) =>
+      r.truncated
+        ? { tone: 'info', text: `Downloaded the newest ${formatCount(exportLimit)} events, the most a download holds. Narrow the dates to get older ones.` }
+        : { tone: 'success', text: `Downloaded ${formatCount(r.rows)} ${r.rows === 1 ? 'event' : 'events'}.` },
+    )
 
   return (
     <main id="main" className="page page-wide">
@@ -52,8 +42,8 @@ export function AuditPage() {
           <h1>Audit trail</h1>
           <p className="muted">Everything that changed, who did it and when. Nothing here can be edited or deleted.</p>
         </div>
-        <Button onClick={() => void exportCSV()} disabled={exporting || items.length === 0} busy={exporting}>
-          {exporting ? 'Preparing…' : 'Export CSV'}
+        <Button onClick={() => void exportCSV()} disabled={download.busy || items.length === 0} busy={download.busy}>
+          {download.busy ? 'Preparing…' : 'Export CSV'}
         </Button>
       </div>
       <Filters f={f} set={set} names={[...names]} numbers={(numbers.data?.numbers ?? []).map((n) => [n.id, `${n.display} · ${n.friendlyName || n.class}`])} />

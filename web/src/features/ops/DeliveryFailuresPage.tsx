@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { Link } from 'react-router'
 import { Badge, Button, EmptyState, ErrorState, LoadingList, Notice } from '../../components/ui'
 import type { DeadLetterView } from '../../lib/api/types'
-import { downloadCSV } from '../../lib/download'
+import { useCSVDownload, type DownloadNotice } from '../../lib/download'
 import { formatCount, formatDateTime } from '../../lib/format'
 import { useSession } from '../../lib/session'
 import { useDeadLetters, useDiscardDeadLetter, useRetryDeadLetter } from './api'
@@ -13,25 +13,16 @@ const senders: Record<string, string> = { owner: 'Owner', admin: 'Admin', sitter
 // delivered, why in plain words, and what the owner can do about it.
 export function DeliveryFailuresPage() {
   const list = useDeadLetters()
-  const [notice, setNotice] = useState<{ tone: 'success' | 'danger' | 'info'; text: string } | null>(null)
-  const [exporting, setExporting] = useState(false)
+  const [notice, setNotice] = useState<DownloadNotice | null>(null)
   const items = list.data?.pages.flatMap((p) => p.deadLetters) ?? []
 
-  const exportCSV = async () => {
-    setExporting(true)
-    try {
-      const r = await downloadCSV('/api/v1/ops/dead-letters?format=csv', 'delivery-failures.csv')
-      setNotice(
-        r.truncated
-          ? { tone: 'info', text: `Downloaded the ${formatCount(r.rows)} most recent failures: a download holds at most 10,000.` }
-          : { tone: 'success', text: `Downloaded ${formatCount(r.rows)} ${r.rows === 1 ? 'failure' : 'failures'}.` },
-      )
-    } catch (e) {
-      setNotice({ tone: 'danger', text: e instanceof Error ? e.message : 'The download failed.' })
-    } finally {
-      setExporting(false)
-    }
-  }
+  const download = useCSVDownload(setNotice)
+  const exportCSV = () =>
+    download.run('/api/v1/ops/dead-letters?format=csv', 'delivery-failures.csv', (r) =>
+      r.truncated
+        ? { tone: 'info', text: `Downloaded the ${formatCount(r.rows)} most recent failures: a download holds at most 10,000.` }
+        : { tone: 'success', text: `Downloaded ${formatCount(r.rows)} ${r.rows === 1 ? 'failure' : 'failures'}.` },
+    )
 
   return (
     <main id="main" className="page page-wide">
@@ -40,8 +31,8 @@ export function DeliveryFailuresPage() {
           <h1>Delivery failures</h1>
           <p className="muted">Texts that could not be delivered after every retry. Send one again once the cause is fixed, or discard it.</p>
         </div>
-        <Button onClick={() => void exportCSV()} disabled={exporting || items.length === 0} busy={exporting}>
-          {exporting ? 'Preparing…' : 'Export CSV'}
+        <Button onClick={() => void exportCSV()} disabled={download.busy || items.length === 0} busy={download.busy}>
+          {download.busy ? 'Preparing…' : 'Export CSV'}
         </Button>
       </div>
       <div aria-live="polite">
