@@ -212,17 +212,19 @@ func TestWindowLifecycleGivesAndTakesAccess(t *testing.T) {
 	if !sees() {
 		t.Error("Riley does not see Harper's thread once the window started")
 	}
-	msgs, err := org.ThreadMessages(e.ctx, seed.ID("thread/harper-riley"), nil, 20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	texted := false
-	for _, m := range msgs {
-		texted = texted || (m.SenderType == store.SenderSystem && strings.Contains(m.Body, "Riley will be caring for Harper from "))
-	}
-	if !texted {
-		t.Error("Harper was not texted who is caring for them")
-	}
+	// The text follows the activation in its own step.
+	waitFor(t, "Harper to be texted who is caring for them", func() bool {
+		msgs, err := org.ThreadMessages(e.ctx, seed.ID("thread/harper-riley"), nil, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range msgs {
+			if m.SenderType == store.SenderSystem && strings.Contains(m.Body, "Riley will be caring for Harper from ") {
+				return true
+			}
+		}
+		return false
+	})
 	// The end moves in: the window ends then, and Riley loses the thread.
 	end := time.Now().Add(2 * time.Second).Format(time.RFC3339Nano)
 	if _, err := e.windows.Edit(e.ctx, e.admin, w.ID, windows.Change{EndsAt: end}); err != nil {
