@@ -21,7 +21,7 @@ import { SignUpPage } from '../features/signup/SignUpPage'
 import { VerifyEmailPage } from '../features/signup/VerifyEmailPage'
 import { SittersPage } from '../features/sitters/SittersPage'
 import { TeamPage } from '../features/team/TeamPage'
-import { HomeRedirect, RequireRole, RequireSession } from './guards'
+import { HomeRedirect, RequireRole, RequireSession, RequireSetup } from './guards'
 import { NotFoundPage } from './NotFoundPage'
 
 export function makeQueryClient() {
@@ -110,7 +110,9 @@ export function AppRoutes() {
 function Staff() {
   return (
     <RequireRole staff>
-      <Outlet />
+      <RequireSetup>
+        <Outlet />
+      </RequireSetup>
     </RequireRole>
   )
 }

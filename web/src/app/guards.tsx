@@ -40,7 +40,20 @@ export function RequireRole({ staff, ownerOnly, children }: { staff: boolean; ow
   return <>{children}</>
 }
 
+/** An owner whose setup is unfinished works on setup: nobody can text the business yet. */
+function needsSetup(session: ReturnType<typeof useSession>['session']) {
+  return session?.role === 'owner' && !session.setupComplete
+}
+
 export function HomeRedirect() {
   const { session } = useSession()
+  if (needsSetup(session)) return <Navigate to="/setup" replace />
   return <Navigate to={isStaff(session?.role) ? '/inbox' : '/sitter'} replace />
+}
+
+/** The day-to-day pages: an owner is sent to setup until it is complete. */
+export function RequireSetup({ children }: { children: ReactNode }) {
+  const { session } = useSession()
+  if (needsSetup(session)) return <Navigate to="/setup" replace />
+  return <>{children}</>
 }
