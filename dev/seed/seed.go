@@ -374,7 +374,8 @@ func (s *seeder) setupFinished(ctx context.Context, orgID uuid.UUID) error {
 		done := s.now
 		st.Steps[i].Status, st.Steps[i].CompletedAt = contract.StepDone, &done
 	}
-	st.CurrentStep, st.CompletedAt = contract.StepReadiness, &s.now
+	st.CompletedAt = &s.now
+	st.RefreshCurrent()
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return err

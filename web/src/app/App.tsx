@@ -56,8 +56,11 @@ export function AppRoutes() {
       >
         <Route index element={<HomeRedirect />} />
         <Route element={<Staff />}>
-          <Route path="inbox" element={<InboxPage />} />
-          <Route path="inbox/:threadId" element={<InboxPage />} />
+          {/* Until setup is complete nobody can text in: the owner's inbox is setup. */}
+          <Route element={<RequireSetup><Outlet /></RequireSetup>}>
+            <Route path="inbox" element={<InboxPage />} />
+            <Route path="inbox/:threadId" element={<InboxPage />} />
+          </Route>
           <Route path="alerts" element={<AlertsPage />} />
           {/* People: sitters (owners and admins) */}
           <Route path="sitters" element={<SittersPage />} />
@@ -110,9 +113,7 @@ export function AppRoutes() {
 function Staff() {
   return (
     <RequireRole staff>
-      <RequireSetup>
-        <Outlet />
-      </RequireSetup>
+      <Outlet />
     </RequireRole>
   )
 }

@@ -41,7 +41,7 @@ export function RequireRole({ staff, ownerOnly, children }: { staff: boolean; ow
 }
 
 /** An owner whose setup is unfinished works on setup: nobody can text the business yet. */
-function needsSetup(session: ReturnType<typeof useSession>['session']) {
+export function needsSetup(session: ReturnType<typeof useSession>['session']) {
   return session?.role === 'owner' && !session.setupComplete
 }
 
@@ -51,7 +51,7 @@ export function HomeRedirect() {
   return <Navigate to={isStaff(session?.role) ? '/inbox' : '/sitter'} replace />
 }
 
-/** The day-to-day pages: an owner is sent to setup until it is complete. */
+/** The inbox: an owner is sent to setup until it is complete (the people pages stay open, to invite sitters first). */
 export function RequireSetup({ children }: { children: ReactNode }) {
   const { session } = useSession()
   if (needsSetup(session)) return <Navigate to="/setup" replace />

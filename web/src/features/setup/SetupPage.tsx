@@ -20,7 +20,9 @@ export function SetupPage() {
   return (
     <main id="main" className="page setup-page">
       <h1>Set up {session.org.name}</h1>
-      <p className="muted">Connect your Twilio account and choose your numbers. Until then nobody can text your business.</p>
+      <p className="muted">
+        Connect your Twilio account and choose your numbers. Until then nobody can text your business. Times are shown in {session.org.timeZone}.
+      </p>
       {setup.isPending ? (
         <div role="status" aria-label="Loading setup">
           <Skeleton lines={6} />

@@ -25,6 +25,7 @@ describe('setup steps', () => {
     expect(shownStep(steps, 'front_desk', 'connectivity')).toBe('connectivity')
     expect(shownStep(steps, 'nonsense', 'connectivity')).toBe('connectivity')
     expect(shownStep(steps, null, 'connectivity')).toBe('connectivity')
+    expect(shownStep(steps, null, 'complete')).toBe('front_desk')
   })
 
   it('adds prices without floating-point drift', () => {

@@ -29,10 +29,11 @@ export function nextOf(steps: StepLike[], key: string): { next: StepLike | null;
   return { next, disabledReason: finished(here) ? null : `Finish “${here?.title}” to go on.` }
 }
 
-/** The step to show: the one asked for when it can be opened, else the wizard's current step. */
+/** The step to show: the one asked for when it can be opened, else the wizard's current step (the last when setup is complete). */
 export function shownStep(steps: StepLike[], asked: string | null, current: string): string {
   if (asked && steps.some((s) => s.key === asked) && blockerOf(steps, asked) === null) return asked
-  return steps.some((s) => s.key === current) ? current : (steps[0]?.key ?? current)
+  // "complete": every step is finished, and the last one says so.
+  return steps.some((s) => s.key === current) ? current : (steps[steps.length - 1]?.key ?? current)
 }
 
 /** 1.15 USD → "$1.15" in the browser's locale. */
