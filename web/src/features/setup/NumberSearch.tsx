@@ -98,20 +98,22 @@ export function ImportField({ idPrefix, label, busy, onImport }: { idPrefix: str
     if (!problem) setTyped('')
   }
   return (
-    <form className="search-row" onSubmit={submit} noValidate>
-      <TextField
-        id={`${idPrefix}-import`}
-        label="A number already in your Twilio account"
-        inputMode="tel"
-        value={typed}
-        onChange={(e) => setTyped(e.target.value)}
-        placeholder="+1 415 555 0100"
-        error={error}
-        hint="Snout keeps it as it is in Twilio and only points its texts here."
-      />
-      <Button type="submit" busy={busy} disabled={busy}>
-        {label}
-      </Button>
+    <form onSubmit={submit} noValidate>
+      <p className="muted">Snout keeps the number as it is in Twilio and only points its texts here.</p>
+      <div className="search-row">
+        <TextField
+          id={`${idPrefix}-import`}
+          label="A number already in your Twilio account"
+          inputMode="tel"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          placeholder="+1 415 555 0100"
+          error={error}
+        />
+        <Button type="submit" busy={busy} disabled={busy}>
+          {label}
+        </Button>
+      </div>
     </form>
   )
 }

@@ -1,9 +1,9 @@
-import { useState } from 'react'
+import { useState, type FormEvent } from 'react'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
-import { formError } from '../../components/FormField'
+import { fieldErrors, formError, TextField } from '../../components/FormField'
 import { Badge, Button, Notice } from '../../components/ui'
 import { formatPhone } from '../../lib/format'
-import { useAddNumbers, useFrontDesk, useSitterChoices, useSkipNumbers, type NumberStepKind, type SetupNumber, type SetupResult, type SetupView } from './api'
+import { useAddNumbers, useAddSitter, useFrontDesk, useSitterChoices, useSkipNumbers, type NumberStepKind, type SetupNumber, type SetupResult, type SetupView } from './api'
 import { ImportField, NumberSearch } from './NumberSearch'
 import { money, monthlyTotal, numberClassWords, toE164, webhookWords } from './steps'
 
@@ -95,6 +95,7 @@ export function NumbersStep({ view, kind }: { view: SetupView; kind: NumberStepK
   const sitters = useSitterChoices(kind === 'sitter_numbers')
   const [items, setItems] = useState<Item[]>([])
   const [confirming, setConfirming] = useState(false)
+  const [missingSitter, setMissingSitter] = useState(false)
   const words = stepWords[kind]
   const cls = kind === 'sitter_numbers' ? 'sitter' : 'pool'
   const have = view.numbers.filter((n) => n.class === cls)
@@ -104,16 +105,19 @@ export function NumbersStep({ view, kind }: { view: SetupView; kind: NumberStepK
   const step = view.steps.find((s) => s.key === kind)
   const finishedStep = step?.status === 'done' || step?.status === 'skipped'
   const error = add.error ?? skip.error
+  const rowErrors = fieldErrors(add.error)
+  const rowFields = items.flatMap((_, i) => [`items[${i}].sitterId`, `items[${i}].e164`])
   const put = (item: Item) => setItems((list) => (list.some((i) => i.e164 === item.e164) ? list : [...list, item]))
 
   return (
     <div className="stack">
       <p>{words.intro}</p>
       {have.length > 0 ? <NumberList numbers={have} label={kind === 'sitter_numbers' ? 'Sitter numbers' : 'Pool numbers'} sitters={sitters.data?.sitters} /> : <p className="muted">{words.none}</p>}
-      {view.lastResults.length > 0 && <ResultList results={view.lastResults} />}
+      {add.data && add.data.lastResults.length > 0 && <ResultList results={add.data.lastResults} />}
+      {kind === 'sitter_numbers' && sitters.data && <AddSitter first={sitters.data.sitters.length === 0} />}
       {error ? (
         <Notice tone="danger" role="alert">
-          {formError(error, [])}
+          {formError(error, rowFields)}
         </Notice>
       ) : null}
       <h3>Buy numbers</h3>
@@ -139,30 +143,48 @@ export function NumbersStep({ view, kind }: { view: SetupView; kind: NumberStepK
         <div className="cart">
           <h3>To add ({items.length})</h3>
           <ul aria-label="Numbers to add">
-            {items.map((it) => (
-              <li key={it.e164}>
-                <span className="mono">{it.display}</span>
-                <span>{it.action === 'buy' ? `Buy, ${money(it.cost, it.currency)}/month` : 'Import'}</span>
-                {kind === 'sitter_numbers' && (
-                  <label>
-                    <span className="sr-only">Sitter for {it.display}</span>
-                    <select value={it.sitterId} onChange={(e) => setItems((list) => list.map((i) => (i.e164 === it.e164 ? { ...i, sitterId: e.target.value } : i)))}>
-                      <option value="">Not given to a sitter yet</option>
-                      {(sitters.data?.sitters ?? []).map((s) => (
-                        <option key={s.id} value={s.id}>
-                          {s.name}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                )}
-                <Button variant="ghost" onClick={() => setItems((list) => list.filter((i) => i.e164 !== it.e164))} aria-label={`Remove ${it.display}`}>
-                  Remove
-                </Button>
-              </li>
-            ))}
+            {items.map((it, idx) => {
+              const rowError = rowErrors[`items[${idx}].sitterId`] ?? rowErrors[`items[${idx}].e164`]
+              return (
+                <li key={it.e164}>
+                  <span className="mono">{it.display}</span>
+                  <span>{it.action === 'buy' ? `Buy, ${money(it.cost, it.currency)}/month` : 'Import'}</span>
+                  {kind === 'sitter_numbers' && (
+                    <label className="cart-sitter">
+                      <span className="sr-only">Sitter for {it.display}</span>
+                      <select
+                        value={it.sitterId}
+                        aria-invalid={rowError ? true : undefined}
+                        aria-describedby={rowError ? `row-${idx}-error` : undefined}
+                        onChange={(e) => setItems((list) => list.map((i) => (i.e164 === it.e164 ? { ...i, sitterId: e.target.value } : i)))}
+                      >
+                        <option value="">Choose a sitter</option>
+                        {(sitters.data?.sitters ?? []).map((s) => (
+                          <option key={s.id} value={s.id}>
+                            {s.name}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                  )}
+                  <Button variant="ghost" onClick={() => setItems((list) => list.filter((i) => i.e164 !== it.e164))} aria-label={`Remove ${it.display}`}>
+                    Remove
+                  </Button>
+                  {rowError && (
+                    <p id={`row-${idx}-error`} className="field-error cart-error">
+                      {rowError}
+                    </p>
+                  )}
+                </li>
+              )
+            })}
           </ul>
-          <Button variant="primary" onClick={() => (toBuy.length > 0 ? setConfirming(true) : submit())} busy={add.isPending} disabled={add.isPending}>
+          {missingSitter && items.some((i) => !i.sitterId) && (
+            <p className="field-error" role="alert">
+              Choose a sitter for each number.
+            </p>
+          )}
+          <Button variant="primary" onClick={review} busy={add.isPending} disabled={add.isPending}>
             {toBuy.length > 0 ? `Buy ${toBuy.length} and import ${items.length - toBuy.length}` : `Import ${items.length}`}
           </Button>
         </div>
@@ -189,6 +211,15 @@ export function NumbersStep({ view, kind }: { view: SetupView; kind: NumberStepK
       </ConfirmDialog>
     </div>
   )
+
+  // Every sitter number needs its sitter; what is bought is confirmed with its cost.
+  function review() {
+    const missing = kind === 'sitter_numbers' && items.some((i) => !i.sitterId)
+    setMissingSitter(missing)
+    if (missing) return
+    if (toBuy.length > 0) setConfirming(true)
+    else submit()
+  }
 
   function submit() {
     add.mutate(
@@ -236,5 +267,41 @@ function ResultList({ results }: { results: SetupResult[] }) {
         ))}
       </ul>
     </div>
+  )
+}
+
+/** A sitter added without leaving setup: sitter numbers belong to sitters. */
+function AddSitter({ first }: { first: boolean }) {
+  const add = useAddSitter()
+  const [open, setOpen] = useState(first)
+  const [form, setForm] = useState({ name: '', phone: '' })
+  const errors = fieldErrors(add.error)
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    add.mutate(form, { onSuccess: () => setForm({ name: '', phone: '' }) })
+  }
+  if (!open) {
+    return (
+      <div>
+        <Button variant="ghost" onClick={() => setOpen(true)}>
+          Add a sitter
+        </Button>
+      </div>
+    )
+  }
+  return (
+    <form className="add-sitter" onSubmit={submit} noValidate aria-labelledby="add-sitter-title">
+      <h3 id="add-sitter-title">{first ? 'Add your sitters first' : 'Add a sitter'}</h3>
+      {first && <p className="muted">Each sitter number belongs to a sitter. Add them here, or invite them from the Team page later and skip this step.</p>}
+      <div className="search-row">
+        <TextField id="sitter-name" label="Sitter’s name" value={form.name} onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))} error={errors.name} />
+        <TextField id="sitter-phone" label="Their own mobile number" inputMode="tel" value={form.phone} onChange={(e) => setForm((f) => ({ ...f, phone: e.target.value }))} error={errors.phone} />
+        <Button type="submit" busy={add.isPending} disabled={add.isPending}>
+          Add sitter
+        </Button>
+      </div>
+      {add.isSuccess && <p role="status">{add.data.name} was added.</p>}
+      {add.error && !errors.name && !errors.phone ? <p className="field-error">{formError(add.error, ['name', 'phone'])}</p> : null}
+    </form>
   )
 }

@@ -56,7 +56,7 @@ export function ProviderStep({ view }: { view: SetupView }) {
         required
       />
       <label className="check">
-        <input type="checkbox" checked={useKey} onChange={(e) => setUseKey(e.target.checked)} /> Send texts with an API key instead of the Auth Token
+        <input type="checkbox" checked={useKey} onChange={(e) => setUseKey(e.target.checked)} /> Use an API key (SK…) to send texts
       </label>
       {useKey && (
         <>

@@ -12,8 +12,8 @@ import '../../styles/setup.css'
 
 // The setup wizard: seven steps, each gated on the ones before it. The
 // state is the workflow's (read on every visit), so the owner can leave at
-// any point and come back to where they were. ?step= opens a finished step
-// again to look at it.
+// any point and come back to where they were. ?step= is the step shown: a
+// finished step stays on screen with its results until the owner goes on.
 export function SetupPage() {
   const session = useSignedIn()
   const setup = useSetupProgress()
@@ -45,7 +45,13 @@ function Wizard({ view }: { view: SetupView }) {
   const { next, disabledReason } = nextOf(view.steps, key)
   const done = view.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length
   const heading = useRef<HTMLHeadingElement>(null)
-  const go = (k: string) => setParams(k === view.currentStep ? {} : { step: k })
+  const go = (k: string) => setParams({ step: k })
+  // The step shown stays put when it is finished (its results stay on
+  // screen); Next moves on.
+  const asked = params.get('step')
+  useEffect(() => {
+    if (asked !== key) setParams({ step: key }, { replace: true })
+  }, [asked, key, setParams])
   // Moving between steps moves focus to the new step's heading.
   const first = useRef(true)
   useEffect(() => {

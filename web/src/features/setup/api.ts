@@ -129,3 +129,12 @@ export function useSitterChoices(enabled: boolean) {
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/sitters', { signal })),
   })
 }
+
+/** A sitter added from the wizard (name and their own mobile number), to give a number to. */
+export function useAddSitter() {
+  const qc = useQueryClient()
+  return useMutation({
+    mutationFn: (body: { name: string; phone: string }) => unwrap(api.POST('/api/v1/sitters', { body: { ...body, status: 'active' } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['sitters'] }),
+  })
+}
