@@ -198,7 +198,7 @@ test('one webhook install fails, is shown, and is retried', async () => {
   await page.getByRole('button', { name: 'Connect every number' }).click()
   const row = page.getByRole('row').filter({ hasText: display(owned[1]!) })
   await expect(row.getByText('Not connected', { exact: true })).toBeVisible({ timeout: 30_000 })
-  await expect(page.getByText('One number is not connected.')).toBeVisible()
+  await expect(page.getByText("1 of 4 numbers aren't connected to Snout yet; retry each one.")).toBeVisible()
   await expect(page.getByRole('button', { name: /^Next:/ })).toBeDisabled()
   for (const n of [frontDesk, owned[0]!, poolNumber]) await expect(page.getByRole('row').filter({ hasText: display(n) }).getByText('Connected')).toBeVisible()
   await expectAccessible(page, 'setup, webhooks')

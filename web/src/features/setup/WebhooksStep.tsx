@@ -9,7 +9,6 @@ import { numberClassWords, webhookWords } from './steps'
 export function WebhooksStep({ view }: { view: SetupView }) {
   const install = useInstallWebhooks()
   const retry = useRetryWebhook()
-  const failed = view.numbers.filter((n) => n.webhookStatus === 'failed').length
   const error = install.error ?? retry.error
   return (
     <div className="stack">
@@ -17,7 +16,7 @@ export function WebhooksStep({ view }: { view: SetupView }) {
       {view.numbers.length === 0 ? (
         <p className="muted">There are no numbers yet.</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-scroll">
           <table className="table">
             <caption className="sr-only">Each number and its connection to Snout</caption>
             <thead>
@@ -60,11 +59,6 @@ export function WebhooksStep({ view }: { view: SetupView }) {
             </tbody>
           </table>
         </div>
-      )}
-      {failed > 0 && (
-        <Notice tone="warning">
-          {failed === 1 ? 'One number is' : `${failed} numbers are`} not connected. Retry {failed === 1 ? 'it' : 'them'}; setup goes on once every number is connected.
-        </Notice>
       )}
       {error ? (
         <Notice tone="danger" role="alert">
