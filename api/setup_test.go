@@ -45,6 +45,7 @@ func init() {
 		"POST /api/v1/setup/provider":                 ownerOnly,
 		"POST /api/v1/setup/connectivity":             ownerOnly,
 		"GET /api/v1/setup/available-numbers":         ownerOnly,
+		"GET /api/v1/setup/owned-numbers":             ownerOnly,
 		"POST /api/v1/setup/front-desk":               ownerOnly,
 		"POST /api/v1/setup/sitter-numbers":           ownerOnly,
 		"POST /api/v1/setup/sitter-numbers/skip":      ownerOnly,
@@ -300,6 +301,10 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 		t.Fatalf("fresh wizard: %+v", v)
 	}
 	// The workflow enforces the order.
+	_, r0 := e.step("GET", "/api/v1/setup/owned-numbers", nil, http.StatusConflict)
+	if msg := errorMessage(t, r0); msg != "Connect your provider first." {
+		t.Fatalf("owned numbers before connecting: %q", msg)
+	}
 	_, r := e.step("POST", "/api/v1/setup/front-desk", map[string]any{"buy": map[string]string{"e164": "+16285550100"}}, http.StatusConflict)
 	if msg := errorMessage(t, r); msg != "Connect your provider first." {
 		t.Fatalf("out-of-order message %q", msg)
@@ -385,6 +390,23 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The account's own numbers are listed to import, the front desk as in use.
+	owned := func() map[string]contract.SetupOwnedNumber {
+		r := e.do("GET", "/api/v1/setup/owned-numbers", nil)
+		var res contract.SetupOwnedResult
+		if r.Status != http.StatusOK {
+			t.Fatalf("owned numbers: %d %s", r.Status, r.Body)
+		}
+		r.json(t, &res)
+		out := map[string]contract.SetupOwnedNumber{}
+		for _, n := range res.Numbers {
+			out[n.E164] = n
+		}
+		return out
+	}
+	if o := owned(); len(o) != 3 || o[samNumber].InUse || o[samNumber].FriendlyName != "Bought in the console" || !o[frontDesk].InUse || o[rileyNumber].Display == "" {
+		t.Fatalf("owned numbers before importing: %+v", o)
+	}
 	v, r = e.step("POST", "/api/v1/setup/sitter-numbers", map[string]any{"items": []map[string]string{
 		{"action": "import", "e164": samNumber, "sitterId": e.sam.String()},
 		{"action": "import", "e164": rileyNumber, "sitterId": e.riley.String()},
@@ -396,6 +418,9 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	}
 	if n := numberOf(v, samNumber); n == nil || n.SitterID == nil || *n.SitterID != e.sam || n.Bought || n.WebhookStatus != contract.WebhookVerified {
 		t.Fatalf("Sam's number: %+v", n)
+	}
+	if o := owned(); !o[samNumber].InUse || !o[rileyNumber].InUse {
+		t.Fatalf("owned numbers after importing: %+v", o)
 	}
 
 	// Leave mid-wizard: the worker and the API both restart.

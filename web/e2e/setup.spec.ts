@@ -151,14 +151,14 @@ test('sitter numbers are imported from the account and a pool number is bought',
     await page.getByRole('button', { name: 'Add sitter' }).click()
     await expect(page.getByRole('status').filter({ hasText: `${name} was added.` })).toBeVisible()
   }
-  for (const n of owned) {
-    await page.getByLabel('A number already in your Twilio account').fill(n)
-    await page.getByRole('button', { name: 'Add', exact: true }).click()
-  }
+  // The account's own numbers are listed to pick; the front desk is not among them.
+  const inTwilio = page.getByRole('list', { name: 'Numbers in your Twilio account' })
+  await expect(inTwilio.getByRole('listitem')).toHaveCount(2)
+  for (const n of owned) await inTwilio.getByRole('button', { name: `Add ${display(n)}` }).click()
   const toAdd = page.getByRole('list', { name: 'Numbers to add' })
   await expect(toAdd.getByRole('listitem')).toHaveCount(2)
   // A number typed twice is refused before anything is sent.
-  await page.getByLabel('A number already in your Twilio account').fill(owned[0]!)
+  await page.getByLabel('Or type a number from your Twilio account').fill(owned[0]!)
   await page.getByRole('button', { name: 'Add', exact: true }).click()
   await expect(page.getByText('That number is on the list already.')).toBeVisible()
   await page.getByRole('button', { name: 'Import 2' }).click()

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { formError, TextField } from '../../components/FormField'
 import { Button, EmptyState, Notice, Skeleton } from '../../components/ui'
-import { useAvailableNumbers, type AvailableNumber, type NumberSearch as Search } from './api'
+import { useAvailableNumbers, useOwnedNumbers, type AvailableNumber, type NumberSearch as Search } from './api'
 import { money } from './steps'
 
 // Search numbers for sale by area code or state, each shown with what it
@@ -87,8 +87,26 @@ export function NumberSearch({
   )
 }
 
-/** A number the account already owns, typed in, to import. */
-export function ImportField({ idPrefix, label, busy, onImport }: { idPrefix: string; label: string; busy?: boolean; onImport: (typed: string) => string | null }) {
+/**
+ * A number the account already owns, to import: picked from the account's
+ * list, or typed in.
+ */
+export function ImportField({
+  idPrefix,
+  label,
+  busy,
+  onImport,
+  picked,
+}: {
+  idPrefix: string
+  label: string
+  busy?: boolean
+  onImport: (typed: string) => string | null
+  picked?: (e164: string) => boolean
+}) {
+  const owned = useOwnedNumbers()
+  const free = (owned.data?.numbers ?? []).filter((n) => !n.inUse && n.sms)
+  const [pickError, setPickError] = useState<string | null>(null)
   const [typed, setTyped] = useState('')
   const [error, setError] = useState<string | undefined>()
   const submit = (e: FormEvent) => {
@@ -98,22 +116,50 @@ export function ImportField({ idPrefix, label, busy, onImport }: { idPrefix: str
     if (!problem) setTyped('')
   }
   return (
-    <form onSubmit={submit} noValidate>
+    <div className="stack">
       <p className="muted">Snout keeps the number as it is in Twilio and only points its texts here.</p>
-      <div className="search-row">
-        <TextField
-          id={`${idPrefix}-import`}
-          label="A number already in your Twilio account"
-          inputMode="tel"
-          value={typed}
-          onChange={(e) => setTyped(e.target.value)}
-          placeholder="+1 415 555 0100"
-          error={error}
-        />
-        <Button type="submit" busy={busy} disabled={busy}>
-          {label}
-        </Button>
-      </div>
-    </form>
+      {owned.isPending ? (
+        <div role="status" aria-label="Loading your Twilio numbers">
+          <Skeleton lines={2} />
+        </div>
+      ) : owned.isError ? (
+        <Notice tone="warning">Your Twilio account’s numbers couldn’t be listed ({formError(owned.error, [])}). Type the number instead.</Notice>
+      ) : free.length === 0 ? (
+        <p className="muted">Every number in your Twilio account is in Snout already.</p>
+      ) : (
+        <ul className="available" aria-label="Numbers in your Twilio account">
+          {free.map((n) => (
+            <li key={n.e164}>
+              <span className="mono">{n.display}</span>
+              <span className="muted">{n.friendlyName}</span>
+              <Button
+                onClick={() => setPickError(onImport(n.e164))}
+                disabled={busy || picked?.(n.e164)}
+                aria-label={`${label} ${n.display}`}
+              >
+                {picked?.(n.e164) ? 'Added' : label}
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {pickError && <p className="field-error">{pickError}</p>}
+      <form onSubmit={submit} noValidate>
+        <div className="search-row">
+          <TextField
+            id={`${idPrefix}-import`}
+            label="Or type a number from your Twilio account"
+            inputMode="tel"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            placeholder="+1 415 555 0100"
+            error={error}
+          />
+          <Button type="submit" busy={busy} disabled={busy}>
+            {label}
+          </Button>
+        </div>
+      </form>
+    </div>
   )
 }

@@ -131,6 +131,7 @@ export function NumbersStep({ view, kind }: { view: SetupView; kind: NumberStepK
       <ImportField
         idPrefix={kind}
         label="Add"
+        picked={(e164) => items.some((i) => i.e164 === e164)}
         onImport={(typed) => {
           const e164 = toE164(typed)
           if (!e164) return notANumber

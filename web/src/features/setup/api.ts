@@ -13,6 +13,7 @@ export type SetupCheck = components['schemas']['SetupCheckView']
 export type SetupNumber = components['schemas']['SetupNumberView']
 export type SetupResult = components['schemas']['SetupResultView']
 export type AvailableNumber = components['schemas']['SetupAvailableNumber']
+export type OwnedNumber = components['schemas']['SetupOwnedNumber']
 export type NumberItem = components['schemas']['SetupNumberRequest']
 export type Sitter = components['schemas']['SitterView']
 
@@ -33,6 +34,7 @@ function useStep<A>(call: (args: A) => Promise<SetupView>) {
     mutationFn: call,
     onSuccess: (view) => {
       qc.setQueryData(setupKey, view)
+      void qc.invalidateQueries({ queryKey: ['setup', 'owned'] })
       // Finishing setup changes where the dashboard sends the owner.
       if (view.complete) void qc.invalidateQueries({ queryKey: sessionKey })
     },
@@ -82,6 +84,14 @@ export function useAvailableNumbers(search: NumberSearch | null) {
           signal,
         }),
       ),
+  })
+}
+
+/** The numbers the connected Twilio account already has (to import instead of typing them). */
+export function useOwnedNumbers() {
+  return useQuery({
+    queryKey: ['setup', 'owned'],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/setup/owned-numbers', { signal })),
   })
 }
 
