@@ -209,7 +209,7 @@ function Actions({ d }: { d: NumberDetailView }) {
             assign.mutate(
               { id: n.id, a: assignment },
               {
-                onSuccess: (r) => setNotice({ tone: 'success', text: `${n.display} now serves ${r.number.assignedTo.label.toLowerCase() === 'pool' ? 'the pool' : r.number.assignedTo.label}.` }),
+                onSuccess: (r) => setNotice({ tone: 'success', text: `${n.display} is now assigned to ${assignedWords(r.number.assignedTo)}.` }),
               },
             )
           }}
@@ -261,4 +261,10 @@ function Actions({ d }: { d: NumberDetailView }) {
       </ConfirmDialog>
     </section>
   )
+}
+
+function assignedWords(a: NumberDetailView['number']['assignedTo']): string {
+  if (a.kind === 'sitter') return a.sitterName || 'a sitter'
+  if (a.kind === 'front_desk') return 'the front desk'
+  return 'the pool'
 }

@@ -1,4 +1,5 @@
-import { useId, useState } from 'react'
+import { useQueryClient } from '@tanstack/react-query'
+import { useEffect, useId, useState } from 'react'
 import { Link } from 'react-router'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { SelectField, TextField, fieldErrors, formError } from '../../components/FormField'
@@ -31,6 +32,12 @@ export function QuarantinePanel({ d }: { d: NumberDetailView }) {
   const q = status.data?.quarantine ?? d.quarantine
   const phase = status.data?.state?.phase
   const waiting = isWaiting(pending, status.data)
+  // The rest of the page (status, conversations, history) follows each step of the quarantine.
+  const qc = useQueryClient()
+  const step = `${q?.id ?? ''}:${q?.status ?? ''}:${phase ?? ''}`
+  useEffect(() => {
+    void qc.invalidateQueries({ queryKey: ['numbers', 'detail', n.id] })
+  }, [qc, n.id, step])
   const [previewing, setPreviewing] = useState(false)
   const [notice, setNotice] = useState<{ tone: 'success' | 'danger' | 'info'; text: string } | null>(null)
 
