@@ -102,7 +102,7 @@ test('buying a number shows its monthly cost first', async () => {
   await page.goto('/numbers')
   await page.getByRole('link', { name: 'Buy or add a number' }).click()
   await expect(page.getByRole('heading', { name: 'Buy or add a number' })).toBeVisible()
-  await page.getByLabel('Area code').fill(buyArea)
+  await page.getByRole('textbox', { name: 'Area code' }).fill(buyArea)
   await page.getByRole('button', { name: 'Search' }).click()
   const forSale = page.getByTestId('for-sale')
   await expect(forSale.getByRole('radio').first()).toBeVisible({ timeout: 30_000 })

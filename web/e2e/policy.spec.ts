@@ -63,7 +63,7 @@ test('an admin sees the feed with redacted excerpts, but not the full text', asy
 
 test('the owner reads a violation in full and dismisses it', async () => {
   await signIn(page, demo.owner)
-  await expect(page).toHaveURL(/\/inbox$/)
+  await expect(page.getByTestId('org-name')).toBeVisible()
   await page.goto('/policy')
   const row = violation('Phone number')
   await expect(row).toHaveCount(1, { timeout: 20_000 })

@@ -2,10 +2,9 @@ import { useId, useState, type FormEvent } from 'react'
 import { Link } from 'react-router'
 import { SelectField, TextField, fieldErrors, formError } from '../../components/FormField'
 import { Badge, Button, EmptyState, Notice } from '../../components/ui'
-import { formatPhone } from '../../lib/format'
 import { useProvision, useSearchForSale, useSitterChoices, type ProvisionItem, type SearchQuery } from './api'
 import type { AvailableNumber, ProvisionView } from './types'
-import { classWords, requestKey } from './words'
+import { classWords, displayNumber, requestKey } from './words'
 
 type Use = { class: ProvisionItem['class']; sitterId: string }
 
@@ -63,14 +62,14 @@ function Outcome({ r, verb }: { r: ProvisionView | { status: string }; verb: str
         <Notice key={it.e164} tone={it.ok ? 'success' : 'danger'}>
           {it.ok ? (
             <>
-              {verb} {formatPhone(it.e164)}.{' '}
+              {verb} {displayNumber(it.e164)}.{' '}
               {it.numberId && (
-                <Link to={`/numbers/${it.numberId}`}>Open {formatPhone(it.e164)}</Link>
+                <Link to={`/numbers/${it.numberId}`}>Open {displayNumber(it.e164)}</Link>
               )}
             </>
           ) : (
             <>
-              {formatPhone(it.e164)}: {it.error}
+              {displayNumber(it.e164)}: {it.error}
             </>
           )}
         </Notice>

@@ -2,10 +2,9 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { Link } from 'react-router'
 import { Badge, Button, Notice } from '../../components/ui'
 import { ApiError } from '../../lib/api/http'
-import { formatPhone } from '../../lib/format'
 import { useImportNumbersCSV } from './api'
 import type { ImportView } from './types'
-import { classWords, importProblem, importSummary, requestKey } from './words'
+import { classWords, displayNumber, importProblem, importSummary, requestKey } from './words'
 
 // Import numbers the Twilio account owns from a CSV, with a result for
 // every line of the file.
@@ -118,9 +117,9 @@ export function ImportNumbersPage() {
                     <td className="num">{r.line}</td>
                     <td>
                       {r.ok && r.numberId ? (
-                        <Link to={`/numbers/${r.numberId}`}>{formatPhone(r.e164)}</Link>
+                        <Link to={`/numbers/${r.numberId}`}>{displayNumber(r.e164)}</Link>
                       ) : r.e164 ? (
-                        formatPhone(r.e164)
+                        displayNumber(r.e164)
                       ) : (
                         <span className="muted">(no number)</span>
                       )}

@@ -110,7 +110,7 @@ export function NumbersPage() {
       </div>
 
       <div className="toolbar" role="search" aria-label="Filter numbers">
-        <TextField id="numbers-q" label="Search" type="search" placeholder="Number, name or sitter" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <TextField id="numbers-q" label="Search" type="search" placeholder="Number or name" value={search} onChange={(e) => setSearch(e.target.value)} />
         <SelectField id="numbers-class" label="Class" value={filters.class} onChange={(e) => update({ class: e.target.value as NumberFilters['class'] })}>
           <option value="">Any class</option>
           {classChoices.map((c) => (
@@ -120,7 +120,7 @@ export function NumbersPage() {
           ))}
         </SelectField>
         <SelectField id="numbers-status" label="Status" value={filters.status} onChange={(e) => update({ status: e.target.value as NumberFilters['status'] })}>
-          <option value="">In service (not released)</option>
+          <option value="">In service</option>
           {statusChoices.map((c) => (
             <option key={c.value} value={c.value}>
               {c.label}

@@ -1,11 +1,10 @@
 import { useId } from 'react'
 import { Badge } from '../../components/ui'
 import { SelectField } from '../../components/FormField'
-import { formatPhone } from '../../lib/format'
 import type { Assignment } from './api'
 import { useSitterChoices } from './api'
 import type { BulkResult, ImpactView, NumberView } from './types'
-import { classWords, healthDetail, healthWords, impactFacts, statusWords } from './words'
+import { classWords, displayNumber, healthDetail, healthWords, impactFacts, statusWords } from './words'
 
 export function StatusBadge({ status }: { status: string }) {
   const s = statusWords[status] ?? { label: status, tone: 'neutral' as const }
@@ -86,7 +85,7 @@ export function BulkResults({ items, label }: { items: BulkResult[]; label: stri
     <ul className="plain bulk-results" aria-label={label}>
       {items.map((it) => (
         <li key={it.id} data-testid="bulk-result" data-status={it.ok ? 'ok' : 'error'}>
-          {it.ok ? <Badge tone="success">Done</Badge> : <Badge tone="danger">Not done</Badge>} <strong>{it.number?.display ?? (it.e164 ? formatPhone(it.e164) : it.id)}</strong>
+          {it.ok ? <Badge tone="success">Done</Badge> : <Badge tone="danger">Not done</Badge>} <strong>{it.number?.display ?? (it.e164 ? displayNumber(it.e164) : it.id)}</strong>
           {it.error && <span className="muted"> — {it.error.message}</span>}
         </li>
       ))}

@@ -1,6 +1,7 @@
 // How the number pages say things: classes, statuses, health, the impact
 // of a destructive action and the cooldown, in plain words.
 import type { Tone } from '../../components/ui'
+import { formatPhone } from '../../lib/format'
 import type { ImpactView, NumberView } from './types'
 
 export const classWords: Record<string, string> = { front_desk: 'Front desk', sitter: 'Sitter', pool: 'Pool' }
@@ -107,4 +108,9 @@ export function importSummary(r: { imported: number; failed: number; rows: unkno
   if (r.failed === 0) return `All ${lines} imported.`
   if (r.imported === 0) return `None of the ${lines} could be imported: see the reason on each line.`
   return `${r.imported} of ${lines} imported; ${r.failed} could not be: see the reason on each line.`
+}
+
+/** A number as the inventory writes it (the API's display form): (415) 555-0100 in North America. */
+export function displayNumber(e164: string): string {
+  return formatPhone(e164).replace(/^\+1 /, '')
 }
