@@ -74,7 +74,7 @@ function NumberDetail({ d }: { d: NumberDetailView }) {
             <dt>Last used</dt>
             <dd>{n.lastUsedAt ? formatDateTime(n.lastUsedAt, timeZone) : 'Never'}</dd>
             <dt>Webhook</dt>
-            <dd>{n.webhookStatus === 'installed' ? 'Installed' : n.webhookStatus || 'Unknown'}</dd>
+            <dd>{n.webhookStatus ? n.webhookStatus.charAt(0).toUpperCase() + n.webhookStatus.slice(1).replace(/_/g, ' ') : 'Unknown'}</dd>
             {n.monthlyCost && (
               <>
                 <dt>Monthly cost</dt>
