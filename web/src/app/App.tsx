@@ -16,6 +16,8 @@ import { AppShell } from '../features/shell/AppShell'
 import { SitterConversation } from '../features/sitter/SitterConversation'
 import { SitterHome } from '../features/sitter/SitterHome'
 import { SetupPage } from '../features/setup/SetupPage'
+import { NumbersRoutes } from '../features/numbers/NumbersRoutes'
+import { PolicyPage } from '../features/policy/PolicyPage'
 import { AcceptInvitationPage } from '../features/signup/AcceptInvitationPage'
 import { SignUpPage } from '../features/signup/SignUpPage'
 import { VerifyEmailPage } from '../features/signup/VerifyEmailPage'
@@ -66,6 +68,8 @@ export function AppRoutes() {
           <Route path="sitters" element={<SittersPage />} />
           <Route path="ops" element={<DeliveryFailuresPage />} />
           <Route path="clients/*" element={<ClientsRoutes />} />
+          <Route path="numbers/*" element={<NumbersRoutes />} />
+          <Route path="policy" element={<PolicyPage />} />
         </Route>
         {/* People: the team and setup (owners) */}
         <Route

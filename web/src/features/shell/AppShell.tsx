@@ -54,6 +54,12 @@ export function AppShell() {
               <NavLink to="/ops" className="nav-link">
                 Failures
               </NavLink>
+              <NavLink to="/numbers" className="nav-link">
+                Numbers
+              </NavLink>
+              <NavLink to="/policy" className="nav-link">
+                Policy
+              </NavLink>
               {session.role === 'owner' && (
                 <>
                   <NavLink to="/audit" className="nav-link">

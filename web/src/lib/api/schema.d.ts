@@ -830,7 +830,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One policy violation, with the blocked message */
+        /** One policy violation; the blocked message's full text for the owner only */
         get: operations["getPolicyViolationsId"];
         put?: never;
         post?: never;
