@@ -78,8 +78,11 @@ type Query struct {
 	// From, To: windows overlapping [From, To).
 	From, To         *time.Time
 	IncludeCancelled bool
-	After            *store.PageCursor
-	Limit            int
+	// Status: only windows in this stored status ("scheduled", "active",
+	// "ended" or "cancelled"; empty for any).
+	Status string
+	After  *store.PageCursor
+	Limit  int
 }
 
 // Page is a page of windows, earliest start first.
@@ -90,6 +93,11 @@ type Page struct {
 
 // List lists the org's windows.
 func (s *Service) List(ctx context.Context, a service.Actor, q Query) (Page, error) {
+	switch q.Status {
+	case "", store.WindowScheduled, store.WindowActive, store.WindowEnded, store.WindowCancelled:
+	default:
+		return Page{}, errs.InvalidField("status", "Use scheduled, active, ended or cancelled.")
+	}
 	org := s.Store.Org(a.OrgID)
 	if q.SitterID != nil {
 		if _, err := org.Sitter(ctx, *q.SitterID); err != nil {
@@ -101,7 +109,7 @@ func (s *Service) List(ctx context.Context, a service.Actor, q Query) (Page, err
 			return Page{}, service.NotFoundOr(err, "The client")
 		}
 	}
-	f := store.WindowFilter{SitterID: q.SitterID, ClientID: q.ClientID, From: q.From, To: q.To, IncludeCancelled: q.IncludeCancelled}
+	f := store.WindowFilter{SitterID: q.SitterID, ClientID: q.ClientID, From: q.From, To: q.To, IncludeCancelled: q.IncludeCancelled, Status: q.Status}
 	if q.After != nil {
 		f.After = &store.WindowCursor{StartsAt: q.After.At, ID: q.After.ID}
 	}
