@@ -125,7 +125,7 @@ export function WeekCalendar({
               </h3>
               <div
                 className="cal-track"
-                style={{ height: `calc(${tracks} * var(--cal-track-h) + 8px)` }}
+                style={{ height: `calc(${tracks} * var(--cal-track-h) + var(--cal-add-h))` }}
                 onClick={(e) => createAt(e, lane.sitterId)}
                 title={`Click to add a window for ${lane.name}`}
                 data-testid="cal-track"

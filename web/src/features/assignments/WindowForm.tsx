@@ -59,7 +59,19 @@ export function WindowForm({
     const startsAt = fromLocalInput(start, timeZone) || start
     const endsAt = fromLocalInput(end, timeZone) || end
     if (existing) {
-      edit.mutate({ id: existing.id, sitterId, startsAt, endsAt, note, notifyClient: notify }, { onSuccess: onDone })
+      // Only what changed: an untouched time keeps its seconds.
+      const was = { start: toLocalInput(Date.parse(existing.startsAt), timeZone), end: toLocalInput(Date.parse(existing.endsAt), timeZone) }
+      edit.mutate(
+        {
+          id: existing.id,
+          sitterId: sitterId !== existing.sitter.id ? sitterId : undefined,
+          startsAt: start !== was.start ? startsAt : undefined,
+          endsAt: end !== was.end ? endsAt : undefined,
+          note: note !== existing.note ? note : undefined,
+          notifyClient: notify,
+        },
+        { onSuccess: onDone },
+      )
     } else {
       create.mutate({ sitterId, clientId, startsAt, endsAt, note, notifyClient: notify }, { onSuccess: onDone })
     }
