@@ -58,6 +58,7 @@ function AssignmentsPage({ view }: { view: View }) {
   const newWindow = (w?: Partial<NewWindow>) => {
     // The next full hour, for a day.
     const start = Math.ceil(Date.now() / hour) * hour
+    if (openId) closeWindow()
     setCreating({ sitterId: '', startsAt: start, endsAt: start + 24 * hour, ...w })
   }
 
@@ -101,8 +102,9 @@ function AssignmentsPage({ view }: { view: View }) {
       {view === 'list' && <WindowList timeZone={timeZone} onOpen={openWindow} onCancel={setCancelling} />}
       {view === 'conflicts' && <ConflictsView timeZone={timeZone} />}
 
-      <Drawer open={!!creating} title="New window" onClose={() => setCreating(null)}>
-        {creating && (
+      {/* One drawer (its title has a fixed id): a new window, or the one in the URL. */}
+      <Drawer open={!!creating || !!openId} title={creating ? 'New window' : 'Edit window'} onClose={() => (creating ? setCreating(null) : closeWindow())}>
+        {creating ? (
           <WindowForm
             timeZone={timeZone}
             initial={creating}
@@ -111,19 +113,19 @@ function AssignmentsPage({ view }: { view: View }) {
               setNotice({ tone: 'success', text: `Window created: ${w.sitter.name} with ${w.client.name}, ${formatRange(w.startsAt, w.endsAt, timeZone)}.` })
             }}
           />
-        )}
-      </Drawer>
-      <Drawer open={!!openId} title="Edit window" onClose={closeWindow}>
-        {openId && (
-          <EditWindow
-            id={openId}
-            timeZone={timeZone}
-            onSaved={(w) => {
-              closeWindow()
-              setNotice({ tone: 'success', text: `Saved: ${w.sitter.name} with ${w.client.name}, ${formatRange(w.startsAt, w.endsAt, timeZone)}.` })
-            }}
-            onCancelWindow={() => setCancelling(openId)}
-          />
+        ) : (
+          openId && (
+            <EditWindow
+              key={openId}
+              id={openId}
+              timeZone={timeZone}
+              onSaved={(w) => {
+                closeWindow()
+                setNotice({ tone: 'success', text: `Saved: ${w.sitter.name} with ${w.client.name}, ${formatRange(w.startsAt, w.endsAt, timeZone)}.` })
+              }}
+              onCancelWindow={() => setCancelling(openId)}
+            />
+          )
         )}
       </Drawer>
       <CancelWindowDialog
@@ -220,13 +222,14 @@ function CalendarView({
       <div className="cal-toolbar">
         <div className="cal-nav" role="group" aria-label="Week">
           <Button onClick={() => goWeek(addDays(monday, -7))}>
-            <span aria-hidden="true">← </span>Previous week
+            <span aria-hidden="true">← </span>Previous<span className="sr-only"> week</span>
           </Button>
           <Button onClick={() => goWeek(thisWeek)} disabled={monday === thisWeek}>
             Today
           </Button>
           <Button onClick={() => goWeek(addDays(monday, 7))}>
-            Next week<span aria-hidden="true"> →</span>
+            Next<span className="sr-only"> week</span>
+            <span aria-hidden="true"> →</span>
           </Button>
         </div>
         <h2 id="week-title" className="cal-title">
@@ -235,8 +238,8 @@ function CalendarView({
         <Legend />
       </div>
       <p className="muted small cal-help">
-        Days are in {timeZone.replace(/_/g, ' ')} time. Click an empty place in a sitter's row to add a window there; drag a window to move it, or drag its edge to change
-        when it starts or ends. Or choose a window to edit it with the form.
+        Days in {timeZone.replace(/_/g, ' ')} time. Click an empty place in a sitter's row to add a window; drag a window to move it, or its edge to
+        resize it. Or choose a window to edit it.
       </p>
       {windows.isPending || sitters.isPending ? (
         <LoadingList rows={3} label="Loading the week" />

@@ -44,6 +44,8 @@ export function CancelWindowDialog({
               cancel.reset()
               onCancelled(w)
             },
+            // An expired or used token: a fresh impact brings a new one.
+            onError: () => void impact.refetch(),
           },
         )
       }}

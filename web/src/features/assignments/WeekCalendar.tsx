@@ -1,4 +1,4 @@
-import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react'
+import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react'
 import type { AssignmentWindow } from './api'
 import { statusLabels } from './filters'
 import { dragTimes, fractionOf, layoutLane, slotAt, type Day, type DragMode } from './layout'
@@ -58,7 +58,8 @@ export function WeekCalendar({
   const [pending, setPending] = useState<{ id: string; startsAt: string; endsAt: string } | null>(null)
   const moved = useRef(false)
   const today = dayKeyOf(now, timeZone)
-  const dayLabel = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', day: 'numeric' })
+  const weekday = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short' })
+  const dayLabel = { format: (d: Date) => `${weekday.format(d)} ${d.getUTCDate()}` }
   const dayLong = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'long', month: 'long', day: 'numeric' })
   const nowAt = now >= days[0]!.start && now < days[6]!.end ? fractionOf(now, days) : null
 
@@ -99,8 +100,19 @@ export function WeekCalendar({
     onCreateAt(sitterId, start, start + day)
   }
 
+  // On a narrow screen the week scrolls sideways: start at today.
+  const scroller = useRef<HTMLDivElement>(null)
+  const week = days[0]!.key
+  useEffect(() => {
+    const el = scroller.current
+    const col = el?.querySelector<HTMLElement>('.cal-day-head.cal-today')
+    const name = el?.querySelector<HTMLElement>('.cal-head .cal-lane-name')
+    if (!el || !col || !name || el.scrollWidth <= el.clientWidth) return
+    el.scrollLeft += col.getBoundingClientRect().left - el.getBoundingClientRect().left - name.offsetWidth
+  }, [week])
+
   return (
-    <div className="cal-scroll">
+    <div className="cal-scroll" ref={scroller}>
       <div className="cal" data-testid="week-calendar">
         <div className="cal-row cal-head" aria-hidden="true">
           <div className="cal-lane-name">Sitter</div>
