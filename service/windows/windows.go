@@ -23,6 +23,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/routing"
 	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service"
@@ -251,12 +252,23 @@ func (s *Service) overlap(ctx context.Context, org *store.OrgStore, client *stor
 			continue
 		}
 		if other, err := org.WindowRowByID(ctx, o.ID); err == nil {
+			at := s.orgClock(ctx, org.OrgID())
 			msg = fmt.Sprintf("%s already has %s from %s to %s (window %s); a client can have only one sitter at a time. Change or cancel that window first.",
-				client.Name, other.SitterName, other.StartsAt.UTC().Format(time.RFC3339), other.EndsAt.UTC().Format(time.RFC3339), other.ID)
+				client.Name, other.SitterName, at(other.StartsAt), at(other.EndsAt), other.ID)
 		}
 		break
 	}
 	return errs.Conflict("window_overlap", msg)
+}
+
+// orgClock writes times as the org's people read them: in its zone
+// ("Tue Dec 1, 9:00 AM PST"), UTC if the zone does not load.
+func (s *Service) orgClock(ctx context.Context, orgID uuid.UUID) func(time.Time) string {
+	loc := time.UTC
+	if o, err := s.Store.OrgByID(ctx, orgID); err == nil {
+		loc = routing.Location(o.Timezone)
+	}
+	return func(t time.Time) string { return t.In(loc).Format("Mon Jan 2, 3:04 PM MST") }
 }
 
 // Cancel cancels a window that has not ended, through its workflow. The

@@ -71,7 +71,8 @@ export function WeekCalendar({
 
   const down = (e: ReactPointerEvent<HTMLButtonElement>, w: AssignmentWindow) => {
     moved.current = false
-    if (e.button !== 0 || (w.status !== 'scheduled' && w.status !== 'active') || pending) return
+    // A finger scrolls the week and a tap opens the form; a mouse or pen drags.
+    if (e.pointerType === 'touch' || e.button !== 0 || (w.status !== 'scheduled' && w.status !== 'active') || pending) return
     const track = e.currentTarget.parentElement!.getBoundingClientRect()
     const edge = (e.target as HTMLElement).dataset.edge
     const mode: DragMode = edge === 'start' ? 'start' : edge === 'end' ? 'end' : 'move'

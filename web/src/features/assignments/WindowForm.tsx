@@ -128,7 +128,7 @@ export function WindowForm({
           onChange={(e) => setStart(e.target.value)}
           error={errors.startsAt}
           disabled={!!finished || existing?.status === 'active'}
-          hint={existing?.status === 'active' ? 'It has started; its start can move earlier only by cancelling.' : undefined}
+          hint={existing?.status === 'active' ? 'It has started, so its start stays; change its end, or cancel it.' : undefined}
           required
         />
         <TextField id={`${id}-end`} label="Ends" type="datetime-local" value={end} onChange={(e) => setEnd(e.target.value)} error={errors.endsAt} disabled={!!finished} required />
