@@ -161,6 +161,7 @@ export function WeekCalendar({
                           type="button"
                           className={`cal-block cal-${status}${b.beforeWeek ? ' cal-before' : ''}${b.afterWeek ? ' cal-after' : ''}${dragging ? ' cal-dragging' : ''}${pending?.id === w.id ? ' cal-saving' : ''}`}
                           style={{ left: `${b.left * 100}%`, width: `${b.width * 100}%`, top: `calc(${b.track} * var(--cal-track-h) + 4px)` }}
+                          title={`${w.client.name} with ${w.sitter.name}: ${statusLabels[status]}, ${formatRange(b.window.startsAt, b.window.endsAt, timeZone)}`}
                           data-testid="cal-block"
                           data-window={w.id}
                           data-status={status}
