@@ -289,6 +289,11 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	org := e.st.Org(e.orgID)
 	smsURL := e.public.URL + activities.SMSWebhookPath
 
+	// Until setup is complete the session says so (the dashboard sends
+	// the owner to setup).
+	if me := e.do("GET", "/api/v1/auth/me", nil); me.Status != http.StatusOK || !bytes.Contains(me.Body, []byte(`"setupComplete":false`)) {
+		t.Fatalf("session before setup: %d %s", me.Status, me.Body)
+	}
 	// Opening the wizard starts it.
 	v, _ := e.step("GET", "/api/v1/setup", nil, http.StatusOK)
 	if v.CurrentStep != contract.StepProvider || !stepOf(v, contract.StepProvider).Available || stepOf(v, contract.StepConnectivity).Available {
@@ -497,6 +502,9 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	if err != nil || saved.CompletedAt == nil || saved.CurrentStep != "complete" {
 		t.Fatalf("dashboard mirror: %+v (%v)", saved, err)
 	}
+	if me := e.do("GET", "/api/v1/auth/me", nil); !bytes.Contains(me.Body, []byte(`"setupComplete":true`)) {
+		t.Fatalf("session after setup: %s", me.Body)
+	}
 
 	// No secret in Temporal's history, and the history replays.
 	history := e.history(contract.SetupWorkflowID(e.orgID))
@@ -663,10 +671,11 @@ func TestSetupConnectsWithAPIKeyAndKeepsOrgsApart(t *testing.T) {
 		t.Fatalf("search in the resumed wizard: %d %s", r.Status, r.Body)
 	}
 
-	// The demo org's owner sees only their own wizard.
+	// The demo org's owner sees only their own wizard (which the seed
+	// recorded as complete, with none of this org's account or numbers).
 	e.token = e.login("owner@demo.test")
 	v, _ = e.step("GET", "/api/v1/setup", nil, http.StatusOK)
-	if v.OrgID != e.demo.OrgID || v.Provider != nil || v.CurrentStep != contract.StepProvider {
+	if v.OrgID != e.demo.OrgID || v.Provider != nil || !v.Complete || len(v.Numbers) != 0 {
 		t.Fatalf("another org's wizard leaked: %+v", v)
 	}
 }

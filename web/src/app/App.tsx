@@ -22,7 +22,7 @@ import { SignUpPage } from '../features/signup/SignUpPage'
 import { VerifyEmailPage } from '../features/signup/VerifyEmailPage'
 import { SittersPage } from '../features/sitters/SittersPage'
 import { TeamPage } from '../features/team/TeamPage'
-import { HomeRedirect, RequireRole, RequireSession } from './guards'
+import { HomeRedirect, RequireRole, RequireSession, RequireSetup } from './guards'
 import { NotFoundPage } from './NotFoundPage'
 
 export function makeQueryClient() {
@@ -57,8 +57,11 @@ export function AppRoutes() {
       >
         <Route index element={<HomeRedirect />} />
         <Route element={<Staff />}>
-          <Route path="inbox" element={<InboxPage />} />
-          <Route path="inbox/:threadId" element={<InboxPage />} />
+          {/* Until setup is complete nobody can text in: the owner's inbox is setup. */}
+          <Route element={<RequireSetup><Outlet /></RequireSetup>}>
+            <Route path="inbox" element={<InboxPage />} />
+            <Route path="inbox/:threadId" element={<InboxPage />} />
+          </Route>
           <Route path="alerts" element={<AlertsPage />} />
           {/* People: sitters (owners and admins) */}
           <Route path="sitters" element={<SittersPage />} />

@@ -2531,6 +2531,7 @@ export interface components {
             org: components["schemas"]["OrgView"];
             /** @enum {string} */
             role: "owner" | "admin" | "sitter";
+            setupComplete: boolean;
             token?: string;
             user: components["schemas"]["UserView"];
         };
