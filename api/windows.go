@@ -52,6 +52,7 @@ var windowQueryParams = append([]param{
 	qUUID("sitterId", "Only this sitter's."), qUUID("clientId", "Only this client's."),
 	qTime("from", "Windows that end after."), qTime("to", "Windows that start before."),
 	qBool("includeCancelled", "Include cancelled windows."),
+	qEnum("status", "Only windows in this status (cancelled ones are then listed too).", store.WindowScheduled, store.WindowActive, store.WindowEnded, store.WindowCancelled),
 }, qPage(windows.MaxPageSize)...)
 
 // WindowRequest creates a window.
@@ -150,6 +151,7 @@ func bindWindowQuery(c *gin.Context) (windows.Query, error) {
 		return q, err
 	}
 	q.IncludeCancelled = inc != nil && *inc
+	q.Status = strings.TrimSpace(c.Query("status"))
 	if q.After, err = listCursorParam(c); err != nil {
 		return q, err
 	}

@@ -106,6 +106,8 @@ func TestWindowList(t *testing.T) {
 		{"clientId=" + seed.ID("client/blake").String(), []string{"riley-blake"}},
 		{"from=" + at(0) + "&to=" + at(23*time.Hour), []string{"riley-blake", "jordan-owen", "sam-avery"}},
 		{"sitterId=" + seed.ID("sitter/riley").String() + "&to=" + at(0), []string{"riley-dana", "riley-harper", "riley-blake"}},
+		{"status=active", []string{"riley-blake", "jordan-owen", "sam-avery"}},
+		{"status=ended&sitterId=" + seed.ID("sitter/riley").String(), []string{"riley-dana", "riley-harper"}},
 	} {
 		if got := windowKeys(h.windows(admin, tc.query).Windows); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: got %v, want %v", tc.query, got, tc.want)
@@ -135,6 +137,9 @@ func TestWindowList(t *testing.T) {
 	}
 	if r := h.do("GET", "/api/v1/windows?clientId=x", admin, nil); r.Status != http.StatusBadRequest {
 		t.Errorf("bad clientId = %d, want 400", r.Status)
+	}
+	if r := h.do("GET", "/api/v1/windows?status=finished", admin, nil); r.Status != http.StatusBadRequest || !strings.Contains(string(r.Body), "scheduled, active, ended or cancelled") {
+		t.Errorf("bad status = %d %s, want 400 naming the statuses", r.Status, r.Body)
 	}
 }
 

@@ -694,6 +694,10 @@ var listCases = []listCase{
 		return result(a.FindWindows(e.ctx, store.WindowFilter{}, 50))
 	},
 		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.WinEnded, a.WinActive, a.WinUpcoming} }},
+	{fn: "FindWindows", what: "by status", call: func(e *env, a *store.OrgStore) (any, error) {
+		return result(a.FindWindows(e.ctx, store.WindowFilter{Status: store.WindowActive}, 50))
+	},
+		want: func(a *orgFix) []uuid.UUID { return []uuid.UUID{a.WinActive} }},
 	{fn: "OpenWindows", call: func(e *env, a *store.OrgStore) (any, error) {
 		return result(a.OpenWindows(e.ctx, e.now.Add(time.Hour), 50))
 	},

@@ -96,7 +96,10 @@ type WindowFilter struct {
 	// From / To: windows overlapping [From, To).
 	From, To         *time.Time
 	IncludeCancelled bool
-	After            *WindowCursor
+	// Status: only windows in this stored status (a cancelled one is
+	// listed whatever IncludeCancelled says).
+	Status string
+	After  *WindowCursor
 }
 
 // WindowRow is a window with its sitter's and client's names.
@@ -130,7 +133,10 @@ func (o *OrgStore) FindWindows(ctx context.Context, f WindowFilter, limit int) (
 	if f.To != nil {
 		q.Where("?TableAlias.starts_at < ?", *f.To)
 	}
-	if !f.IncludeCancelled {
+	switch {
+	case f.Status != "":
+		q.Where("?TableAlias.status = ?", f.Status)
+	case !f.IncludeCancelled:
 		q.Where("?TableAlias.status <> ?", WindowCancelled)
 	}
 	if f.After != nil {

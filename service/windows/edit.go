@@ -123,7 +123,7 @@ func (s *Service) Impact(ctx context.Context, a service.Actor, id uuid.UUID) (Im
 			w.SitterName, w.ClientName, plural(len(threads), "conversation"), unread)
 		imp.Token, imp.ExpiresAt = s.Confirm.Issue(a, ActionCancelActive, []uuid.UUID{id})
 	case store.WindowScheduled:
-		imp.Message = fmt.Sprintf("%s will not look after %s from %s; nobody loses access now.", w.SitterName, w.ClientName, w.StartsAt.UTC().Format(time.RFC3339))
+		imp.Message = fmt.Sprintf("%s will not look after %s from %s; nobody loses access now.", w.SitterName, w.ClientName, s.orgClock(ctx, a.OrgID)(w.StartsAt))
 	default:
 		imp.Message = "This window has " + w.Status + "; cancelling it changes nothing."
 	}

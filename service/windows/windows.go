@@ -23,6 +23,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/snoutos/snout/contract"
+	"github.com/snoutos/snout/internal/domain/routing"
 	"github.com/snoutos/snout/internal/errs"
 	"github.com/snoutos/snout/internal/store"
 	"github.com/snoutos/snout/service"
@@ -78,8 +79,11 @@ type Query struct {
 	// From, To: windows overlapping [From, To).
 	From, To         *time.Time
 	IncludeCancelled bool
-	After            *store.PageCursor
-	Limit            int
+	// Status: only windows in this stored status ("scheduled", "active",
+	// "ended" or "cancelled"; empty for any).
+	Status string
+	After  *store.PageCursor
+	Limit  int
 }
 
 // Page is a page of windows, earliest start first.
@@ -90,6 +94,11 @@ type Page struct {
 
 // List lists the org's windows.
 func (s *Service) List(ctx context.Context, a service.Actor, q Query) (Page, error) {
+	switch q.Status {
+	case "", store.WindowScheduled, store.WindowActive, store.WindowEnded, store.WindowCancelled:
+	default:
+		return Page{}, errs.InvalidField("status", "Use scheduled, active, ended or cancelled.")
+	}
 	org := s.Store.Org(a.OrgID)
 	if q.SitterID != nil {
 		if _, err := org.Sitter(ctx, *q.SitterID); err != nil {
@@ -101,7 +110,7 @@ func (s *Service) List(ctx context.Context, a service.Actor, q Query) (Page, err
 			return Page{}, service.NotFoundOr(err, "The client")
 		}
 	}
-	f := store.WindowFilter{SitterID: q.SitterID, ClientID: q.ClientID, From: q.From, To: q.To, IncludeCancelled: q.IncludeCancelled}
+	f := store.WindowFilter{SitterID: q.SitterID, ClientID: q.ClientID, From: q.From, To: q.To, IncludeCancelled: q.IncludeCancelled, Status: q.Status}
 	if q.After != nil {
 		f.After = &store.WindowCursor{StartsAt: q.After.At, ID: q.After.ID}
 	}
@@ -243,12 +252,23 @@ func (s *Service) overlap(ctx context.Context, org *store.OrgStore, client *stor
 			continue
 		}
 		if other, err := org.WindowRowByID(ctx, o.ID); err == nil {
+			at := s.orgClock(ctx, org.OrgID())
 			msg = fmt.Sprintf("%s already has %s from %s to %s (window %s); a client can have only one sitter at a time. Change or cancel that window first.",
-				client.Name, other.SitterName, other.StartsAt.UTC().Format(time.RFC3339), other.EndsAt.UTC().Format(time.RFC3339), other.ID)
+				client.Name, other.SitterName, at(other.StartsAt), at(other.EndsAt), other.ID)
 		}
 		break
 	}
 	return errs.Conflict("window_overlap", msg)
+}
+
+// orgClock writes times as the org's people read them: in its zone
+// ("Tue Dec 1, 9:00 AM PST"), UTC if the zone does not load.
+func (s *Service) orgClock(ctx context.Context, orgID uuid.UUID) func(time.Time) string {
+	loc := time.UTC
+	if o, err := s.Store.OrgByID(ctx, orgID); err == nil {
+		loc = routing.Location(o.Timezone)
+	}
+	return func(t time.Time) string { return t.In(loc).Format("Mon Jan 2, 3:04 PM MST") }
 }
 
 // Cancel cancels a window that has not ended, through its workflow. The

@@ -82,6 +82,10 @@ func TestCreateNamesTheWindowInTheWay(t *testing.T) {
 		!strings.Contains(r.Message, seed.ID("window/sam-avery").String()) {
 		t.Fatalf("overlap refusal = %+v", r)
 	}
+	// The times read in the demo org's zone (Los Angeles), not UTC.
+	if !strings.Contains(r.Message, " PST ") && !strings.Contains(r.Message, " PDT ") {
+		t.Errorf("overlap refusal times are not in the org's zone: %q", r.Message)
+	}
 	// Theo has nobody: the window is created, scheduled, and audited.
 	w, err := e.windows.Create(e.ctx, e.admin, e.draft("riley", "theo", 24*time.Hour, 48*time.Hour))
 	if err != nil {

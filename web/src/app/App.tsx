@@ -4,6 +4,7 @@ import { BrowserRouter, Outlet, Route, Routes } from 'react-router'
 import { ApiError } from '../lib/api/http'
 import { SessionProvider } from '../lib/session'
 import { AlertsPage } from '../features/alerts/AlertsPage'
+import { AssignmentsRoutes } from '../features/assignments/AssignmentsPage'
 import { AuditPage } from '../features/audit/AuditPage'
 import { ClientsRoutes } from '../features/clients/ClientsRoutes'
 import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage'
@@ -70,6 +71,7 @@ export function AppRoutes() {
           <Route path="clients/*" element={<ClientsRoutes />} />
           <Route path="numbers/*" element={<NumbersRoutes />} />
           <Route path="policy" element={<PolicyPage />} />
+          <Route path="assignments/*" element={<AssignmentsRoutes />} />
         </Route>
         {/* People: the team and setup (owners) */}
         <Route

@@ -11585,6 +11585,8 @@ export interface operations {
                 to?: string;
                 /** @description Include cancelled windows. */
                 includeCancelled?: boolean;
+                /** @description Only windows in this status (cancelled ones are then listed too). */
+                status?: "scheduled" | "active" | "ended" | "cancelled";
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
                 /** @description Items per page. */
