@@ -6,8 +6,9 @@ import { apiURL, expectAccessible, shot, sim, textIn } from './helpers'
 // signed up and has no provider: the wrong credentials, then the right
 // ones; a front desk number bought with its cost shown; sitter numbers
 // imported from the Twilio account and a pool number bought; a webhook that
-// fails and is retried; readiness; a client's first text in the inbox; and
-// the audit trail downloaded and read.
+// fails and is retried; readiness; a client's first text in the inbox; a
+// quarantine of a number with a live conversation; and the audit trail
+// downloaded and read.
 
 test.describe.configure({ mode: 'serial' })
 
@@ -230,6 +231,24 @@ test("a client's first text to the new number appears in the inbox", async () =>
   await shot(page, 'setup-first-text')
 })
 
+test("a quarantine of Jo's number, with a live conversation, moves the conversation to another number", async () => {
+  await textIn('+1720555' + String(Math.floor(1000 + Math.random() * 8999)), owned[0]!, `Is Jo free on Friday? (${run})`)
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Numbers' }).click()
+  await expect(page.getByRole('heading', { name: 'Numbers', level: 1 })).toBeVisible()
+  await expect(page.getByTestId('number-row')).toHaveCount(4)
+  await page.getByTestId('number-row').filter({ hasText: display(owned[0]!) }).getByRole('link').first().click()
+  await expect(page.getByTestId('number-threads').getByRole('link')).toHaveCount(1, { timeout: 20_000 })
+  const panel = page.getByTestId('quarantine')
+  await panel.getByRole('button', { name: 'Quarantine…' }).click()
+  const impact = panel.getByTestId('quarantine-preview').getByTestId('impact')
+  await expect(impact).toContainText('1 conversation (1 active)')
+  await expect(impact).toContainText(/Conversations move to \(\d{3}\) \d{3}-\d{4}/)
+  await panel.getByTestId('quarantine-preview').getByRole('button', { name: /^Quarantine / }).click()
+  await expect(panel.getByTestId('cooldown')).toBeVisible({ timeout: 60_000 })
+  await expect(page.getByTestId('number-threads')).toHaveCount(0, { timeout: 20_000 })
+  await shot(page, 'setup-story-quarantine')
+})
+
 test('the audit trail of setup downloads as CSV', async () => {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click()
   await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible()
@@ -239,6 +258,6 @@ test('the audit trail of setup downloads as CSV', async () => {
   const text = readFileSync(await file.path(), 'utf8')
   const lines = text.trim().split('\n')
   expect(lines[0]).toContain('action')
-  for (const action of ['setup.provider_rejected', 'setup.provider_connected', 'setup.front_desk', 'setup.sitter_numbers', 'setup.webhook_retried', 'setup.completed']) expect(text, action).toContain(action)
+  for (const action of ['number.quarantine.started', 'number.quarantine.threads_moved', 'setup.provider_rejected', 'setup.provider_connected', 'setup.front_desk', 'setup.sitter_numbers', 'setup.webhook_retried', 'setup.completed']) expect(text, action).toContain(action)
   expect(lines.length).toBeGreaterThan(6)
 })
