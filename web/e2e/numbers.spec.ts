@@ -96,6 +96,12 @@ test('the inventory filters and sorts in the URL, and its CSV holds the rows sho
 
   await expectAccessible(page, 'numbers')
   await shot(page, 'numbers')
+  // On a phone each number is a card: look at the rows, not only the filters.
+  await page.setViewportSize({ width: 375, height: 740 })
+  await rows().first().scrollIntoViewIfNeeded()
+  await expectAccessible(page, 'numbers on a phone')
+  await page.screenshot({ path: 'e2e/screenshots/numbers-rows-375.png' })
+  await page.setViewportSize({ width: 1280, height: 800 })
 })
 
 test('buying a number shows its monthly cost first', async () => {

@@ -38,7 +38,12 @@ export function QuarantinePanel({ d }: { d: NumberDetailView }) {
   useEffect(() => {
     void qc.invalidateQueries({ queryKey: ['numbers', 'detail', n.id] })
   }, [qc, n.id, step])
-  const [previewing, setPreviewing] = useState(false)
+  // The preview belongs to the quarantine state it was opened on: once a
+  // quarantine starts (or ends), it is over.
+  const [previewOn, setPreviewOn] = useState<string | null>(null)
+  const current = `${q?.id ?? 'none'}:${q?.status ?? ''}`
+  const previewing = previewOn === current
+  const start = useQuarantine()
   const [notice, setNotice] = useState<{ tone: 'success' | 'danger' | 'info'; text: string } | null>(null)
 
   const canQuarantine = n.status === 'active' && n.class !== 'front_desk'
@@ -64,10 +69,11 @@ export function QuarantinePanel({ d }: { d: NumberDetailView }) {
         <Preview
           numberId={n.id}
           displayName={n.display}
-          onCancel={() => setPreviewing(false)}
-          onStarted={() => {
-            setPreviewing(false)
+          start={start}
+          onCancel={() => setPreviewOn(null)}
+          onStart={(token, c) => {
             setPending('starting')
+            start.mutate({ id: n.id, token, c }, { onError: () => setPending(null) })
           }}
         />
       ) : (
@@ -83,7 +89,7 @@ export function QuarantinePanel({ d }: { d: NumberDetailView }) {
             </p>
           )}
           {canQuarantine ? (
-            <Button onClick={() => setPreviewing(true)} disabled={waiting}>
+            <Button onClick={() => setPreviewOn(current)} disabled={waiting}>
               Quarantine…
             </Button>
           ) : (
@@ -95,7 +101,22 @@ export function QuarantinePanel({ d }: { d: NumberDetailView }) {
   )
 }
 
-function Preview({ numberId, displayName, onCancel, onStarted }: { numberId: string; displayName: string; onCancel: () => void; onStarted: () => void }) {
+type StartMutation = ReturnType<typeof useQuarantine>
+type OnStart = (token: string, c: QuarantineChoices) => void
+
+function Preview({
+  numberId,
+  displayName,
+  start,
+  onCancel,
+  onStart,
+}: {
+  numberId: string
+  displayName: string
+  start: StartMutation
+  onCancel: () => void
+  onStart: OnStart
+}) {
   const preview = useQuarantinePreview(numberId, true)
   if (preview.isPending) return <p role="status">Working out what a quarantine would change…</p>
   if (preview.isError)
@@ -107,21 +128,21 @@ function Preview({ numberId, displayName, onCancel, onStarted }: { numberId: str
         <Button onClick={onCancel}>Back</Button>
       </div>
     )
-  return <PreviewForm p={preview.data} displayName={displayName} numberId={numberId} onCancel={onCancel} onStarted={onStarted} />
+  return <PreviewForm p={preview.data} displayName={displayName} start={start} onCancel={onCancel} onStart={onStart} />
 }
 
 function PreviewForm({
   p,
-  numberId,
   displayName,
+  start,
   onCancel,
-  onStarted,
+  onStart,
 }: {
   p: QuarantinePreviewView
-  numberId: string
   displayName: string
+  start: StartMutation
   onCancel: () => void
-  onStarted: () => void
+  onStart: OnStart
 }) {
   const id = useId()
   const { timeZone } = useSession()
@@ -131,7 +152,6 @@ function PreviewForm({
     endAction: p.defaults.endAction === 'release' ? 'release' : 'return_to_pool',
     reason: '',
   })
-  const start = useQuarantine()
   const errors = fieldErrors(start.error)
   return (
     <form
@@ -139,7 +159,7 @@ function PreviewForm({
       data-testid="quarantine-preview"
       onSubmit={(e) => {
         e.preventDefault()
-        start.mutate({ id: numberId, token: p.confirmToken, c }, { onSuccess: onStarted })
+        onStart(p.confirmToken, c)
       }}
     >
       <h3>What quarantining {displayName} would do</h3>
@@ -283,21 +303,20 @@ function Cooldown({
         confirmLabel="Restore"
         busy={restore.isPending}
         onCancel={() => setAsk(null)}
-        onConfirm={() =>
+        onConfirm={() => {
+          // The workflow may finish before this answer arrives: the page waits on the quarantine, not on the request.
+          setAsk(null)
+          setPending('restoring')
           restore.mutate(
             { id: numberId, reason: '' },
             {
-              onSuccess: () => {
-                setAsk(null)
-                setPending('restoring')
-              },
               onError: (e) => {
-                setAsk(null)
+                setPending(null)
                 fail(e)
               },
             },
           )
-        }
+        }}
       >
         <p>The number goes back into service now. The conversations that moved stay on their new number.</p>
       </ConfirmDialog>
@@ -308,22 +327,20 @@ function Cooldown({
         tone="danger"
         busy={releaseNow.isPending || !confirmation}
         onCancel={() => setAsk(null)}
-        onConfirm={() =>
-          confirmation &&
+        onConfirm={() => {
+          if (!confirmation) return
+          setAsk(null)
+          setPending('releasing')
           releaseNow.mutate(
             { id: numberId, confirmToken: confirmation.confirmToken },
             {
-              onSuccess: () => {
-                setAsk(null)
-                setPending('releasing')
-              },
               onError: (e) => {
-                setAsk(null)
+                setPending(null)
                 fail(e)
               },
             },
           )
-        }
+        }}
       >
         {confirmation ? (
           <>
