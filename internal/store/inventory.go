@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -465,7 +466,8 @@ func (o *OrgStore) BeginQuarantine(ctx context.Context, q *Quarantine, actorID s
 			return translate(err)
 		}
 		changed = true
-		detail := "Quarantined until " + q.CooldownEndsAt.UTC().Format(time.RFC3339)
+		days := int(math.Round(q.CooldownEndsAt.Sub(q.CreatedAt).Hours() / 24))
+		detail := fmt.Sprintf("Quarantined for a %d-day cooldown", days)
 		if q.Reason != "" {
 			detail += ": " + q.Reason
 		}
@@ -527,7 +529,7 @@ func (o *OrgStore) MoveThreadsForQuarantine(ctx context.Context, quarantineID, f
 		}
 		if len(movedTo) > 0 {
 			count := len(threads) - len(stuck)
-			if err := tx.AddNumberEvent(ctx, fromNumberID, "threads_moved", fmt.Sprintf("%d conversation(s) moved to a replacement number", count), "system"); err != nil {
+			if err := tx.AddNumberEvent(ctx, fromNumberID, "threads_moved", movedWords(count), "system"); err != nil {
 				return err
 			}
 		}
@@ -660,4 +662,12 @@ func (o *OrgStore) ReleaseNumber(ctx context.Context, id uuid.UUID, now time.Tim
 		return tx.AddNumberEvent(ctx, id, "released", detail, actorID)
 	})
 	return changed, err
+}
+
+// movedWords is the number event of a quarantine's moved conversations.
+func movedWords(count int) string {
+	if count == 1 {
+		return "1 conversation moved to a replacement number"
+	}
+	return fmt.Sprintf("%d conversations moved to a replacement number", count)
 }

@@ -10,7 +10,7 @@ import { isConfirmation, useAssignNumber, useNumber, useReleaseNumber, type Assi
 import { AssignFields, ClassLabel, HealthBadge, ImpactList, StatusBadge } from './pieces'
 import { QuarantinePanel } from './QuarantinePanel'
 import type { ConfirmationView, NumberDetailView } from './types'
-import { eventWords } from './words'
+import { eventWords, historyDetail } from './words'
 
 // One number (/numbers/:id): who it serves, its conversations, what
 // happened to it, its recent delivery errors and any cooldown, with its
@@ -41,7 +41,7 @@ export function NumberDetailPage() {
 }
 
 function NumberDetail({ d }: { d: NumberDetailView }) {
-  const { timeZone } = useSession()
+  const { timeZone, session } = useSession()
   const n = d.number
   return (
     <>
@@ -126,7 +126,7 @@ function NumberDetail({ d }: { d: NumberDetailView }) {
               {d.history.map((e) => (
                 <li key={e.id}>
                   <strong>{eventWords(e.kind)}</strong> <span className="muted small">{formatDateTime(e.at, timeZone)}</span>
-                  {e.detail && <div className="small">{e.detail}</div>}
+                  {e.detail && <div className="small">{historyDetail(e.detail, !!session?.diagnostics)}</div>}
                 </li>
               ))}
             </ol>
@@ -268,3 +268,4 @@ function assignedWords(a: NumberDetailView['number']['assignedTo']): string {
   if (a.kind === 'front_desk') return 'the front desk'
   return 'the pool'
 }
+

@@ -1,4 +1,4 @@
-import { daysLeft, daysLeftWords, healthDetail, impactFacts, importProblem, importSummary, requestKey } from './words'
+import { daysLeft, daysLeftWords, healthDetail, impactFacts, importProblem, importSummary, requestKey, historyDetail } from './words'
 
 describe('the cooldown', () => {
   const now = new Date('2026-03-01T12:00:00Z')
@@ -48,5 +48,13 @@ describe('the CSV import', () => {
     const k = requestKey()
     expect(k).toMatch(/^[0-9a-f]{32}$/)
     expect(requestKey()).not.toBe(k)
+  })
+})
+
+describe('the history', () => {
+  it('keeps the request an entry came from for diagnostics only', () => {
+    const d = 'Incoming texts now reach Snout (request setup-01a2/webhooks-4)'
+    expect(historyDetail(d, false)).toBe('Incoming texts now reach Snout')
+    expect(historyDetail(d, true)).toBe(d)
   })
 })

@@ -114,3 +114,8 @@ export function importSummary(r: { imported: number; failed: number; rows: unkno
 export function displayNumber(e164: string): string {
   return formatPhone(e164).replace(/^\+1 /, '')
 }
+
+/** A history entry's words; the request it came from is a provider internal, shown with diagnostics only. */
+export function historyDetail(detail: string, diagnostics: boolean): string {
+  return diagnostics ? detail : detail.replace(/\s*\(request [^)]*\)/g, '')
+}
