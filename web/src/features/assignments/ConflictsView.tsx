@@ -17,7 +17,7 @@ export function ConflictsView({ timeZone }: { timeZone: string }) {
       <Link to={link(w)}>
         {w.client.name} with {w.sitter.name}
       </Link>{' '}
-      <StatusBadge status={w.status} /> <span className="muted small nowrap">{formatRange(w.startsAt, w.endsAt, timeZone)}</span>
+      <StatusBadge status={w.status} /> <span className="muted small">{formatRange(w.startsAt, w.endsAt, timeZone)}</span>
     </>
   )
   return (
