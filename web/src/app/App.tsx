@@ -12,6 +12,7 @@ import { SignInPage } from '../features/auth/SignInPage'
 import { SettingsPage } from '../features/diagnostics/SettingsPage'
 import { InboxPage } from '../features/inbox/InboxPage'
 import { DeliveryFailuresPage } from '../features/ops/DeliveryFailuresPage'
+import { RoutingPage } from '../features/routing/RoutingPage'
 import { AppShell } from '../features/shell/AppShell'
 import { SitterConversation } from '../features/sitter/SitterConversation'
 import { SitterHome } from '../features/sitter/SitterHome'
@@ -63,6 +64,8 @@ export function AppRoutes() {
           <Route path="sitters" element={<SittersPage />} />
           <Route path="ops" element={<DeliveryFailuresPage />} />
           <Route path="clients/*" element={<ClientsRoutes />} />
+          {/* Routing control: owners and admins read, owners change (policies/routing.csv) */}
+          <Route path="routing" element={<RoutingPage />} />
         </Route>
         {/* People: the team and setup (owners) */}
         <Route

@@ -46,6 +46,9 @@ export function AppShell() {
               <NavLink to="/sitters" className="nav-link">
                 Sitters
               </NavLink>
+              <NavLink to="/routing" className="nav-link">
+                Routing
+              </NavLink>
               {session.role === 'owner' && (
                 <NavLink to="/team" className="nav-link">
                   Team
