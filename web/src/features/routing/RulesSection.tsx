@@ -42,7 +42,7 @@ export function RulesSection({ canChange }: { canChange: boolean }) {
 
   const move = (rule: Rule, delta: -1 | 1) => {
     const ids = moveRule(rs.rules, rule.id, delta)
-    if (!ids) return
+    if (!ids || reorder.isPending) return
     focusAfter.current = { id: rule.id, dir: delta < 0 ? 'up' : 'down' }
     setAnnounce(`Moved “${rule.name}” to position ${ids.indexOf(rule.id) + 1}.`)
     reorder.mutate({ ruleIds: ids, expectedVersion: rs.version })
@@ -120,7 +120,7 @@ export function RulesSection({ canChange }: { canChange: boolean }) {
                             variant="ghost"
                             data-move={`${r.id}-up`}
                             aria-label={`Move “${r.name}” up`}
-                            disabled={!moveRule(rs.rules, r.id, -1) || reorder.isPending}
+                            disabled={!moveRule(rs.rules, r.id, -1)}
                             onClick={() => move(r, -1)}
                           >
                             ↑
@@ -129,7 +129,7 @@ export function RulesSection({ canChange }: { canChange: boolean }) {
                             variant="ghost"
                             data-move={`${r.id}-down`}
                             aria-label={`Move “${r.name}” down`}
-                            disabled={!moveRule(rs.rules, r.id, 1) || reorder.isPending}
+                            disabled={!moveRule(rs.rules, r.id, 1)}
                             onClick={() => move(r, 1)}
                           >
                             ↓
