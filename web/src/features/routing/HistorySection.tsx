@@ -2,6 +2,7 @@ import { SelectField } from '../../components/FormField'
 import { Button, EmptyState, ErrorState, LoadingList } from '../../components/ui'
 import { useRoutingHistory, useThreadChoices, type Decision } from './api'
 import { Steps, targetName } from './SimulatorSection'
+import { ruleLabel } from './words'
 
 // A conversation's routing history: each routed text, the rule and rules
 // version that decided, where it went and when.
@@ -56,9 +57,12 @@ function DecisionItem({ d }: { d: Decision }) {
           <span className="timeline-what">
             <span className="decision-preview break">“{d.preview || 'A photo'}”</span>
             <span className="small">
-              → <strong data-testid="decision-target">{targetName(r.target)}</strong> by {r.ruleName || r.rule}
+              → <strong data-testid="decision-target">{targetName(r.target)}</strong> by {ruleLabel(r.ruleName, r.rule)}
               {r.rulesetVersion ? ` (version ${r.rulesetVersion})` : ''}
             </span>
+          </span>
+          <span className="muted small nowrap" aria-hidden="true">
+            Steps
           </span>
         </summary>
         <div className="timeline-detail">

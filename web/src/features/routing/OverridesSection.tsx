@@ -123,6 +123,7 @@ function RemoveDialog({ o, onClose }: { o: Override | null; onClose: () => void 
 const overrideFields = ['threadId', 'targetKind', 'sitterId', 'durationMinutes', 'reason']
 
 function OverrideForm({ threadId }: { threadId: string }) {
+  const { timeZone } = useSession()
   const threads = useThreadChoices()
   const sitters = useSitterChoices()
   const create = useCreateOverride()
@@ -144,7 +145,7 @@ function OverrideForm({ threadId }: { threadId: string }) {
       {
         onSuccess: (o) => {
           setReason('')
-          setDone(`Override of ${o.client.name} in force until ${o.endsAt ? new Date(o.endsAt).toLocaleString() : ''}.`)
+          setDone(`Override of ${o.client.name} in force until ${formatDateTime(o.endsAt, timeZone)}.`)
         },
       },
     )
@@ -174,23 +175,36 @@ function OverrideForm({ threadId }: { threadId: string }) {
           ))}
         </SelectField>
       )}
-      <div className="field-pair">
-        <TextField
-          id="ov-amount"
-          label="For"
-          type="number"
-          min={1}
-          inputMode="numeric"
-          value={amount}
-          onChange={(e) => setAmount(e.target.value)}
-          error={errors['durationMinutes']}
-          hint="From a minute to 30 days; it ends by itself."
-        />
-        <SelectField id="ov-unit" label="Unit" value={unit} onChange={(e) => setUnit(e.target.value as typeof unit)}>
-          <option value="minutes">minutes</option>
-          <option value="hours">hours</option>
-          <option value="days">days</option>
-        </SelectField>
+      <div className="field">
+        <label htmlFor="ov-amount">For</label>
+        <div className="duration">
+          <input
+            id="ov-amount"
+            type="number"
+            min={1}
+            inputMode="numeric"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            aria-invalid={errors['durationMinutes'] ? true : undefined}
+            aria-describedby={`ov-amount-hint${errors['durationMinutes'] ? ' ov-amount-error' : ''}`}
+          />
+          <label htmlFor="ov-unit" className="sr-only">
+            Unit
+          </label>
+          <select id="ov-unit" value={unit} onChange={(e) => setUnit(e.target.value as typeof unit)}>
+            <option value="minutes">minutes</option>
+            <option value="hours">hours</option>
+            <option value="days">days</option>
+          </select>
+        </div>
+        <p id="ov-amount-hint" className="field-hint">
+          From a minute to 30 days; it ends by itself.
+        </p>
+        {errors['durationMinutes'] && (
+          <p id="ov-amount-error" className="field-error">
+            {errors['durationMinutes']}
+          </p>
+        )}
       </div>
       <TextField id="ov-reason" label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} error={errors['reason']} maxLength={500} hint="Shown in the list and the audit trail." />
       <div className="form-actions">

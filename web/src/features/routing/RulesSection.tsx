@@ -90,9 +90,12 @@ export function RulesSection({ canChange }: { canChange: boolean }) {
                   {i + 1}
                 </td>
                 <th scope="row" data-label="Name" className="rule-name">
-                  <span className="break">{r.name}</span> {r.builtin && <Badge tone="neutral">Built in</Badge>}
+                  <span>
+                    <span className="break">{r.name}</span> {r.builtin && <Badge tone="neutral">Built in</Badge>}
+                  </span>
                 </th>
-                <td data-label="Enabled">
+                <td data-label="Enabled" className="rule-enabled">
+                  <div>
                   <label className="switch">
                     <input
                       type="checkbox"
@@ -104,12 +107,15 @@ export function RulesSection({ canChange }: { canChange: boolean }) {
                     <span>{r.enabled ? 'On' : 'Off'}</span>
                   </label>
                   {!r.canDisable && <span className="muted small block">Always on</span>}
+                  </div>
                 </td>
                 <td data-label="Conditions">{conditionWords(r, numberNames)}</td>
                 <td data-label="Target">{targetWords(r)}</td>
                 <td data-label="Texts routed" className="nowrap-md">
-                  <span className="rule-count">{formatCount(r.routedCount)}</span>
-                  <span className="muted small block">{r.lastFiredAt ? `last ${formatDateTime(r.lastFiredAt, timeZone)}` : 'never fired'}</span>
+                  <div>
+                    <span className="rule-count">{formatCount(r.routedCount)}</span>
+                    <span className="muted small block">{r.lastFiredAt ? `last ${formatDateTime(r.lastFiredAt, timeZone)}` : 'never fired'}</span>
+                  </div>
                 </td>
                 {canChange && (
                   <td data-label="Actions">

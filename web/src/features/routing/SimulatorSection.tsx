@@ -4,7 +4,7 @@ import { Badge, Button, Notice } from '../../components/ui'
 import { formatPhone } from '../../lib/format'
 import { useSession } from '../../lib/session'
 import { useClientChoices, useNumberChoices, useSimulate, useThreadChoices, type Simulation, type SimulationRequest } from './api'
-import { isoToZoned, zonedToISO } from './words'
+import { isoToZoned, ruleLabel, zonedToISO } from './words'
 
 type Who = 'thread' | 'client' | 'new'
 
@@ -128,7 +128,7 @@ function SimulationResult({ sim }: { sim: Simulation }) {
         Goes to <strong data-testid="sim-target">{targetName(r.target)}</strong>
       </p>
       <p>
-        Decided by <strong>{r.ruleName || r.rule}</strong>
+        Decided by <strong>{ruleLabel(r.ruleName, r.rule)}</strong>
         {r.rulesetVersion ? <> · rules version {r.rulesetVersion}</> : null}
         {sim.newSender && <> · a new sender</>}
       </p>
@@ -148,7 +148,7 @@ export function Steps({ steps }: { steps: Simulation['routing']['steps'] }) {
             <span className="trace-num" aria-hidden="true">
               {i + 1}
             </span>
-            <strong>{s.ruleName || s.kind}</strong>
+            <strong>{ruleLabel(s.ruleName, s.kind)}</strong>
             <Badge tone={s.outcome === 'matched' ? 'success' : 'neutral'}>{s.outcome === 'matched' ? 'Decided' : 'Passed over'}</Badge>
           </span>
           <span className="trace-detail">{s.sentence}</span>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clockWords, conditionWords, durationMinutes, isoToZoned, moveRule, reorder, targetWords, timeLeft, zonedToISO, type Conditions } from './words'
+import { clockWords, conditionWords, durationMinutes, isoToZoned, moveRule, reorder, ruleLabel, targetWords, timeLeft, zonedToISO, type Conditions } from './words'
 
 const none: Conditions = { numberClasses: [], numberIds: [], clientTags: [], days: [], from: '', to: '', knownClient: null }
 const custom = (when: Partial<Conditions>) => ({ kind: 'custom', when: { ...none, ...when } })
@@ -91,5 +91,14 @@ describe('times in the business zone', () => {
   it('writes an instant back as the zone’s wall clock', () => {
     expect(isoToZoned('2026-12-06T02:30:00Z', 'America/Los_Angeles')).toBe('2026-12-05T18:30')
     expect(isoToZoned(zonedToISO('2026-03-08T12:00', 'America/New_York')!, 'America/New_York')).toBe('2026-03-08T12:00')
+  })
+})
+
+describe('ruleLabel', () => {
+  it('names the rule of a decision stored before rules had names', () => {
+    expect(ruleLabel(undefined, 'sitter_window')).toBe('Sitter with an active window')
+    expect(ruleLabel('', 'override')).toBe('Active override')
+    expect(ruleLabel('Weekends to me', 'custom')).toBe('Weekends to me')
+    expect(ruleLabel(undefined, 'something_new')).toBe('something new')
   })
 })

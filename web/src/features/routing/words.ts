@@ -193,3 +193,15 @@ export function changedBy(name: string, version: number): string {
   if (name) return name
   return version === 1 ? 'Built in' : 'A former member'
 }
+
+const ruleNames: Record<string, string> = {
+  override: 'Active override',
+  sitter_window: 'Sitter with an active window',
+  owner_inbox: 'Owner inbox',
+  custom: 'A rule of yours',
+}
+
+/** The rule a trace names; decisions stored before rules had names give only the kind. */
+export function ruleLabel(name: string | undefined, kind: string): string {
+  return name || ruleNames[kind] || kind.replace(/_/g, ' ')
+}
