@@ -7,7 +7,7 @@ import { apiAs, demo, expectAccessible, shot, signIn, textIn } from './helpers'
 test.describe.configure({ mode: 'serial' })
 
 const samLine = '+14155550101' // Sam's own number (dev/seed SamNumber)
-const tag = () => Math.random().toString(36).replace(/[0-9]/g, '').slice(0, 6)
+const tag = () => Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 6)
 
 let page: Page
 
@@ -39,6 +39,7 @@ test('the owner reorders two rules and the simulator answer changes', async () =
   await form.getByRole('button', { name: 'Add rule' }).click()
   await expect(form.locator('#rule-name-error')).toContainText('Give the rule a name')
   await expect(form.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true')
+  await shot(page, 'routing-rule-form')
   await form.getByLabel('Name').fill('Front desk to Sam')
   await form.getByLabel('Send the texts to').selectOption('sitter')
   await form.getByLabel('Sitter', { exact: true }).selectOption({ label: 'Sam Patel' })

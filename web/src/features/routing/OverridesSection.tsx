@@ -145,7 +145,7 @@ function OverrideForm({ threadId }: { threadId: string }) {
       {
         onSuccess: (o) => {
           setReason('')
-          setDone(`Override of ${o.client.name} in force until ${formatDateTime(o.endsAt, timeZone)}.`)
+          setDone(`Created an override of ${o.client.name}, until ${formatDateTime(o.endsAt, timeZone)}.`)
         },
       },
     )

@@ -104,6 +104,7 @@ export function RulesSection({ canChange }: { canChange: boolean }) {
                       aria-label={`${r.name}: enabled`}
                       onChange={(e) => update.mutate({ id: r.id, body: { enabled: e.target.checked, expectedVersion: rs.version } })}
                     />
+                    <span className="switch-track" aria-hidden="true" />
                     <span>{r.enabled ? 'On' : 'Off'}</span>
                   </label>
                   {!r.canDisable && <span className="muted small block">Always on</span>}
