@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -230,6 +231,35 @@ func (a *Activities) SetupSearchNumbers(ctx context.Context, in contract.NumberS
 		out.Numbers = append(out.Numbers, contract.SetupAvailableNumber{E164: n.E164, Display: phone.Display(n.E164), Locality: n.Locality,
 			Region: n.Region, MMS: n.Capabilities.MMS, MonthlyCost: price.Amount, Currency: price.Currency})
 	}
+	return out, nil
+}
+
+// SetupOwnedNumbers lists the numbers the connected account has, marking
+// those the org has in Snout already, so the owner picks what to import
+// instead of typing it.
+func (a *Activities) SetupOwnedNumbers(ctx context.Context, in steps.SetupOrgInput) (contract.SetupOwnedResult, error) {
+	pc, err := a.providerClient(ctx, in.OrgID)
+	if err != nil {
+		return contract.SetupOwnedResult{}, err
+	}
+	owned, err := pc.ListOwnedNumbers(ctx, "")
+	if err != nil {
+		return contract.SetupOwnedResult{}, providerRefusal(err)
+	}
+	live, err := a.Store.Org(in.OrgID).ActiveNumbers(ctx)
+	if err != nil {
+		return contract.SetupOwnedResult{}, err
+	}
+	inUse := make(map[string]bool, len(live))
+	for _, n := range live {
+		inUse[n.E164] = true
+	}
+	out := contract.SetupOwnedResult{Numbers: make([]contract.SetupOwnedNumber, 0, len(owned))}
+	for _, n := range owned {
+		out.Numbers = append(out.Numbers, contract.SetupOwnedNumber{E164: n.E164, Display: phone.Display(n.E164), FriendlyName: n.FriendlyName,
+			SMS: n.Capabilities.SMS, InUse: inUse[n.E164]})
+	}
+	sort.Slice(out.Numbers, func(i, j int) bool { return out.Numbers[i].E164 < out.Numbers[j].E164 })
 	return out, nil
 }
 

@@ -74,6 +74,9 @@ type SessionView struct {
 	// Diagnostics is true when this user sees provider internals: an owner
 	// whose org has diagnostics on.
 	Diagnostics bool `json:"diagnostics"`
+	// SetupComplete is true once the org finished the setup wizard; until
+	// then the dashboard sends an owner to /setup.
+	SetupComplete bool `json:"setupComplete"`
 	// Token is returned once, at login, for API clients that use
 	// "Authorization: Bearer"; browsers use the HttpOnly cookie instead.
 	Token string `json:"token,omitempty"`
@@ -101,7 +104,8 @@ func sessionView(sess signin.Session) SessionView {
 		User: UserView{ID: sess.User.ID, Email: sess.User.Email, Name: sess.User.Name},
 		Org:  OrgView{ID: sess.Org.ID, Name: sess.Org.Name, Slug: sess.Org.Slug, TimeZone: sess.Org.Timezone},
 		Role: sess.Role, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt, Token: sess.Token,
-		Diagnostics: settings.Reveals(sess.Org, service.Actor{Role: sess.Role}),
+		Diagnostics:   settings.Reveals(sess.Org, service.Actor{Role: sess.Role}),
+		SetupComplete: sess.SetupComplete,
 	}
 }
 

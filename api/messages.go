@@ -27,7 +27,7 @@ func (s *Server) composeRoutes() []featureRoute {
 		{http.MethodGet, "/api/v1/policy-violations", s.reply(http.StatusOK, s.listPolicyViolations),
 			doc("Messages the content policy stopped, for review", tagPolicy).query(violationQueryParams...).ok(PolicyViolationPage{})},
 		{http.MethodGet, "/api/v1/policy-violations/:id", s.reply(http.StatusOK, s.getPolicyViolation),
-			doc("One policy violation, with the blocked message", tagPolicy).ok(PolicyViolationView{})},
+			doc("One policy violation; the blocked message's full text for the owner only", tagPolicy).ok(PolicyViolationView{})},
 		{http.MethodPost, "/api/v1/policy-violations/:id/dismiss", s.reply(http.StatusOK, s.reviewViolation(s.messaging.DismissViolation)),
 			doc("Dismiss a violation: the message stays unsent", tagPolicy).optionalBody(ReasonRequest{}).ok(PolicyViolationView{}).fails(http.StatusConflict)},
 		{http.MethodPost, "/api/v1/policy-violations/:id/override", s.reply(http.StatusAccepted, s.reviewViolation(s.messaging.OverrideViolation)),

@@ -32,6 +32,9 @@ func (s *Server) setupRoutes() []featureRoute {
 		{http.MethodGet, "/api/v1/setup/available-numbers", s.reply(http.StatusOK, s.setupAvailableNumbers),
 			doc("Numbers for sale, with their monthly cost", tagSetup).query(numberSearchParams...).ok(contract.SetupSearchResult{}).
 				fails(http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable)},
+		{http.MethodGet, "/api/v1/setup/owned-numbers", s.reply(http.StatusOK, s.setupOwnedNumbers),
+			doc("Numbers the connected Twilio account already has, to import", tagSetup).ok(contract.SetupOwnedResult{}).
+				fails(http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable)},
 		{http.MethodPost, "/api/v1/setup/front-desk", s.reply(http.StatusOK, s.setupFrontDesk),
 			step("Buy or import the front desk number").body(FrontDeskRequest{})},
 		{http.MethodPost, "/api/v1/setup/sitter-numbers", s.reply(http.StatusOK, s.setupNumbers(s.setup.SitterNumbers)),
@@ -282,6 +285,10 @@ func (s *Server) setupConnectProvider(c *gin.Context) (any, error) {
 // setupAvailableNumbers searches numbers to buy, each with its monthly cost.
 func (s *Server) setupAvailableNumbers(c *gin.Context) (any, error) {
 	return s.setup.SearchNumbers(c.Request.Context(), actor(c), searchRequest(c))
+}
+
+func (s *Server) setupOwnedNumbers(c *gin.Context) (any, error) {
+	return s.setup.OwnedNumbers(c.Request.Context(), actor(c))
 }
 
 func (s *Server) setupFrontDesk(c *gin.Context) (any, error) {

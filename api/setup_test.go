@@ -45,6 +45,7 @@ func init() {
 		"POST /api/v1/setup/provider":                 ownerOnly,
 		"POST /api/v1/setup/connectivity":             ownerOnly,
 		"GET /api/v1/setup/available-numbers":         ownerOnly,
+		"GET /api/v1/setup/owned-numbers":             ownerOnly,
 		"POST /api/v1/setup/front-desk":               ownerOnly,
 		"POST /api/v1/setup/sitter-numbers":           ownerOnly,
 		"POST /api/v1/setup/sitter-numbers/skip":      ownerOnly,
@@ -289,12 +290,21 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	org := e.st.Org(e.orgID)
 	smsURL := e.public.URL + activities.SMSWebhookPath
 
+	// Until setup is complete the session says so (the dashboard sends
+	// the owner to setup).
+	if me := e.do("GET", "/api/v1/auth/me", nil); me.Status != http.StatusOK || !bytes.Contains(me.Body, []byte(`"setupComplete":false`)) {
+		t.Fatalf("session before setup: %d %s", me.Status, me.Body)
+	}
 	// Opening the wizard starts it.
 	v, _ := e.step("GET", "/api/v1/setup", nil, http.StatusOK)
 	if v.CurrentStep != contract.StepProvider || !stepOf(v, contract.StepProvider).Available || stepOf(v, contract.StepConnectivity).Available {
 		t.Fatalf("fresh wizard: %+v", v)
 	}
 	// The workflow enforces the order.
+	_, r0 := e.step("GET", "/api/v1/setup/owned-numbers", nil, http.StatusConflict)
+	if msg := errorMessage(t, r0); msg != "Connect your provider first." {
+		t.Fatalf("owned numbers before connecting: %q", msg)
+	}
 	_, r := e.step("POST", "/api/v1/setup/front-desk", map[string]any{"buy": map[string]string{"e164": "+16285550100"}}, http.StatusConflict)
 	if msg := errorMessage(t, r); msg != "Connect your provider first." {
 		t.Fatalf("out-of-order message %q", msg)
@@ -380,6 +390,23 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The account's own numbers are listed to import, the front desk as in use.
+	owned := func() map[string]contract.SetupOwnedNumber {
+		r := e.do("GET", "/api/v1/setup/owned-numbers", nil)
+		var res contract.SetupOwnedResult
+		if r.Status != http.StatusOK {
+			t.Fatalf("owned numbers: %d %s", r.Status, r.Body)
+		}
+		r.json(t, &res)
+		out := map[string]contract.SetupOwnedNumber{}
+		for _, n := range res.Numbers {
+			out[n.E164] = n
+		}
+		return out
+	}
+	if o := owned(); len(o) != 3 || o[samNumber].InUse || o[samNumber].FriendlyName != "Bought in the console" || !o[frontDesk].InUse || o[rileyNumber].Display == "" {
+		t.Fatalf("owned numbers before importing: %+v", o)
+	}
 	v, r = e.step("POST", "/api/v1/setup/sitter-numbers", map[string]any{"items": []map[string]string{
 		{"action": "import", "e164": samNumber, "sitterId": e.sam.String()},
 		{"action": "import", "e164": rileyNumber, "sitterId": e.riley.String()},
@@ -391,6 +418,9 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	}
 	if n := numberOf(v, samNumber); n == nil || n.SitterID == nil || *n.SitterID != e.sam || n.Bought || n.WebhookStatus != contract.WebhookVerified {
 		t.Fatalf("Sam's number: %+v", n)
+	}
+	if o := owned(); !o[samNumber].InUse || !o[rileyNumber].InUse {
+		t.Fatalf("owned numbers after importing: %+v", o)
 	}
 
 	// Leave mid-wizard: the worker and the API both restart.
@@ -496,6 +526,9 @@ func TestSetupWizardEndToEnd(t *testing.T) {
 	saved, err := org.SetupProgress(e.ctx)
 	if err != nil || saved.CompletedAt == nil || saved.CurrentStep != "complete" {
 		t.Fatalf("dashboard mirror: %+v (%v)", saved, err)
+	}
+	if me := e.do("GET", "/api/v1/auth/me", nil); !bytes.Contains(me.Body, []byte(`"setupComplete":true`)) {
+		t.Fatalf("session after setup: %s", me.Body)
 	}
 
 	// No secret in Temporal's history, and the history replays.
@@ -663,10 +696,11 @@ func TestSetupConnectsWithAPIKeyAndKeepsOrgsApart(t *testing.T) {
 		t.Fatalf("search in the resumed wizard: %d %s", r.Status, r.Body)
 	}
 
-	// The demo org's owner sees only their own wizard.
+	// The demo org's owner sees only their own wizard (which the seed
+	// recorded as complete, with none of this org's account or numbers).
 	e.token = e.login("owner@demo.test")
 	v, _ = e.step("GET", "/api/v1/setup", nil, http.StatusOK)
-	if v.OrgID != e.demo.OrgID || v.Provider != nil || v.CurrentStep != contract.StepProvider {
+	if v.OrgID != e.demo.OrgID || v.Provider != nil || !v.Complete || len(v.Numbers) != 0 {
 		t.Fatalf("another org's wizard leaked: %+v", v)
 	}
 }

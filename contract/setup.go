@@ -25,6 +25,7 @@ const (
 	UpdateSetupConnectProvider    = "connect-provider"    // SetupConnectArgs
 	UpdateSetupVerifyConnectivity = "verify-connectivity" // SetupActor
 	UpdateSetupSearchNumbers      = "search-numbers"      // SetupSearchArgs → SetupSearchResult
+	UpdateSetupOwnedNumbers       = "owned-numbers"       // SetupActor → SetupOwnedResult
 	UpdateSetupFrontDesk          = "front-desk"          // SetupFrontDeskArgs
 	UpdateSetupSitterNumbers      = "sitter-numbers"      // SetupNumbersArgs
 	UpdateSetupSkipSitterNumbers  = "skip-sitter-numbers" // SetupActor
@@ -163,6 +164,21 @@ type SetupSearchResult struct {
 	Numbers     []SetupAvailableNumber `json:"numbers"`
 	MonthlyCost string                 `json:"monthlyCost"`
 	Currency    string                 `json:"currency"`
+}
+
+// SetupOwnedNumber is a number the connected Twilio account already has:
+// one to import. InUse says the business has it in Snout already.
+type SetupOwnedNumber struct {
+	E164         string `json:"e164"`
+	Display      string `json:"display"`
+	FriendlyName string `json:"friendlyName,omitempty"`
+	SMS          bool   `json:"sms"`
+	InUse        bool   `json:"inUse"`
+}
+
+// SetupOwnedResult answers owned-numbers, as the activity returns it.
+type SetupOwnedResult struct {
+	Numbers []SetupOwnedNumber `json:"numbers"`
 }
 
 // SetupFrontDeskArgs buys or imports the front desk number.

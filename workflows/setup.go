@@ -65,6 +65,7 @@ func (w *setupWorkflow) setup(ctx workflow.Context) error {
 		{contract.UpdateSetupConnectProvider, w.connectProvider, w.validateConnect},
 		{contract.UpdateSetupVerifyConnectivity, w.verifyConnectivity, w.validateStep(contract.StepConnectivity)},
 		{contract.UpdateSetupSearchNumbers, w.searchNumbers, w.validateSearch},
+		{contract.UpdateSetupOwnedNumbers, w.ownedNumbers, w.validateOwned},
 		{contract.UpdateSetupFrontDesk, w.frontDesk, w.validateFrontDesk},
 		{contract.UpdateSetupSitterNumbers, w.sitterNumbers, w.validateBulk(contract.StepSitterNumbers)},
 		{contract.UpdateSetupSkipSitterNumbers, w.skipSitterNumbers, w.validateStep(contract.StepSitterNumbers)},
@@ -273,6 +274,27 @@ func (w *setupWorkflow) searchNumbers(ctx workflow.Context, args contract.SetupS
 	if err != nil {
 		msg, code := provisionPlainError(err)
 		return contract.SetupSearchResult{}, setupProviderError(err, msg, code)
+	}
+	return res, nil
+}
+
+// validateOwned: the account's numbers can be listed once it is connected
+// and checked (the same gate as searching numbers to buy).
+func (w *setupWorkflow) validateOwned(contract.SetupActor) error {
+	return w.orderError(contract.StepFrontDesk)
+}
+
+// ownedNumbers lists the numbers the connected account already has, to
+// import; it changes nothing.
+func (w *setupWorkflow) ownedNumbers(ctx workflow.Context, _ contract.SetupActor) (contract.SetupOwnedResult, error) {
+	var res contract.SetupOwnedResult
+	err := workflow.ExecuteActivity(provisionProviderOptions(ctx), steps.SetupOwnedNumbers, steps.SetupOrgInput{OrgID: w.in.OrgID}).Get(ctx, &res)
+	if err != nil {
+		msg, code := provisionPlainError(err)
+		return contract.SetupOwnedResult{}, setupProviderError(err, msg, code)
+	}
+	if res.Numbers == nil {
+		res.Numbers = []contract.SetupOwnedNumber{}
 	}
 	return res, nil
 }

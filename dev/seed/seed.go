@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
+	"github.com/snoutos/snout/contract"
 	"github.com/snoutos/snout/internal/domain/message"
 	"github.com/snoutos/snout/internal/domain/routing"
 	"github.com/snoutos/snout/internal/domain/segments"
@@ -215,6 +216,9 @@ func (s *seeder) demoOrg(ctx context.Context, cfg config.Config) error {
 		On("CONFLICT (org_id) DO UPDATE").Set("account_sid = EXCLUDED.account_sid, secret_ciphertext = EXCLUDED.secret_ciphertext, secret_key_id = EXCLUDED.secret_key_id").Exec(ctx); err != nil {
 		return err
 	}
+	if err := s.setupFinished(ctx, orgID); err != nil {
+		return err
+	}
 	samID, rileyID := sitters["sam"], sitters["riley"]
 	numbers := []store.PhoneNumber{
 		{ID: ID("number/front"), E164: FrontDeskNumber, Class: store.ClassFrontDesk, FriendlyName: "Front desk"},
@@ -342,6 +346,9 @@ func (s *seeder) otherOrg(ctx context.Context) error {
 	if _, err := s.user(ctx, orgID, "owner@other.test", "Quinn Harlow", store.RoleOwner); err != nil {
 		return err
 	}
+	if err := s.setupFinished(ctx, orgID); err != nil {
+		return err
+	}
 	cid := ID("client/other/zoe")
 	if err := s.upsert(ctx, &store.Client{ID: cid, OrgID: orgID, Name: "Zoe Park", PhoneE164: "+16505550180"}, "(id)"); err != nil {
 		return err
@@ -356,6 +363,26 @@ func (s *seeder) otherOrg(ctx context.Context) error {
 	}
 	return s.upsert(ctx, &store.Message{ID: ID("message/other/zoe/0"), OrgID: orgID, ThreadID: tid, Direction: store.DirectionInbound, SenderType: store.SenderClient,
 		Body: "Is Saturday still on?", Status: store.StatusReceived, Encoding: "GSM-7", Segments: 1, FromE164: "+16505550180", ToE164: OtherOrgNumber, Media: []message.MediaItem{}}, "")
+}
+
+// setupFinished records the org's setup wizard as completed, every step
+// done, as the wizard leaves it: the seed has connected the account and
+// bought the numbers itself. A wizard state already saved is kept.
+func (s *seeder) setupFinished(ctx context.Context, orgID uuid.UUID) error {
+	st := contract.NewSetupState(orgID, s.now)
+	for i := range st.Steps {
+		done := s.now
+		st.Steps[i].Status, st.Steps[i].CompletedAt = contract.StepDone, &done
+	}
+	st.CompletedAt = &s.now
+	st.RefreshCurrent()
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	_, err = s.tx.NewInsert().Model(&store.SetupProgress{OrgID: orgID, CurrentStep: st.CurrentStep, Steps: raw, CompletedAt: &s.now, UpdatedAt: s.now}).
+		On("CONFLICT (org_id) DO NOTHING").Exec(ctx)
+	return err
 }
 
 // window stores a demo window. Each window is run by its workflow

@@ -49,11 +49,16 @@ func (s *Service) PolicyViolations(ctx context.Context, a service.Actor, q Viola
 	return pageOf(rows, q.Limit, func(r store.ViolationRow) store.PageCursor { return store.PageCursor{At: r.CreatedAt, ID: r.ID} }), nil
 }
 
-// PolicyViolation loads one violation with the blocked message.
+// PolicyViolation loads one violation. The blocked message's full text is
+// the owner's to read (they alone review it); an admin gets the redacted
+// excerpts only.
 func (s *Service) PolicyViolation(ctx context.Context, a service.Actor, id uuid.UUID) (*store.ViolationRow, error) {
 	v, err := s.store.Org(a.OrgID).PolicyViolationDetail(ctx, id)
 	if err != nil {
 		return nil, service.NotFoundOr(err, "This policy violation")
+	}
+	if !a.IsOwner() {
+		v.MessageBody = ""
 	}
 	return v, nil
 }

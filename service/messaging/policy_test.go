@@ -67,6 +67,13 @@ func TestPolicyViolationsListFiltersAndPages(t *testing.T) {
 		_, err := e.svc.PolicyViolations(e.ctx, e.owner, q)
 		refusal(t, err, errs.KindNotFound, "not_found")
 	}
+	// The full text is the owner's; an admin reads the redacted excerpts.
+	if v, err := e.svc.PolicyViolation(e.ctx, e.owner, want[0]); err != nil || v.MessageBody != "email me at sam@example.com" {
+		t.Errorf("owner's violation %+v, %v", v, err)
+	}
+	if v, err := e.svc.PolicyViolation(e.ctx, e.admin, want[0]); err != nil || v.MessageBody != "" || len(v.Excerpts) == 0 {
+		t.Errorf("admin's violation %+v, %v", v, err)
+	}
 	// Another org sees none of it.
 	_, err = e.svc.PolicyViolation(e.ctx, e.otherOwner, want[0])
 	refusal(t, err, errs.KindNotFound, "not_found")

@@ -121,6 +121,18 @@ func (s *Service) SearchNumbers(ctx context.Context, a service.Actor, r numbers.
 	return res, nil
 }
 
+// OwnedNumbers lists the numbers the connected account already has, to import.
+func (s *Service) OwnedNumbers(ctx context.Context, a service.Actor) (contract.SetupOwnedResult, error) {
+	var res contract.SetupOwnedResult
+	if err := s.update(ctx, a, contract.UpdateSetupOwnedNumbers, actorOf(ctx, a), &res); err != nil {
+		return contract.SetupOwnedResult{}, err
+	}
+	if res.Numbers == nil {
+		res.Numbers = []contract.SetupOwnedNumber{}
+	}
+	return res, nil
+}
+
 // FrontDesk buys (buy) or imports (imp) the front desk number: exactly one
 // of them, the number as typed.
 func (s *Service) FrontDesk(ctx context.Context, a service.Actor, buy, imp *string) (contract.SetupState, error) {

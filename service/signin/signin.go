@@ -63,6 +63,9 @@ type Session struct {
 	ExpiresAt time.Time
 	// Token is the bearer secret, known only at login.
 	Token string
+	// SetupComplete: the org finished the setup wizard (the dashboard
+	// sends an owner whose setup is unfinished to it).
+	SetupComplete bool
 }
 
 // NormaliseEmail is the form an email address is stored and looked up in.
@@ -204,7 +207,12 @@ func (s *Service) session(ctx context.Context, user *store.User, orgID uuid.UUID
 	if err != nil {
 		return Session{}, err
 	}
-	return Session{User: user, Org: org, Role: role, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt}, nil
+	progress, err := s.Store.Org(orgID).SetupProgress(ctx)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return Session{}, err
+	}
+	complete := err == nil && progress.CompletedAt != nil
+	return Session{User: user, Org: org, Role: role, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt, SetupComplete: complete}, nil
 }
 
 // Logout ends the actor's session.

@@ -49,6 +49,7 @@ const (
 	SetupListNumbers            = "SetupListNumbers"
 	SetupSaveProgress           = "SetupSaveProgress"
 	SetupSearchNumbers          = "SetupSearchNumbers"
+	SetupOwnedNumbers           = "SetupOwnedNumbers"
 	StoreInboundMessage         = "StoreInboundMessage"
 )
 

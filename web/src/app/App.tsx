@@ -17,12 +17,14 @@ import { AppShell } from '../features/shell/AppShell'
 import { SitterConversation } from '../features/sitter/SitterConversation'
 import { SitterHome } from '../features/sitter/SitterHome'
 import { SetupPage } from '../features/setup/SetupPage'
+import { NumbersRoutes } from '../features/numbers/NumbersRoutes'
+import { PolicyPage } from '../features/policy/PolicyPage'
 import { AcceptInvitationPage } from '../features/signup/AcceptInvitationPage'
 import { SignUpPage } from '../features/signup/SignUpPage'
 import { VerifyEmailPage } from '../features/signup/VerifyEmailPage'
 import { SittersPage } from '../features/sitters/SittersPage'
 import { TeamPage } from '../features/team/TeamPage'
-import { HomeRedirect, RequireRole, RequireSession } from './guards'
+import { HomeRedirect, RequireRole, RequireSession, RequireSetup } from './guards'
 import { NotFoundPage } from './NotFoundPage'
 
 export function makeQueryClient() {
@@ -57,13 +59,18 @@ export function AppRoutes() {
       >
         <Route index element={<HomeRedirect />} />
         <Route element={<Staff />}>
-          <Route path="inbox" element={<InboxPage />} />
-          <Route path="inbox/:threadId" element={<InboxPage />} />
+          {/* Until setup is complete nobody can text in: the owner's inbox is setup. */}
+          <Route element={<RequireSetup><Outlet /></RequireSetup>}>
+            <Route path="inbox" element={<InboxPage />} />
+            <Route path="inbox/:threadId" element={<InboxPage />} />
+          </Route>
           <Route path="alerts" element={<AlertsPage />} />
           {/* People: sitters (owners and admins) */}
           <Route path="sitters" element={<SittersPage />} />
           <Route path="ops" element={<DeliveryFailuresPage />} />
           <Route path="clients/*" element={<ClientsRoutes />} />
+          <Route path="numbers/*" element={<NumbersRoutes />} />
+          <Route path="policy" element={<PolicyPage />} />
           {/* Routing control: owners and admins read, owners change (policies/routing.csv) */}
           <Route path="routing" element={<RoutingPage />} />
         </Route>

@@ -40,7 +40,20 @@ export function RequireRole({ staff, ownerOnly, children }: { staff: boolean; ow
   return <>{children}</>
 }
 
+/** An owner whose setup is unfinished works on setup: nobody can text the business yet. */
+export function needsSetup(session: ReturnType<typeof useSession>['session']) {
+  return session?.role === 'owner' && !session.setupComplete
+}
+
 export function HomeRedirect() {
   const { session } = useSession()
+  if (needsSetup(session)) return <Navigate to="/setup" replace />
   return <Navigate to={isStaff(session?.role) ? '/inbox' : '/sitter'} replace />
+}
+
+/** The inbox: an owner is sent to setup until it is complete (the people pages stay open, to invite sitters first). */
+export function RequireSetup({ children }: { children: ReactNode }) {
+  const { session } = useSession()
+  if (needsSetup(session)) return <Navigate to="/setup" replace />
+  return <>{children}</>
 }

@@ -71,6 +71,7 @@ export function formError(error: unknown, shownFields: string[]): string | null 
   const onFields = Object.keys(error.fields).filter((f) => shownFields.includes(f))
   const elsewhere = Object.entries(error.fields).filter(([f]) => !shownFields.includes(f))
   if (onFields.length > 0 && elsewhere.length === 0) return 'Check the highlighted fields.'
-  if (elsewhere.length > 0) return elsewhere.map(([, m]) => m).join(' ')
+  // Several fields can share one message (the same problem on each line): say it once.
+  if (elsewhere.length > 0) return [...new Set(elsewhere.map(([, m]) => m))].join(' ')
   return error.message
 }

@@ -50,6 +50,7 @@ export const ownerSession = {
   role: 'owner',
   csrfToken: 'csrf',
   diagnostics: false,
+  setupComplete: true,
 }
 
 /** Renders routes at a URL with the app's providers (StrictMode too: effects run twice). */

@@ -8,7 +8,7 @@ import { ThreadList } from './ThreadList'
 const session = {
   user: { id: 'u1', email: 'owner@demo.test', name: 'Morgan Reyes' },
   org: { id: 'o1', name: 'Happy Tails Pet Sitting', slug: 'demo', timeZone: 'America/Los_Angeles' },
-  role: 'owner', csrfToken: 'c', expiresAt: '2030-01-01T00:00:00Z', diagnostics: false,
+  role: 'owner', csrfToken: 'c', expiresAt: '2030-01-01T00:00:00Z', diagnostics: false, setupComplete: true,
 }
 const thread = (id: string, name: string) => ({
   id, client: { id: `c-${id}`, name, phone: '+16505550101', optedOut: false }, sitter: null,

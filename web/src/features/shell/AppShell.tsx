@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
-import { NavLink, Outlet, useLocation } from 'react-router'
+import { Link, NavLink, Outlet, useLocation } from 'react-router'
 import { Avatar, CountBadge } from '../../components/ui'
 import { isStaff, useSignedIn } from '../../lib/session'
 import { useBadges, useSignOut } from './api'
@@ -57,6 +57,12 @@ export function AppShell() {
               <NavLink to="/ops" className="nav-link">
                 Failures
               </NavLink>
+              <NavLink to="/numbers" className="nav-link">
+                Numbers
+              </NavLink>
+              <NavLink to="/policy" className="nav-link">
+                Policy
+              </NavLink>
               {session.role === 'owner' && (
                 <>
                   <NavLink to="/audit" className="nav-link">
@@ -76,6 +82,11 @@ export function AppShell() {
         </nav>
         <UserMenu />
       </header>
+      {session.role === 'owner' && !session.setupComplete && !pathname.startsWith('/setup') && (
+        <p className="setup-banner">
+          Setup isn’t finished: nobody can text your business yet. <Link to="/setup">Continue setup</Link>
+        </p>
+      )}
       <Outlet />
     </div>
   )

@@ -830,7 +830,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One policy violation, with the blocked message */
+        /** One policy violation; the blocked message's full text for the owner only */
         get: operations["getPolicyViolationsId"];
         put?: never;
         post?: never;
@@ -1110,6 +1110,23 @@ export interface paths {
         put?: never;
         /** Buy or import the front desk number */
         post: operations["postSetupFrontDesk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/setup/owned-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Numbers the connected Twilio account already has, to import */
+        get: operations["getSetupOwnedNumbers"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2569,6 +2586,7 @@ export interface components {
             org: components["schemas"]["OrgView"];
             /** @enum {string} */
             role: "owner" | "admin" | "sitter";
+            setupComplete: boolean;
             token?: string;
             user: components["schemas"]["UserView"];
         };
@@ -2614,6 +2632,16 @@ export interface components {
         };
         SetupNumbersRequest: {
             items: components["schemas"]["SetupNumberRequest"][];
+        };
+        SetupOwnedNumber: {
+            display: string;
+            e164: string;
+            friendlyName?: string;
+            inUse: boolean;
+            sms: boolean;
+        };
+        SetupOwnedResult: {
+            numbers: components["schemas"]["SetupOwnedNumber"][];
         };
         SetupProviderView: {
             accountSid?: string;
@@ -9089,6 +9117,89 @@ export interface operations {
             };
             /** @description The body is larger than the API accepts (1 MiB; 8 MiB for imports). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Refused by a rule; code and message say which. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests or attempts; Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Something failed on our side; quote correlationId. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable; Retry-After says when to try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getSetupOwnedNumbers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupOwnedResult"];
+                };
+            };
+            /** @description Not signed in, or the session has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this, or a cookie write lacks its X-CSRF-Token header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description It conflicts with the current state. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,30 @@
+// The number pages' views, from the generated OpenAPI types.
+import type { components } from '../../lib/api/schema'
+
+type S = components['schemas']
+
+export type NumberView = S['NumberView']
+export type NumberPage = S['NumberPage']
+export type NumberDetailView = S['NumberDetailView']
+export type NumberResult = S['NumberResultView']
+export type NumberThread = S['NumberThread']
+export type NumberEvent = S['NumberEvent']
+export type DeliveryErrorView = S['DeliveryErrorView']
+export type ImpactView = S['ImpactView']
+export type ConfirmationView = S['ConfirmationView']
+export type BulkOutcomeView = S['BulkOutcomeView']
+export type BulkResult = S['BulkResult']
+export type QuarantinePreviewView = S['QuarantinePreviewView']
+export type QuarantineView = S['QuarantineView']
+export type QuarantineStatusView = S['QuarantineStatusView']
+export type QuarantineStartedView = S['QuarantineStartedView']
+export type QuarantineState = S['QuarantineState']
+export type SearchResult = S['SetupSearchResult']
+export type AvailableNumber = S['SetupAvailableNumber']
+export type ProvisionView = S['ProvisionView']
+export type ImportView = S['ImportView']
+export type ImportRow = S['ImportRow']
+export type SitterView = S['SitterView']
+
+export type NumberClass = NumberView['class']
+export type NumberStatus = NumberView['status']
