@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,12 +24,17 @@ func (s *Server) routingRoutes() []featureRoute {
 	return []featureRoute{
 		{http.MethodGet, "/api/v1/routing/rules", s.reply(http.StatusOK, handle(noInput, s.routing.ListRules, rulesetView)),
 			doc("The routing rules in the order they are tried, with their counts and the ruleset's version", tagRouting).ok(RulesetView{})},
+		{http.MethodGet, "/api/v1/routing/rules/versions", s.reply(http.StatusOK, handle(bindVersionQuery, s.routing.Versions, ruleVersionPage)),
+			doc("The ruleset's versions, newest first: who changed what, when, and the rules each left in order", tagRouting).
+				query(qInt("before", "Only versions older than this one (the nextBefore of the previous page).", 1, 1<<31-1),
+					qInt("limit", "Versions per page.", 1, 100)).
+				ok(RuleVersionPage{})},
 		{http.MethodPost, "/api/v1/routing/rules", s.reply(http.StatusCreated, handle(bindRuleDraft, s.routing.CreateRule, rulesetView)),
 			doc("Add a rule (owner); answers the whole ruleset at its new version", tagRouting).body(RuleRequest{}).
 				returns(http.StatusCreated, RulesetView{}).fails(http.StatusConflict)},
 		{http.MethodPut, "/api/v1/routing/rules/order", s.reply(http.StatusOK, handle(bindRuleOrder, s.routing.ReorderRules, rulesetView)),
-			doc("Reorder the rules (owner): every rule once, the override first and the owner inbox last", tagRouting).body(RuleOrderRequest{}).
-				ok(RulesetView{}).fails(http.StatusConflict)},
+			doc("Reorder the rules (owner): every rule once, the override first and the owner inbox last; a rule not of this org is not found", tagRouting).body(RuleOrderRequest{}).
+				ok(RulesetView{}).fails(http.StatusConflict, http.StatusNotFound)},
 		{http.MethodPatch, "/api/v1/routing/rules/:id", s.reply(http.StatusOK, handle(bindRuleEdit, s.routing.UpdateRule, rulesetView)),
 			doc("Edit a rule or turn it on or off (owner); fields left out keep their value", tagRouting).body(RuleRequest{}).
 				ok(RulesetView{}).fails(http.StatusConflict)},
@@ -38,14 +44,14 @@ func (s *Server) routingRoutes() []featureRoute {
 				ok(RulesetView{}).fails(http.StatusConflict)},
 		{http.MethodPost, "/api/v1/routing/simulate", s.reply(http.StatusOK, s.simulate),
 			doc("What live routing would decide for a text: step-by-step trace, target and reason; writes nothing", tagRouting).
-				body(SimulationRequest{}).ok(SimulationView{})},
+				body(SimulationRequest{}).ok(SimulationView{}).fails(http.StatusNotFound)},
 		{http.MethodGet, "/api/v1/routing/overrides", s.reply(http.StatusOK, handle(bindOverrideQuery, s.routing.ListOverrides, overrideList)),
 			doc("Routing overrides, latest ending first", tagRouting).
 				query(qUUID("threadId", "Only this thread's."), qEnum("status", "Only those in force, or those over.", "active", "ended")).
-				ok(OverrideList{})},
+				ok(OverrideList{}).fails(http.StatusNotFound)},
 		{http.MethodPost, "/api/v1/routing/overrides", s.reply(http.StatusCreated, handle(bindOverrideDraft, s.routing.CreateOverride, overrideView)),
 			doc("Override a thread's routing for a while (owner): to the owner inbox or a sitter, with a reason", tagRouting).
-				body(OverrideRequest{}).returns(http.StatusCreated, OverrideView{}).fails(http.StatusConflict)},
+				body(OverrideRequest{}).returns(http.StatusCreated, OverrideView{}).fails(http.StatusConflict, http.StatusNotFound)},
 		{http.MethodGet, "/api/v1/routing/overrides/:id", s.reply(http.StatusOK, handle(pathIDOf("The override"), s.routing.GetOverride, overrideView)),
 			doc("One routing override", tagRouting).ok(OverrideView{})},
 		{http.MethodDelete, "/api/v1/routing/overrides/:id", s.reply(http.StatusOK, handle(pathIDOf("The override"), s.routing.RemoveOverride, overrideView)),
@@ -258,6 +264,72 @@ func bindRuleOrder(c *gin.Context) (routingsvc.RuleOrder, error) {
 		return routingsvc.RuleOrder{}, errs.InvalidField("ruleIds", "Send {\"ruleIds\": [...]}: every rule's ID, in the new order.")
 	}
 	return routingsvc.RuleOrder{IDs: req.RuleIDs, ExpectedVersion: req.ExpectedVersion}, nil
+}
+
+// ---- Rule versions ----
+
+// RuleVersionPage is a page of the ruleset's versions, newest first.
+type RuleVersionPage struct {
+	// Current is the version in force now.
+	Current  int64             `json:"current"`
+	Versions []RuleVersionView `json:"versions"`
+	// NextBefore is the before of the next page; 0 on the last.
+	NextBefore int64 `json:"nextBefore"`
+}
+
+// RuleVersionView is one version: who changed what, when.
+type RuleVersionView struct {
+	Version int64 `json:"version"`
+	// Change says what changed, in a sentence.
+	Change    string     `json:"change"`
+	ChangedBy *uuid.UUID `json:"changedBy"`
+	// ChangedByName is empty for the built-in first version.
+	ChangedByName string    `json:"changedByName"`
+	ChangedAt     time.Time `json:"changedAt"`
+	// Rules are the rules this version left, in the order they are tried.
+	Rules []RuleVersionRuleView `json:"rules"`
+}
+
+// RuleVersionRuleView is one rule as a version left it.
+type RuleVersionRuleView struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Kind    string `json:"kind"`
+	Enabled bool   `json:"enabled"`
+}
+
+func bindVersionQuery(c *gin.Context) (routingsvc.VersionQuery, error) {
+	var q routingsvc.VersionQuery
+	fields := map[string]string{}
+	if v := c.Query("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			fields["before"] = "Use the nextBefore of the previous page."
+		}
+		q.Before = n
+	}
+	limit, err := pageLimit(c, 20, 100)
+	if err != nil {
+		fields["limit"] = "Use a number from 1 to 100."
+	}
+	q.Limit = limit
+	if len(fields) > 0 {
+		return q, errs.Invalid("", fields)
+	}
+	return q, nil
+}
+
+func ruleVersionPage(p routingsvc.VersionPage) RuleVersionPage {
+	out := RuleVersionPage{Current: p.Current, Versions: make([]RuleVersionView, 0, len(p.Versions)), NextBefore: p.Next}
+	for _, v := range p.Versions {
+		vv := RuleVersionView{Version: v.Version, Change: v.Change, ChangedBy: v.ChangedBy, ChangedByName: v.ChangedByName, ChangedAt: v.ChangedAt,
+			Rules: make([]RuleVersionRuleView, 0, len(v.Rules))}
+		for _, r := range v.Rules {
+			vv.Rules = append(vv.Rules, RuleVersionRuleView{ID: r.ID, Name: r.Name, Kind: string(r.Kind), Enabled: r.Enabled})
+		}
+		out.Versions = append(out.Versions, vv)
+	}
+	return out
 }
 
 // ---- Simulator ----

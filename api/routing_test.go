@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 func init() {
 	allow(map[string][]string{
 		"GET /api/v1/routing/rules":               staff,
+		"GET /api/v1/routing/rules/versions":      staff,
 		"POST /api/v1/routing/rules":              ownerOnly,
 		"PUT /api/v1/routing/rules/order":         ownerOnly,
 		"PATCH /api/v1/routing/rules/:id":         ownerOnly,
@@ -166,4 +168,162 @@ func TestSimulatorMatchesLiveRouting(t *testing.T) {
 		t.Errorf("the pool rule's count did not move: %+v", rs.Rules)
 	}
 	_ = context.Background
+}
+
+// Every routing route answers 404 to another org's rule, override, thread,
+// client or number IDs, and changes nothing of that org's. A routing route
+// added without a case here fails the test.
+func TestRoutingRoutesAnswer404ForAnotherOrgsIDs(t *testing.T) {
+	h := newHarness(t)
+	owner, other := h.login("owner@demo.test"), h.login(h.demo.OtherOwnerEmail)
+	otherThread, otherClient, otherNumber := seed.ID("thread/other/zoe").String(), seed.ID("client/other/zoe").String(), seed.ID("number/other/front").String()
+
+	// The other org has a rule of its own and an override in force.
+	r := h.do("POST", "/api/v1/routing/rules", other, map[string]any{"name": "Whisker rule", "target": map[string]any{"kind": "owner_inbox"}})
+	wantStatus(t, "other org's rule", r, http.StatusCreated)
+	theirs := h.rules(t, other)
+	var otherRule string
+	for _, rl := range theirs.Rules {
+		if rl.Name == "Whisker rule" {
+			otherRule = rl.ID
+		}
+	}
+	r = h.do("POST", "/api/v1/routing/overrides", other, map[string]any{"threadId": otherThread, "targetKind": "owner_inbox", "durationMinutes": 60, "reason": "Away"})
+	wantStatus(t, "other org's override", r, http.StatusCreated)
+	var ov struct {
+		ID string `json:"id"`
+	}
+	r.json(t, &ov)
+
+	ours := h.rules(t, owner)
+	order := make([]string, 0, len(ours.Rules))
+	for _, rl := range ours.Rules {
+		order = append(order, rl.ID)
+	}
+	withTheirs := append([]string{}, order...)
+	withTheirs[1] = otherRule
+	front := seed.ID("number/front").String()
+	type call struct {
+		path string
+		body any
+	}
+	cases := map[string][]call{
+		"PUT /api/v1/routing/rules/order":  {{"/api/v1/routing/rules/order", map[string]any{"ruleIds": withTheirs}}},
+		"PATCH /api/v1/routing/rules/:id":  {{"/api/v1/routing/rules/" + otherRule, map[string]any{"enabled": false}}},
+		"DELETE /api/v1/routing/rules/:id": {{"/api/v1/routing/rules/" + otherRule, nil}},
+		"POST /api/v1/routing/simulate": {
+			{"/api/v1/routing/simulate", map[string]any{"threadId": otherThread}},
+			{"/api/v1/routing/simulate", map[string]any{"clientId": otherClient, "numberId": front}},
+			{"/api/v1/routing/simulate", map[string]any{"numberId": otherNumber}},
+		},
+		"GET /api/v1/routing/overrides": {{"/api/v1/routing/overrides?threadId=" + otherThread, nil}},
+		"POST /api/v1/routing/overrides": {{"/api/v1/routing/overrides",
+			map[string]any{"threadId": otherThread, "targetKind": "owner_inbox", "durationMinutes": 30, "reason": "Taking over"}}},
+		"GET /api/v1/routing/overrides/:id":       {{"/api/v1/routing/overrides/" + ov.ID, nil}},
+		"DELETE /api/v1/routing/overrides/:id":    {{"/api/v1/routing/overrides/" + ov.ID, nil}},
+		"GET /api/v1/routing/threads/:id/history": {{"/api/v1/routing/threads/" + otherThread + "/history", nil}},
+	}
+	// Routes that take none of those IDs: what they answer names none of
+	// the other org's.
+	noIDs := map[string]call{
+		"GET /api/v1/routing/rules":          {"/api/v1/routing/rules", nil},
+		"GET /api/v1/routing/rules/versions": {"/api/v1/routing/rules/versions", nil},
+		"POST /api/v1/routing/rules":         {"/api/v1/routing/rules", map[string]any{"name": "Ours", "target": map[string]any{"kind": "owner_inbox"}}},
+	}
+	n := 0
+	for _, rt := range h.api.Routes() {
+		if !strings.HasPrefix(rt.Path, "/api/v1/routing/") {
+			continue
+		}
+		n++
+		key := rt.Method + " " + rt.Path
+		if c, ok := noIDs[key]; ok {
+			r := h.do(rt.Method, c.path, owner, c.body)
+			if r.Status >= 300 {
+				t.Errorf("%s = %d %s", key, r.Status, r.Body)
+			}
+			for _, id := range []string{otherRule, ov.ID, otherThread, otherClient, otherNumber, "Whisker"} {
+				if strings.Contains(string(r.Body), id) {
+					t.Errorf("%s names the other org's %s", key, id)
+				}
+			}
+			continue
+		}
+		calls, ok := cases[key]
+		if !ok {
+			t.Errorf("no case for %s: add one", key)
+			continue
+		}
+		for _, c := range calls {
+			if r := h.do(rt.Method, c.path, owner, c.body); r.Status != http.StatusNotFound {
+				t.Errorf("%s %s %v = %d %s, want 404", rt.Method, c.path, c.body, r.Status, r.Body)
+			}
+		}
+	}
+	if n != len(cases)+len(noIDs) {
+		t.Errorf("%d routing routes, %d cases", n, len(cases)+len(noIDs))
+	}
+	// The other org's rule and override are as they were.
+	after := h.rules(t, other)
+	if after.Version != theirs.Version {
+		t.Errorf("the other org's rules moved from version %d to %d", theirs.Version, after.Version)
+	}
+	r = h.do("GET", "/api/v1/routing/overrides/"+ov.ID, other, nil)
+	var got struct {
+		Status string `json:"status"`
+	}
+	r.json(t, &got)
+	if r.Status != http.StatusOK || got.Status != "active" {
+		t.Errorf("the other org's override = %d %s, want still active", r.Status, r.Body)
+	}
+}
+
+// The versions list says who changed what, when, newest first, and pages.
+func TestRuleVersionsList(t *testing.T) {
+	h := newHarness(t)
+	owner, admin := h.login("owner@demo.test"), h.login("admin@demo.test")
+	wantStatus(t, "create", h.do("POST", "/api/v1/routing/rules", owner, map[string]any{"name": "Weekends to me",
+		"when": map[string]any{"days": []string{"sat", "sun"}}, "target": map[string]any{"kind": "owner_inbox"}}), http.StatusCreated)
+	rs := h.rules(t, owner)
+	wantStatus(t, "turn off", h.do("PATCH", "/api/v1/routing/rules/"+rs.Rules[1].ID, owner, map[string]any{"enabled": false}), http.StatusOK)
+	type page struct {
+		Current  int64 `json:"current"`
+		Versions []struct {
+			Version       int64  `json:"version"`
+			Change        string `json:"change"`
+			ChangedByName string `json:"changedByName"`
+			Rules         []struct {
+				Name    string `json:"name"`
+				Enabled bool   `json:"enabled"`
+			} `json:"rules"`
+		} `json:"versions"`
+		NextBefore int64 `json:"nextBefore"`
+	}
+	r := h.do("GET", "/api/v1/routing/rules/versions", admin, nil)
+	wantStatus(t, "versions", r, http.StatusOK)
+	var p page
+	r.json(t, &p)
+	if p.Current != 3 || len(p.Versions) != 3 || p.Versions[0].Version != 3 || p.Versions[2].Version != 1 || p.NextBefore != 0 {
+		t.Fatalf("versions = %s", r.Body)
+	}
+	if !strings.Contains(p.Versions[1].Change, "Weekends to me") || p.Versions[1].ChangedByName == "" || !strings.Contains(p.Versions[0].Change, "turned off") {
+		t.Errorf("changes = %s", r.Body)
+	}
+	if len(p.Versions[0].Rules) != 4 || p.Versions[0].Rules[1].Enabled || len(p.Versions[2].Rules) != 3 {
+		t.Errorf("snapshots = %s", r.Body)
+	}
+	r = h.do("GET", "/api/v1/routing/rules/versions?limit=2", admin, nil)
+	r.json(t, &p)
+	if len(p.Versions) != 2 || p.NextBefore != 2 {
+		t.Fatalf("first page = %s", r.Body)
+	}
+	r = h.do("GET", "/api/v1/routing/rules/versions?limit=2&before=2", admin, nil)
+	r.json(t, &p)
+	if len(p.Versions) != 1 || p.Versions[0].Version != 1 || p.NextBefore != 0 {
+		t.Errorf("second page = %s", r.Body)
+	}
+	r = h.do("GET", "/api/v1/routing/rules/versions?limit=0&before=x", admin, nil)
+	if e := errorOf(t, r); r.Status != http.StatusBadRequest || e.Fields["limit"] == "" || e.Fields["before"] == "" {
+		t.Errorf("bad query = %d %s", r.Status, r.Body)
+	}
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -89,13 +90,41 @@ func init() {
 			})
 		}},
 		customCase{fn: "RoutingRuleVersions", what: "only this org's versions", body: func(t *testing.T, e *env) {
-			got, err := e.asA(func(a *store.OrgStore) (any, error) { return result(a.RoutingRuleVersions(e.ctx, 10)) })
-			if err != nil {
+			// Org A's owner changes org A's rules: org A sees its two
+			// versions, named, and none of org B's (which has its own first).
+			ownerA := e.A.Owner
+			if _, err := e.asA(func(a *store.OrgStore) (any, error) {
+				return result(a.EditRoutingRules(e.ctx, &ownerA, func(_ int64, rules []store.RoutingRule) (store.RulesEdit, error) {
+					return store.RulesEdit{Rules: rules, Snapshot: json.RawMessage(`[]`), Change: "Org A's change."}, nil
+				}))
+			}); err != nil {
 				t.Fatal(err)
 			}
-			vs := got.([]store.RoutingRuleVersion)
-			if len(vs) != 1 || vs[0].OrgID != e.A.Org || vs[0].Version != 1 {
-				t.Errorf("versions %+v, want org A's first", vs)
+			for _, tc := range []struct {
+				before int64
+				want   []int64
+			}{{0, []int64{2, 1}}, {2, []int64{1}}, {1, nil}} {
+				got, err := e.asA(func(a *store.OrgStore) (any, error) { return result(a.RoutingRuleVersions(e.ctx, tc.before, 10)) })
+				if err != nil {
+					t.Fatal(err)
+				}
+				vs := got.([]store.RuleVersionRow)
+				var versions []int64
+				for _, v := range vs {
+					versions = append(versions, v.Version)
+					if v.OrgID != e.A.Org {
+						t.Errorf("version %d of org %s", v.Version, v.OrgID)
+					}
+				}
+				if !slices.Equal(versions, tc.want) {
+					t.Errorf("before %d: versions %v, want %v", tc.before, versions, tc.want)
+				}
+				if tc.before == 0 && len(vs) == 2 && (vs[0].ChangedByName == "" || vs[0].Change != "Org A's change.") {
+					t.Errorf("the newest version %+v does not name org A's owner and the change", vs[0])
+				}
+				if l := leaks(vs, e.B); len(l) > 0 {
+					t.Errorf("returned org B's %v", l)
+				}
 			}
 		}},
 		customCase{fn: "RoutingInputs", what: "another org's thread and client bring nothing", body: func(t *testing.T, e *env) {

@@ -160,10 +160,29 @@ func (o *OrgStore) EditRoutingRules(ctx context.Context, by *uuid.UUID, fn func(
 	return version, err
 }
 
-// RoutingRuleVersions lists the ruleset's versions, newest first.
-func (o *OrgStore) RoutingRuleVersions(ctx context.Context, limit int) ([]RoutingRuleVersion, error) {
-	var out []RoutingRuleVersion
-	err := o.sel(&out).OrderExpr("version DESC").Limit(int64(limit)).Scan(ctx)
+// RuleVersionRow is a ruleset version with the name of the member who
+// made it (empty for the built-in version 1 and for a member since gone).
+type RuleVersionRow struct {
+	RoutingRuleVersion `bun:",extend"`
+	ChangedByName      string `bun:"changed_by_name,scanonly"`
+}
+
+// RoutingRuleVersions lists the ruleset's versions, newest first, older
+// than before when it is set (0: from the newest).
+func (o *OrgStore) RoutingRuleVersions(ctx context.Context, before int64, limit int) ([]RuleVersionRow, error) {
+	var out []RuleVersionRow
+	q := o.sel(&out).ColumnExpr("?TableColumns").
+		ColumnExpr("COALESCE(u.name, '') AS changed_by_name").
+		// The member is looked up through this org's memberships only.
+		Join("LEFT JOIN memberships AS m ON m.org_id = ?TableAlias.org_id AND m.user_id = ?TableAlias.changed_by").
+		Join("LEFT JOIN users AS u ON u.id = m.user_id")
+	if before > 0 {
+		q = q.Where("?TableAlias.version < ?", before)
+	}
+	err := q.OrderExpr("?TableAlias.version DESC").Limit(int64(limit)).Scan(ctx)
+	if out == nil {
+		out = []RuleVersionRow{}
+	}
 	return out, translate(err)
 }
 

@@ -13,6 +13,7 @@ import { SignInPage } from '../features/auth/SignInPage'
 import { SettingsPage } from '../features/diagnostics/SettingsPage'
 import { InboxPage } from '../features/inbox/InboxPage'
 import { DeliveryFailuresPage } from '../features/ops/DeliveryFailuresPage'
+import { RoutingPage } from '../features/routing/RoutingPage'
 import { AppShell } from '../features/shell/AppShell'
 import { SitterConversation } from '../features/sitter/SitterConversation'
 import { SitterHome } from '../features/sitter/SitterHome'
@@ -72,6 +73,8 @@ export function AppRoutes() {
           <Route path="numbers/*" element={<NumbersRoutes />} />
           <Route path="policy" element={<PolicyPage />} />
           <Route path="assignments/*" element={<AssignmentsRoutes />} />
+          {/* Routing control: owners and admins read, owners change (policies/routing.csv) */}
+          <Route path="routing" element={<RoutingPage />} />
         </Route>
         {/* People: the team and setup (owners) */}
         <Route

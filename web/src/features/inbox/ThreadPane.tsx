@@ -153,6 +153,12 @@ function Conversation({ thread }: { thread: ThreadDetailView }) {
             <dt>Started</dt>
             <dd>{formatDateTime(thread.createdAt, timeZone)}</dd>
           </div>
+          <div>
+            <dt>Routing</dt>
+            <dd>
+              <Link to={`/routing?thread=${thread.id}`}>History and overrides</Link>
+            </dd>
+          </div>
         </dl>
         {optedOut && (
           <Notice tone="warning">

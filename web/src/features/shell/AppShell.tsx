@@ -49,6 +49,9 @@ export function AppShell() {
               <NavLink to="/assignments" className="nav-link">
                 Assignments
               </NavLink>
+              <NavLink to="/routing" className="nav-link">
+                Routing
+              </NavLink>
               {session.role === 'owner' && (
                 <NavLink to="/team" className="nav-link">
                   Team

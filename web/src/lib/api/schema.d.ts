@@ -936,8 +936,25 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Reorder the rules (owner): every rule once, the override first and the owner inbox last */
+        /** Reorder the rules (owner): every rule once, the override first and the owner inbox last; a rule not of this org is not found */
         put: operations["putRoutingRulesOrder"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/rules/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ruleset's versions, newest first: who changed what, when, and the rules each left in order */
+        get: operations["getRoutingRulesVersions"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -2514,6 +2531,27 @@ export interface components {
             kind: "owner_inbox" | "sitter" | "window_sitter";
             sitterId?: string;
             sitterName?: string;
+        };
+        RuleVersionPage: {
+            current: number;
+            nextBefore: number;
+            versions: components["schemas"]["RuleVersionView"][];
+        };
+        RuleVersionRuleView: {
+            enabled: boolean;
+            id: string;
+            kind: string;
+            name: string;
+        };
+        RuleVersionView: {
+            change: string;
+            /** Format: date-time */
+            changedAt: string;
+            /** Format: uuid */
+            changedBy: string | null;
+            changedByName: string;
+            rules: components["schemas"]["RuleVersionRuleView"][];
+            version: number;
         };
         RuleView: {
             builtin: boolean;
@@ -7743,6 +7781,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not found (another org's IDs answer the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description It conflicts with the current state. */
             409: {
                 headers: {
@@ -8107,6 +8154,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not found (another org's IDs answer the same). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description It conflicts with the current state. */
             409: {
                 headers: {
@@ -8118,6 +8174,76 @@ export interface operations {
             };
             /** @description The body is larger than the API accepts (1 MiB; 8 MiB for imports). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests or attempts; Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Something failed on our side; quote correlationId. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getRoutingRulesVersions: {
+        parameters: {
+            query?: {
+                /** @description Only versions older than this one (the nextBefore of the previous page). */
+                before?: number;
+                /** @description Versions per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleVersionPage"];
+                };
+            };
+            /** @description The request is not valid; fields names each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this, or a cookie write lacks its X-CSRF-Token header. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8373,6 +8499,15 @@ export interface operations {
             };
             /** @description The role does not allow this, or a cookie write lacks its X-CSRF-Token header. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (another org's IDs answer the same). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
