@@ -10,6 +10,8 @@ import { apiAs, demo, expectAccessible, shot, signIn } from './helpers'
 
 test.describe.configure({ mode: 'serial' })
 
+// Jules Moreau (dev/seed) is in no other spec: the window made here texts them on Sam's line.
+const jules = 'Jules Moreau'
 const zone = 'America/Los_Angeles' // the demo org's
 const minute = 60_000
 const dayW = (track: Locator) => track.boundingBox().then((b) => b!.width / 7)
@@ -70,32 +72,32 @@ test('a window made on the calendar starts, texts the client and opens the conve
 
   // It starts now (the minute just begun) and would run an hour.
   const start = Math.floor(Date.now() / minute) * minute - minute
-  await drawer.getByLabel('Client', { exact: true }).selectOption({ label: demo.frankie.name })
+  await drawer.getByLabel('Client', { exact: true }).selectOption({ label: jules })
   await drawer.getByLabel('Starts', { exact: true }).fill(toLocalInput(start, zone))
   await drawer.getByLabel('Ends', { exact: true }).fill(toLocalInput(start + 60 * minute, zone))
   await drawer.getByRole('button', { name: 'Create window' }).click()
   await expect(drawer).toBeHidden()
-  await expect(owner.getByRole('status').filter({ hasText: `Window created: Sam Patel with ${demo.frankie.name}` })).toBeVisible()
-  const block = sam.getByTestId('cal-block').filter({ hasText: demo.frankie.name })
+  await expect(owner.getByRole('status').filter({ hasText: `Window created: Sam Patel with ${jules}` })).toBeVisible()
+  const block = sam.getByTestId('cal-block').filter({ hasText: jules })
   await expect(block).toHaveAttribute('data-status', 'active', { timeout: 30_000 })
   await expect(block).toContainText('Active')
   const windowId = (await block.getAttribute('data-window'))!
 
   // The client is texted who is caring for them, in the conversation on Sam's line.
   await owner.goto('/inbox')
-  const row = owner.getByTestId('thread-row').filter({ hasText: demo.frankie.name }).filter({ hasText: 'caring for' })
+  const row = owner.getByTestId('thread-row').filter({ hasText: jules }).filter({ hasText: 'caring for' })
   await expect(async () => {
     await owner.reload()
     await expect(row).toHaveCount(1, { timeout: 3000 })
   }).toPass({ timeout: 45_000 })
   await row.click()
-  await expect(owner.getByTestId('message').filter({ hasText: 'Sam will be caring for Frankie from' })).toBeVisible()
+  await expect(owner.getByTestId('message').filter({ hasText: 'Sam will be caring for Jules from' })).toBeVisible()
 
   // Sam, in his own browser, sees the conversation.
   const sitter = await (await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true })).newPage()
   await signIn(sitter, demo.sam)
   await expect(sitter).toHaveURL(/\/sitter$/)
-  const samsThread = sitter.getByTestId('sitter-thread').filter({ hasText: demo.frankie.name })
+  const samsThread = sitter.getByTestId('sitter-thread').filter({ hasText: jules })
   await expect(samsThread).toHaveCount(1, { timeout: 30_000 })
 
   // The owner brings the end to now, through the form; the window ends.
@@ -238,7 +240,7 @@ test('the list filters live in the URL, and the conflicts view links to each win
   await shot(owner, 'assignments-list')
   await owner.getByLabel('Status', { exact: true }).selectOption({ label: 'Ended' })
   await owner.getByLabel('To', { exact: true }).fill('')
-  await expect(rows.filter({ hasText: demo.frankie.name })).toHaveCount(1)
+  await expect(rows.filter({ hasText: jules })).toHaveCount(1)
 
   await owner.getByRole('link', { name: 'Conflicts' }).click()
   await expect(owner).toHaveURL(/\/assignments\/conflicts$/)

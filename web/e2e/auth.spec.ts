@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test'
-import { apiAs, demo, expectAccessible, shot, signIn } from './helpers'
+import { expect, request, test } from '@playwright/test'
+import { apiAs, apiURL, demo, expectAccessible, password, shot, signIn } from './helpers'
 
 test('pages carry a strict CSP and nothing on them breaks it', async ({ page }) => {
   const violations: string[] = []
@@ -67,6 +67,22 @@ test('forgot password: the link in the email sets a new password', async ({ page
   await signIn(page, demo.admin, 'a-new-admin-password')
   await expect(page).toHaveURL(/\/inbox/)
   await expect(page.getByTestId('org-name')).toHaveText(demo.org)
+
+  // The demo password again (other specs sign in as the admin), the same way through the API.
+  const anon = await request.newContext({ baseURL: apiURL })
+  expect((await anon.post('/api/v1/auth/password-reset', { data: { email: demo.admin } })).ok()).toBeTruthy()
+  const owner2 = await apiAs(demo.owner)
+  let token = ''
+  await expect(async () => {
+    const mails = (await (await owner2.get('/api/v1/ops/outbox')).json()) as { emails: { to: string; body: string }[] }
+    const tokens = mails.emails.filter((m) => m.to === demo.admin).map((m) => /reset-password#token=(\S+)/.exec(m.body)?.[1] ?? '')
+    token = tokens.find((t) => t && !link!.includes(t)) ?? ''
+    expect(token).not.toBe('')
+  }).toPass({ timeout: 15_000 })
+  await owner2.dispose()
+  const back = await anon.post('/api/v1/auth/password-reset/confirm', { data: { token, password } })
+  expect(back.ok(), await back.text()).toBeTruthy()
+  await anon.dispose()
 })
 
 test('an expired session sends the user back to sign in with a message, and sign out works', async ({ page, context }) => {
