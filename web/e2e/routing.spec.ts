@@ -134,6 +134,12 @@ test('an override sends texts to the owner until it expires', async () => {
   await expect(inForce).toContainText(demo.avery.name)
   await expect(inForce).toContainText('the owner inbox')
   await expect(inForce).toContainText(/\d+ s left|1 min left/)
+  // The conversation shows it too.
+  await page.goto(`/inbox/${threadId}`)
+  await expect(page.getByTestId('thread-override')).toContainText('Override: texts go to the owner inbox until')
+  await expect(page.getByTestId('thread-override')).toContainText('Sam is at the vet with Biscuit')
+  await page.goBack()
+  await expect(inForce.getByTestId('override')).toHaveCount(1)
 
   const during = `Back at six today (${tag()})`
   await textIn(demo.avery.phone, samLine, during)

@@ -156,6 +156,14 @@ function Conversation({ thread }: { thread: ThreadDetailView }) {
           <div>
             <dt>Routing</dt>
             <dd>
+              {thread.routingOverride?.status === 'active' && (
+                <span className="thread-override" data-testid="thread-override">
+                  Override: texts go to{' '}
+                  {thread.routingOverride.target.kind === 'sitter' ? (thread.routingOverride.target.sitterName ?? 'a sitter') : 'the owner inbox'} until{' '}
+                  {formatDateTime(thread.routingOverride.endsAt, timeZone)}
+                  {thread.routingOverride.reason ? ` (${thread.routingOverride.reason})` : ''}.{' '}
+                </span>
+              )}
               <Link to={`/routing?thread=${thread.id}`}>History and overrides</Link>
             </dd>
           </div>
